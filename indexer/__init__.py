@@ -1,0 +1,1 @@
+"""indexer: extract, parse, check and index reports."""

@@ -1,0 +1,114 @@
+"""One typed settings object: defaults < config/settings.yaml < NIANBAO_* environment."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(os.environ.get("NIANBAO_CONFIG_DIR", ROOT / "config"))
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """Reads config/settings.yaml (missing file = no values)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = Path(os.environ.get("NIANBAO_SETTINGS_FILE", CONFIG_DIR / "settings.yaml"))
+        if not path.exists():
+            return {}
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"配置文件 {path} 无法解析 / cannot parse settings: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"配置文件 {path} 应为键值表 / settings must be a mapping")
+        # Empty strings in YAML mean "not set": let the default apply.
+        return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+class Settings(BaseSettings):
+    es_url: str = ""
+    es_index_prefix: str = Field(default="nianbao", alias="NIANBAO_ES_PREFIX")
+    es_version: str = "8.19.21"
+    es_heap: str = "512m"
+    es_user: str = ""
+    es_password: str = ""
+
+    data_dir: Path = Path("var")
+    db_url: str = ""
+    config_dir: Path = CONFIG_DIR
+    registry_file: str = "publishers.yaml"
+
+    user_agent: str = "NianbaoWatch/0.1"
+    crawl_delay_seconds: float = 1.0
+    crawl_host_concurrency: int = 2
+    crawl_global_concurrency: int = 16
+    crawl_timeout_seconds: float = 20.0
+    crawl_max_bytes: int = 50 * 1024 * 1024
+    crawl_retries: int = 3
+
+    grace_days: int = 0
+
+    base_url: str = "http://127.0.0.1:5000"
+    default_lang: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    secret_key: str = ""
+    admin_password: str = ""
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_from: str = "年报监察 <alerts@example.org>"
+    smtp_user: str = ""
+    smtp_password: str = ""
+
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _YamlSource(settings_cls))
+
+    # Derived paths: one place decides where things live.
+    @property
+    def data_path(self) -> Path:
+        p = self.data_dir if self.data_dir.is_absolute() else ROOT / self.data_dir
+        return p
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_path / 'state.db'}"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_path / "archive"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.config_dir / self.registry_file
+
+    @property
+    def es_home(self) -> Path:
+        """Where the managed Elasticsearch lives (install + data), shared across data dirs."""
+        return Path(os.environ.get("NIANBAO_ES_HOME", ROOT / "var" / "es"))
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
