@@ -1,0 +1,1 @@
+"""Parser: bytes in any format → the contract report."""

@@ -1,0 +1,1 @@
+"""Format adapters: bytes → blocks."""
