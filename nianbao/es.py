@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from elasticsearch import Elasticsearch
 
 from . import es_server
@@ -20,10 +22,10 @@ def es_url(settings: Settings | None = None) -> str:
     return url
 
 
-def es_client(settings: Settings | None = None, **kwargs) -> Elasticsearch:
+def es_client(settings: Settings | None = None, **kwargs: Any) -> Elasticsearch:
     s = settings or get_settings()
     auth = (s.es_user, s.es_password) if s.es_user else None
-    opts = dict(request_timeout=30, retry_on_timeout=True, max_retries=3)
+    opts: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 3}
     opts.update(kwargs)
     return Elasticsearch(es_url(s), basic_auth=auth, **opts)
 
