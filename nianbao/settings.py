@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,23 @@ class Settings(BaseSettings):
     @property
     def es_home(self) -> Path:
         """Where the managed Elasticsearch lives (install + data), shared across data dirs."""
-        return Path(os.environ.get("NIANBAO_ES_HOME", ROOT / "var" / "es"))
+        if os.environ.get("NIANBAO_ES_HOME"):
+            return Path(os.environ["NIANBAO_ES_HOME"])
+        return _es_home_default()
+
+
+def _traversable_by_others(path: Path) -> bool:
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.exists())
+
+
+def _es_home_default() -> Path:
+    """var/es in the checkout, unless a parent folder (e.g. a 0700 temp dir) would keep the
+    unprivileged Elasticsearch user out; then a per-checkout folder under /var/tmp."""
+    home = ROOT / "var" / "es"
+    if os.geteuid() != 0 or _traversable_by_others(ROOT):
+        return home
+    digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    return Path("/var/tmp/nianbao-es") / digest
 
 
 @functools.lru_cache(maxsize=1)
