@@ -1,0 +1,85 @@
+"""Adapter: the crawler's state tables (and optionally the ES documents) -> monitor inputs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from .inputs import ListingCrawl, PublisherInfo, ReportSighting
+
+
+def publishers(session, province: str | None = None, city: str | None = None,
+               county: str | None = None) -> list[PublisherInfo]:
+    from crawler.models import PublisherRow
+
+    q = select(PublisherRow)
+    for col, value in (("province", province), ("city", city), ("county", county)):
+        if value:
+            q = q.where(getattr(PublisherRow, col) == value)
+    return [PublisherInfo(id=r.id, name=r.name, level=r.level, province=r.province or "",
+                          city=r.city or "", county=r.county or "", code=r.code or "",
+                          deadline=r.deadline, entry_url=r.entry_url or "")
+            for r in session.scalars(q.order_by(PublisherRow.id))]
+
+
+def sightings(session, year: int, publisher_ids: list[str] | None = None,
+              extra: dict[str, dict] | None = None) -> list[ReportSighting]:
+    """Documents of `year` matched to a publisher; `extra` maps url -> ES fields."""
+    from crawler.models import Document, Version
+
+    counts = (select(Version.document_id, func.count().label("n")).group_by(Version.document_id)
+              .subquery())
+    q = (select(Document, counts.c.n).outerjoin(counts, counts.c.document_id == Document.id)
+         .where(Document.year == year, Document.publisher_id.is_not(None)))
+    if publisher_ids is not None:
+        q = q.where(Document.publisher_id.in_(publisher_ids))
+    out = []
+    for doc, n in session.execute(q):
+        es_doc = (extra or {}).get(doc.url, {})
+        out.append(ReportSighting(
+            document_id=doc.id, publisher_id=doc.publisher_id, year=doc.year, url=doc.url,
+            first_seen=doc.first_seen, published_shown=doc.published_shown,
+            last_seen=doc.last_seen, status=doc.status, title=doc.title,
+            attachment_url=doc.attachment_url, meta_dates=es_doc.get("meta_dates") or {},
+            versions=n or 1, finding_codes=tuple(es_doc.get("finding_codes") or ())))
+    return out
+
+
+def listing_crawls(session, entry_urls: list[str]) -> list[ListingCrawl]:
+    """One ListingCrawl per crawl run of an entry: its pages' report URLs united, ok if all ok."""
+    from crawler.models import ListingCrawl as Row
+
+    runs: dict[tuple[str, str], list] = defaultdict(list)
+    for r in session.scalars(select(Row).where(Row.entry_url.in_(entry_urls))):
+        runs[(r.entry_url, r.run_id)].append(r)
+    out = []
+    for (entry, _run), rows in runs.items():
+        ok = all(r.ok for r in rows)
+        status = "ok" if ok else next((r.status for r in rows if not r.ok), "failed")
+        urls = frozenset(u for r in rows for u in (r.report_urls or []))
+        out.append(ListingCrawl(entry_url=entry, crawled_at=max(r.crawled_at for r in rows), ok=ok,
+                                report_urls=urls, url=rows[0].url, status=status, id=rows[0].id))
+    return out
+
+
+def es_fields(es, prefix: str, year: int) -> dict[str, dict]:
+    """url -> {meta_dates, finding_codes} from the ES report documents of `year`."""
+    from elasticsearch import helpers
+
+    out = {}
+    for hit in helpers.scan(es, index=f"{prefix}-reports", query={"query": {"term": {"year": year}}},
+                            _source=["url", "meta_dates", "finding_codes"], ignore_unavailable=True):
+        src = hit["_source"]
+        if src.get("url"):
+            out[src["url"]] = src
+    return out
+
+
+def load(session, year: int, *, province=None, city=None, county=None, es=None, prefix=None):
+    pubs = publishers(session, province, city, county)
+    extra = es_fields(es, prefix, year) if es is not None and prefix else None
+    filtered = any((province, city, county))
+    sights = sightings(session, year, [p.id for p in pubs] if filtered else None, extra)
+    crawls = listing_crawls(session, sorted({p.entry_url for p in pubs}))
+    return pubs, sights, crawls
