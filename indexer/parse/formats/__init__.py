@@ -1,1 +1,53 @@
-"""Format adapters: bytes → blocks."""
+"""Format adapters: bytes → blocks.
+
+`extract(data, filename=None, content_type=None) -> Extracted` tells the format from the bytes
+(magic numbers, zip members, markup), never from the name alone, and dispatches:
+
+- html → `html.extract_html` (charset, chrome, article body, tables, shown dates)
+- docx → `word.extract_docx`; doc / wps → LibreOffice → DOCX (`convert`)
+- pdf  → `pdf.extract_pdf` (text layer with pypdfium2, ruled tables, OCR for pages without text)
+- ofd  → `ofd.extract_ofd`; images → `ocr.extract_image`
+- text / Markdown → the core's `indexer.parse.text.extract_text`
+
+Errors: `UnsupportedFormat` (a kind we do not read) and `CorruptDocument` (damaged, truncated,
+or a conversion that failed), both `FormatError(NianbaoError)` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+from indexer.parse.blocks import Extracted
+from indexer.parse.formats.detect import sniff
+from indexer.parse.formats.errors import CorruptDocument, FormatError, UnsupportedFormat
+
+__all__ = ["extract", "sniff", "FormatError", "UnsupportedFormat", "CorruptDocument"]
+
+
+def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> Extracted:
+    kind = sniff(data, filename, content_type)
+    if kind == "text":
+        from indexer.parse.text import extract_text
+
+        return extract_text(data, filename)
+    if kind == "html":
+        from indexer.parse.formats.html import extract_html
+
+        return extract_html(data)
+    if kind == "docx":
+        from indexer.parse.formats.word import extract_docx
+
+        return extract_docx(data)
+    if kind in ("doc", "wps"):
+        from indexer.parse.formats.convert import extract_legacy
+
+        return extract_legacy(data, kind)
+    if kind == "pdf":
+        from indexer.parse.formats.pdf import extract_pdf
+
+        return extract_pdf(data)
+    if kind == "ofd":
+        from indexer.parse.formats.ofd import extract_ofd
+
+        return extract_ofd(data)
+    from indexer.parse.formats.ocr import extract_image
+
+    return extract_image(data)

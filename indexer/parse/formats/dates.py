@@ -1,0 +1,61 @@
+"""Publication times and metadata fields shown as page text (发布时间：…, 索引号 …)."""
+
+from __future__ import annotations
+
+import re
+
+META_LABELS = ("索引号", "发布机构", "发文机构", "发文字号", "文号", "成文日期", "发布日期",
+               "发布时间", "更新时间", "生成日期", "公开日期", "主题分类", "来源", "信息来源")
+_LABEL_ALT = "|".join(sorted(META_LABELS, key=len, reverse=True))
+_LABEL_VALUE = re.compile(
+    rf"({_LABEL_ALT})\s*[:：]\s*(.+?)(?=\s*(?:{_LABEL_ALT}|作者|点击|浏览|访问|字号|【|\|)\s*[:：]?|\s{{2,}}|$)")
+_LABEL_ONLY = re.compile(rf"^({_LABEL_ALT}|日期)\s*[:：]?$")
+
+DATE = (r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+        r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
+_DATE = re.compile(DATE)
+# labels that mark a publication time, best first
+_PUB_LABELED = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期|时间|日期)\s*[:：]?\s*{DATE}")
+_BULLET = re.compile(rf"[•·]\s*{DATE}")
+
+
+def to_iso(m: re.Match, offset: int = 0) -> str | None:
+    """Groups (year, month, day, hour, minute, second) from `offset` → ISO 8601 in Beijing time."""
+    g = m.groups()[offset:offset + 6]
+    y, mo, d = int(g[0]), int(g[1]), int(g[2])
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    if g[3] is None:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    hh, mm, ss = int(g[3]), int(g[4]), int(g[5] or 0)
+    if hh > 23 or mm > 59 or ss > 59:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}+08:00"
+
+
+def published_from_lines(lines: list[str]) -> str | None:
+    """The publication time a page shows: a labelled time first, then '网站名 • date'."""
+    for pattern in (_PUB_LABELED, _BULLET):
+        for line in lines:
+            m = pattern.search(line)
+            if m and (iso := to_iso(m)):
+                return iso
+    return None
+
+
+def meta_from_lines(lines: list[str]) -> dict[str, str]:
+    """Raw label → value pairs (索引号, 发布日期, 成文日期, …), label-colon-value or label
+    and value in adjacent lines (metadata tables)."""
+    meta: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if len(line) > 200:
+            continue
+        only = _LABEL_ONLY.match(line)
+        if only and i + 1 < len(lines) and not _LABEL_ONLY.match(lines[i + 1]):
+            meta.setdefault(only.group(1), lines[i + 1].strip())
+            continue
+        for m in _LABEL_VALUE.finditer(line):
+            value = m.group(2).strip(" ：:|")
+            if value:
+                meta.setdefault(m.group(1), value)
+    return meta
