@@ -41,3 +41,17 @@ def span(value: str | None) -> int:
         return _clamp(int(str(value).strip() or 1))
     except (TypeError, ValueError):
         return 1
+
+
+def drop_sliver_columns(table: Table) -> Table:
+    """Remove grid columns that every row merely spans across (a copy of the left neighbour
+    in every row). Word processors leave such slivers when cell edges do not line up."""
+    if not table.rows:
+        return table
+    width = len(table.rows[0])
+    keep = [c for c in range(width) if c == 0 or not all(
+        m[c] and r[c] == r[c - 1] for r, m in zip(table.rows, table.merged, strict=True))]
+    if len(keep) == width:
+        return table
+    return Table([[r[c] for c in keep] for r in table.rows],
+                 [[m[c] for c in keep] for m in table.merged])

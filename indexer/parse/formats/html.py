@@ -14,7 +14,7 @@ from lxml import etree
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
 from indexer.parse.formats import charset, dates
 from indexer.parse.formats.errors import CorruptDocument
-from indexer.parse.formats.grid import expand, span
+from indexer.parse.formats.grid import drop_sliver_columns, expand, span
 from indexer.parse.formats.textutil import clean, join
 
 SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head",
@@ -217,7 +217,7 @@ def _table(table) -> Table:
     grid = expand(rows)
     # drop rows that are entirely empty (spacer rows)
     keep = [i for i, r in enumerate(grid.rows) if any(t.strip() for t in r)]
-    return Table([grid.rows[i] for i in keep], [grid.merged[i] for i in keep])
+    return drop_sliver_columns(Table([grid.rows[i] for i in keep], [grid.merged[i] for i in keep]))
 
 
 def _is_meta_table(b: Block) -> bool:

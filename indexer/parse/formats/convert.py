@@ -1,0 +1,68 @@
+"""DOC and WPS (OLE2 word-processor files): LibreOffice headless converts them to DOCX, which
+keeps the tables and merged cells; `antiword` (text only) is the fallback when LibreOffice is
+not installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from indexer.parse.blocks import Extracted
+from indexer.parse.formats.errors import CorruptDocument, FormatError
+
+TIMEOUT = int(os.environ.get("NIANBAO_CONVERT_TIMEOUT", "120"))
+
+
+class ConversionError(CorruptDocument):
+    """LibreOffice or antiword failed or timed out on a document."""
+
+
+def extract_legacy(data: bytes, kind: str) -> Extracted:
+    if shutil.which("soffice"):
+        docx = soffice_convert(data, kind, "docx")
+        from indexer.parse.formats.word import extract_docx
+
+        return extract_docx(docx, fmt=kind)
+    if shutil.which("antiword"):
+        return _antiword(data, kind)
+    raise FormatError(f"无法读取 {kind.upper()}：需要安装 LibreOffice（soffice）或 antiword")
+
+
+def soffice_convert(data: bytes, src_ext: str, target: str, timeout: int = TIMEOUT) -> bytes:
+    """Convert bytes with LibreOffice headless, in a private profile so runs can overlap."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
+        src = Path(tmp) / f"in.{src_ext}"
+        src.write_bytes(data)
+        cmd = ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+               "--norestore", "--nologo", "--convert-to", target, "--outdir", f"{tmp}/out",
+               str(src)]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                           stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError(f"{src_ext.upper()} 转换超时（{timeout} 秒）") from exc
+        out = Path(tmp) / "out" / f"in.{target.split(':')[0]}"
+        if not out.exists() or out.stat().st_size == 0:
+            raise ConversionError(f"{src_ext.upper()} 文件损坏或无法转换（LibreOffice 转换失败）")
+        return out.read_bytes()
+
+
+def _antiword(data: bytes, kind: str) -> Extracted:
+    with tempfile.NamedTemporaryFile(suffix=".doc") as f:
+        f.write(data)
+        f.flush()
+        try:
+            proc = subprocess.run(["antiword", "-m", "UTF-8.txt", "-w", "0", f.name],
+                                  capture_output=True, timeout=TIMEOUT, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError(f"{kind.upper()} 转换超时（{TIMEOUT} 秒）") from exc
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise ConversionError(f"{kind.upper()} 文件损坏或无法读取（antiword 失败）")
+    from indexer.parse.text import extract_text
+
+    ex = extract_text(proc.stdout.replace(b"|", b"\t"))
+    ex.format = kind
+    return ex
