@@ -1,1 +1,59 @@
-"""Parser: bytes in any format → the contract report."""
+"""Parser: bytes in any format → the contract report.
+
+`parse(data, filename=None, content_type=None) -> Report`; anything it cannot read raises
+`ParseError` (one line, Chinese first) — never another exception.
+"""
+
+from __future__ import annotations
+
+from nianbao.errors import NianbaoError
+
+from .blocks import Extracted
+from .report import Report, build_report
+from .text import extract_text, looks_like_text
+
+__all__ = ["ParseError", "Report", "parse", "extract", "build_report"]
+
+MAX_BYTES = 200 * 1024 * 1024
+_TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
+
+
+class ParseError(NianbaoError):
+    """A document that cannot be parsed into a report."""
+
+
+def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> Extracted:
+    """Bytes → blocks: the format adapters when they are there, else the text path."""
+    try:
+        from .formats import extract as formats_extract  # written by the formats engineer
+    except ImportError:
+        formats_extract = None
+    name = (filename or "").lower()
+    plain = name.endswith((".txt", ".md", ".markdown")) or (content_type or "").split(";")[0] in _TEXT_TYPES
+    if formats_extract is not None and not (plain and looks_like_text(data)):
+        return formats_extract(data, filename=filename, content_type=content_type)
+    if looks_like_text(data):
+        return extract_text(data, filename)
+    raise ParseError(f"无法识别的文件格式 / unsupported format: {filename or 'input'}")
+
+
+def parse(data: bytes, filename: str | None = None, content_type: str | None = None) -> Report:
+    label = filename or "input"
+    if not isinstance(data, (bytes, bytearray)):
+        raise ParseError(f"输入不是字节串 / input is not bytes: {label}")
+    if not data.strip():
+        raise ParseError(f"文件为空 / empty document: {label}")
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"文件过大 / document too large: {label}")
+    try:
+        ex = extract(bytes(data), filename, content_type)
+        if not ex.blocks:
+            raise ParseError(f"文档中没有可读内容 / no readable content: {label}")
+        return build_report(ex)
+    except ParseError:
+        raise
+    except NianbaoError as exc:  # the adapters' FormatError etc.: keep their one-line reason
+        raise ParseError(str(exc).splitlines()[0] if str(exc) else f"无法解析 / cannot parse: {label}") from exc
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError,
+            MemoryError, UnicodeError, OverflowError, ZeroDivisionError) as exc:
+        raise ParseError(f"无法解析 / cannot parse {label}: {type(exc).__name__}: {exc}"[:300]) from exc

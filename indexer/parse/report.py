@@ -1,0 +1,101 @@
+"""The core: blocks (`Extracted`) → `Report` (the contract of shared/spec/report-json.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import checks, meta, narrative
+from .blocks import Extracted, Paragraph
+from .normalize import norm_text, script_of
+from .sections import find_sections
+from .tables import extract_tables
+
+
+@dataclass
+class Report:
+    title: str | None
+    organ: str | None
+    place: str | None
+    county: str | None
+    city: str | None
+    province: str | None
+    year: int | None
+    published: str | None
+    template: str | None
+    script: str
+    sections: list[dict]
+    narrative: dict
+    active: dict | None
+    applications: dict | None
+    appeals: dict | None
+    findings: list[checks.Finding]
+    text: str = ""
+    text_norm: str = ""
+    format: str = "txt"
+    meta_dates: dict = field(default_factory=dict)
+    title_norm: str | None = None
+    ocr: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "organ": self.organ, "place": self.place,
+            "county": self.county, "city": self.city, "province": self.province,
+            "year": self.year, "published": self.published, "template": self.template,
+            "script": self.script, "sections": self.sections, "narrative": self.narrative,
+            "active": self.active, "applications": self.applications, "appeals": self.appeals,
+            "findings": [f.to_json() for f in self.findings],
+            "text": self.text, "text_norm": self.text_norm, "format": self.format,
+            "meta_dates": self.meta_dates, "title_norm": self.title_norm, "ocr": self.ocr,
+        }
+
+    @property
+    def finding_codes(self) -> list[str]:
+        return sorted({f.code for f in self.findings})
+
+
+def _template(hints: set[str], tables_found: bool) -> str | None:
+    if "2019" in hints and "2021" not in hints:
+        return "2019"
+    if "2021" in hints:
+        return "2021" if "2019" not in hints else "2019"
+    return None if not tables_found else "2021"
+
+
+def _meta_dates(ex: Extracted) -> dict:
+    m = ex.meta or {}
+    index_number = m.get("索引号")
+    return {"shown": ex.published, "index_number": index_number, "metadata": dict(m)}
+
+
+def build_report(ex: Extracted) -> Report:
+    paragraphs = [b.text for b in ex.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    title, used = meta.find_title(paragraphs, ex.title)
+    body = paragraphs[used:] if used else paragraphs
+    organ = meta.organ_of(title)
+    region = meta.region_of(organ)
+    year = meta.year_of(title)
+    text = "\n".join(paragraphs)
+    text_norm = norm_text(text)
+    secs = find_sections(body)
+    sec_norm = {s.number: norm_text(s.text) for s in secs}
+    tables = extract_tables(ex.blocks)
+    found_any = any(t is not None for t in (tables.active, tables.applications, tables.appeals))
+    report = Report(
+        title=title, organ=organ, year=year, published=ex.published,
+        template=_template(tables.template_hints, found_any),
+        script=script_of(text + (title or "")),
+        sections=[{"number": s.number, "heading": s.heading, "text": s.text} for s in secs],
+        narrative={"proactive_items": narrative.proactive_items(sec_norm, text_norm),
+                   "applications_received": narrative.applications_received(sec_norm, text_norm)},
+        active=tables.active, applications=tables.applications, appeals=tables.appeals,
+        findings=[], text=text, text_norm=text_norm, format=ex.format,
+        meta_dates=_meta_dates(ex), title_norm=norm_text(title) if title else None, ocr=ex.ocr,
+        **region,
+    )
+    first_section = next((i for i, p in enumerate(body) if secs and p.strip().endswith(secs[0].heading)), 0)
+    title_area = norm_text("\n".join([title or "", *body[:first_section]]))
+    report.findings = checks.run_checks(
+        report.to_json(), text_norm=text_norm, title_area=title_area,
+        no_appeals=narrative.states_no_appeals(sec_norm, text_norm))
+    return report

@@ -1,0 +1,310 @@
+"""Tables 2, 3 and 4 from blocks: rows matched by normalised labels, values aligned to columns.
+
+Labels are matched after `norm_label` (no spacing, punctuation, numbering, markup; half-width,
+simplified, typos fixed). Data cells are the cells after a row's last label cell; which of them
+belong to which column is decided against the header's column positions, shifted where a
+merged label cell is missing or doubled (the shift that covers the most numeric cells wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .blocks import Block, Table
+from .normalize import cell_value, is_blank, is_numeric, norm_label
+
+Value = int | float | None
+
+T3_COLS = ("natural_person", "business", "research", "public_interest", "legal_services",
+           "other_org", "total")
+REFUSED = ("refused_state_secret", "refused_prohibited", "refused_safety_stability",
+           "refused_third_party", "refused_internal", "refused_process",
+           "refused_enforcement_file", "refused_query")
+UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear")
+NOT_HANDLED = ("not_handled_petition", "not_handled_repeat", "not_handled_publication",
+               "not_handled_mass", "not_handled_reconfirm")
+OTHER = ("other_no_correction", "other_no_fee", "other_other")
+RESULT_ITEMS = ("granted", "partly_granted", *REFUSED, *UNABLE, *NOT_HANDLED, *OTHER)
+T3_ROWS = ("new", "carried_over", *RESULT_ITEMS, "results_total", "carried_forward")
+T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+T2_TRIPLES = ("regulations", "normative_documents")
+T2_SINGLES = ("licensing", "penalty", "enforcement", "fees")
+T2_TRIPLE_COLS = ("issued", "repealed", "in_force")
+
+# (key, keywords any of which identifies the row), most specific first.
+T3_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("new", ("本年新收",)),
+    ("carried_over", ("上年结转",)),
+    ("carried_forward", ("结转下年", "下年度继续办理", "继续办理")),
+    ("partly_granted", ("部分公开",)),
+    ("refused_state_secret", ("国家秘密",)),
+    ("refused_prohibited", ("禁止公开",)),
+    ("refused_safety_stability", ("三安全一稳定", "三安全", "一稳定")),
+    ("refused_third_party", ("第三方",)),
+    ("refused_internal", ("内部事务",)),
+    ("refused_process", ("过程性",)),
+    ("refused_enforcement_file", ("执法案卷",)),
+    ("refused_query", ("查询事项",)),
+    ("unable_not_held", ("不掌握",)),
+    ("unable_needs_creation", ("另行制作", "没有现成")),
+    ("unable_unclear", ("仍不明确", "补正后")),
+    ("not_handled_petition", ("信访", "举报投诉")),
+    ("not_handled_repeat", ("重复申请",)),
+    ("not_handled_publication", ("公开出版物", "出版物")),
+    ("not_handled_mass", ("大量反复",)),
+    ("not_handled_reconfirm", ("重新出具", "确认或")),
+    ("other_no_correction", ("不补正", "逾期不补")),
+    ("other_no_fee", ("缴纳费用", "收费通知")),
+    ("granted", ("予以公开",)),
+    ("results_total", ("总计",)),
+)
+T3_EXACT = {"其他": "other_other", "其他处理": "other_other", "其它": "other_other"}
+T3_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "法人或其他组织", "申请人情况")
+T2_LABELS = {"规章": "regulations", "行政规范性文件": "normative_documents",
+             "规范性文件": "normative_documents", "行政许可": "licensing", "行政处罚": "penalty",
+             "行政强制": "enforcement", "行政事业性收费": "fees"}
+SUB_COLS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+
+
+@dataclass
+class Tables:
+    active: dict | None
+    applications: dict | None
+    appeals: dict | None
+    template_hints: set[str]
+
+
+def match_t3_label(label: str) -> str | None:
+    s = norm_label(label)
+    if not s:
+        return None
+    if s in T3_EXACT:
+        return T3_EXACT[s]
+    for key, words in T3_LABELS:
+        if any(w in s for w in words):
+            return key
+    return None
+
+
+def match_t2_label(label: str) -> str | None:
+    s = norm_label(label)
+    if s in T2_LABELS:
+        return T2_LABELS[s]
+    for word, key in T2_LABELS.items():
+        if s.endswith(word) and len(s) <= len(word) + 4:
+            return key
+    return None
+
+
+def _split(row: list[str]) -> tuple[list[str], int]:
+    """Label cells (non-numeric text) and the index where the data cells start."""
+    last = -1
+    for i, c in enumerate(row):
+        if not is_blank(c) and not is_numeric(c):
+            last = i
+    labels = [c for c in row[: last + 1] if not is_blank(c)]
+    return labels, last + 1
+
+
+def _row_key(labels: list[str], matcher) -> str | None:
+    for label in reversed(labels):
+        if (key := matcher(label)) is not None:
+            return key
+    return matcher("".join(labels)) if len(labels) > 1 else None
+
+
+def _align(row: list[str], start: int, positions: list[int]) -> list[Value]:
+    """Values of `row` at `positions` shifted so they follow the labels and cover the most
+    numeric cells (ties: the smallest shift)."""
+    numeric = [i for i in range(start, len(row)) if is_numeric(row[i])]
+    lo = start - positions[0]
+    hi = max(lo, len(row) - 1 - positions[-1])
+    if numeric:
+        hi = max(hi, numeric[-1] - positions[-1])
+    best, best_score = lo, -1
+    num_set = set(numeric)
+    for s in sorted(range(lo, hi + 1), key=lambda s: (abs(s), s)):
+        score = sum(1 for p in positions if p + s in num_set)
+        if score > best_score:
+            best, best_score = s, score
+    return [cell_value(row[p + best]) if 0 <= p + best < len(row) else None for p in positions]
+
+
+def _t3_positions(rows: list[list[str]]) -> list[int] | None:
+    """Column indexes of the seven data columns from the header (the five 法人 sub-columns)."""
+    for row in rows:
+        norms = [norm_label(c) for c in row]
+        idx = []
+        for word in SUB_COLS:
+            hits = [i for i, s in enumerate(norms) if s == word or (word != "其他" and word in s)]
+            if not hits:
+                break
+            idx.append(hits[0])
+        if len(idx) == 5 and all(b == a + 1 for a, b in zip(idx, idx[1:])):
+            return [idx[0] - 1, *idx, idx[-1] + 1]
+    return None
+
+
+def _is_t3_header(row: list[str]) -> bool:
+    return any(any(w in norm_label(c) for w in T3_HEADER_WORDS) for c in row if c)
+
+
+def parse_t3(rows: list[list[str]]) -> dict | None:
+    positions = _t3_positions(rows)
+    found: dict[str, list[Value]] = {}
+    for row in rows:
+        if _is_t3_header(row):
+            continue
+        labels, start = _split(row)
+        key = _row_key(labels, match_t3_label) if labels else None
+        if key is None:
+            continue
+        pos = positions or _right_positions(row, start, 7)
+        vals = _align(row, start, pos)
+        if key not in found or (all(v is None for v in found[key]) and any(v is not None for v in vals)):
+            found[key] = vals
+    if len(found) < 3:
+        return None
+    return {k: dict(zip(T3_COLS, found.get(k, [None] * 7))) for k in T3_ROWS}
+
+
+def _right_positions(row: list[str], start: int, n: int) -> list[int]:
+    """No header: the last n cells after the labels, ignoring trailing blanks."""
+    end = len(row)
+    while end > start + n and is_blank(row[end - 1]):
+        end -= 1
+    first = max(start, end - n)
+    return list(range(first, first + n))
+
+
+def parse_t2(rows: list[list[str]]) -> tuple[dict | None, set[str]]:
+    hints: set[str] = set()
+    out: dict = {k: {c: None for c in T2_TRIPLE_COLS} for k in T2_TRIPLES}
+    out.update({k: None for k in T2_SINGLES})
+    cols: dict[int, str] | None = None  # the current block's header: data index → meaning
+    seen = 0
+    for row in rows:
+        norms = [norm_label(c) for c in row]
+        joined = "".join(norms)
+        if "信息内容" in joined or "制发" in joined or "新制作" in joined:
+            cols = _t2_header(norms, hints)
+            continue
+        if "政府集中采购" in joined:
+            hints.add("2019")
+        labels, start = _split(row)
+        key = _row_key(labels, match_t2_label) if labels else None
+        if key is None:
+            continue
+        data = row[start:]
+        seen += 1
+        if key in T2_TRIPLES:
+            out[key] = _t2_triple(data, cols)
+        else:
+            idx = (cols or {}).get("value", 0)
+            out[key] = cell_value(data[idx]) if idx < len(data) else None
+    return (out if seen else None), hints
+
+
+def _t2_header(norms: list[str], hints: set[str]) -> dict[int, str]:
+    """Map the data columns of a table-2 block by their headers (2021 vs 2019 wording)."""
+    data = [s for s in norms[1:]]
+    cols: dict[int, str] = {}
+    for i, s in enumerate(data):
+        if "制发" in s:
+            cols.setdefault("issued", i)  # type: ignore[call-overload]
+            hints.add("2021")
+        elif "废止" in s:
+            cols["repealed"] = i  # type: ignore[index]
+        elif "现行有效" in s:
+            cols["in_force"] = i  # type: ignore[index]
+        elif "新制作" in s:
+            cols["issued"] = i  # type: ignore[index]
+            hints.add("2019")
+        elif "对外公开总数" in s:
+            cols["in_force"] = i  # type: ignore[index]
+            hints.add("2019")
+        elif "处理决定" in s or "收费金额" in s:
+            cols["value"] = i  # type: ignore[index]
+            if "本年处理决定" in s or "收费金额" in s:
+                hints.add("2021")
+        elif "上一年项目数" in s:
+            hints.add("2019")
+    return cols
+
+
+def _t2_triple(data: list[str], cols: dict | None) -> dict[str, Value]:
+    if cols and any(k in cols for k in T2_TRIPLE_COLS):
+        return {c: (cell_value(data[cols[c]]) if c in cols and cols[c] < len(data) else None)
+                for c in T2_TRIPLE_COLS}
+    return {c: (cell_value(data[i]) if i < len(data) else None) for i, c in enumerate(T2_TRIPLE_COLS)}
+
+
+def parse_t4(rows: list[list[str]]) -> dict | None:
+    values: list[Value] = []
+    started = False
+    for row in rows:
+        if not started:
+            started = any("复议" in norm_label(c) for c in row)
+            continue
+        cells = [c for c in row]
+        if not any(is_numeric(c) for c in cells) or any(not is_blank(c) and not is_numeric(c) for c in cells):
+            if values:
+                break
+            continue
+        while len(cells) > 15 and is_blank(cells[-1]):
+            cells.pop()
+        while len(cells) > 15 and is_blank(cells[0]):
+            cells.pop(0)
+        values += [cell_value(c) for c in cells]
+        if len(values) >= 15:
+            break
+    if not started or not values:
+        return None
+    values = (values + [None] * 15)[:15]
+    return {g: dict(zip(T4_OUTCOMES, values[i * 5:(i + 1) * 5])) for i, g in enumerate(T4_GROUPS)}
+
+
+def classify(table: Table) -> str | None:
+    text = "".join(norm_label(c) for r in table.rows[:40] for c in r[:20])
+    if "自然人" in text or "本年新收" in text or "予以公开" in text:
+        return "t3"
+    if "行政复议" in text and ("维持" in text or "纠正" in text):
+        return "t4"
+    if "第二十条" in text or "规章" in text or "行政许可" in text or "规范性文件" in text:
+        return "t2"
+    return None
+
+
+def extract_tables(blocks: list[Block]) -> Tables:
+    """Group table blocks by kind (a table continued across blocks keeps its kind)."""
+    groups: dict[str, list[list[str]]] = {"t2": [], "t3": [], "t4": []}
+    last: str | None = None
+    for b in blocks:
+        if not isinstance(b, Table):
+            continue
+        kind = classify(b) or last
+        if kind:
+            groups[kind] += _dedupe_merged(b)
+            last = kind
+    active, hints = parse_t2(groups["t2"]) if groups["t2"] else (None, set())
+    applications = parse_t3(groups["t3"]) if groups["t3"] else None
+    if applications is not None and _old_t3(groups["t3"]):
+        hints.add("2019")
+    appeals = parse_t4(groups["t4"]) if groups["t4"] else None
+    return Tables(active, applications, appeals, hints)
+
+
+def _dedupe_merged(table: Table) -> list[list[str]]:
+    """Blank out copies of merged cells so a spanned number is not read twice."""
+    rows = []
+    for r, row in enumerate(table.rows):
+        m = table.merged[r] if r < len(table.merged) else []
+        rows.append([("" if (c < len(m) and m[c] and is_numeric(v)) else v) for c, v in enumerate(row)])
+    return rows
+
+
+def _old_t3(rows: list[list[str]]) -> bool:
+    """2019 format: （六）其他处理 is one row, without the 1–3 items."""
+    text = "".join(norm_label(c) for r in rows for c in r)
+    return "其他处理" in text and "不补正" not in text and "缴纳费用" not in text

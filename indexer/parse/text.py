@@ -1,0 +1,156 @@
+"""Plain text and Markdown → blocks.
+
+Three table encodings reach us as text (see shared/spec/annual-report.md):
+- one row per line, cells separated by tabs (rows may be shifted by a missing merged cell);
+- Markdown pipe tables (OCR output) with `<br>` inside cells and a `|---|` rule;
+- one cell per line, each cell line starting with a tab, rows separated by blank lines, a cell
+  continuing on the following untabbed line (DOCX export).
+"""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+
+from .blocks import Block, Extracted, Paragraph, Table
+
+_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_BR = re.compile(r"<br\s*/?>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
+_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\ufeff|\u200b")
+_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), then GB18030, then whatever charset detection finds."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data[:200_000]).best()
+    enc = best.encoding if best else "utf-8"
+    return data.decode(enc, errors="replace")
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Text, not a binary document: no NULs and it decodes cleanly as UTF-8 or GB18030."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return False
+    for enc in ("utf-8", "gb18030"):
+        try:
+            data[:65536].decode(enc)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(data[:65536]) - 4:  # cut in the middle of a character
+                return True
+    return False
+
+
+def extract_text(data: bytes | str, filename: str | None = None) -> Extracted:
+    text = data if isinstance(data, str) else decode(data)
+    text = _ARTEFACT.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    is_md = bool(filename and filename.lower().endswith((".md", ".markdown"))) or any(
+        _MD_HEADING.match(ln) or (ln.startswith("|") and ln.rstrip().endswith("|")) for ln in lines[:400]
+    )
+    return Extracted(blocks=blocks_from_lines(lines), format="md" if is_md else "txt")
+
+
+def blocks_from_lines(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if line.lstrip().startswith("|") and "|" in line.strip()[1:]:
+            i = _md_table(lines, i, blocks)
+        elif _CELL_LINE.match(line) and _starts_cell_rows(lines, i):
+            i = _cell_rows(lines, i, blocks)
+        elif "\t" in line.strip("\t ") or (line.count("\t") >= 2 and line.strip()):
+            i = _tab_table(lines, i, blocks)
+        else:
+            text = _paragraph(line)
+            if text:
+                blocks.append(Paragraph(text))
+            i += 1
+    return blocks
+
+
+def _paragraph(line: str) -> str:
+    line = _MD_HEADING.sub("", line.strip())
+    return _TAG.sub("", _BR.sub("\n", line)).strip()
+
+
+def _cell(text: str) -> str:
+    # a <br> inside a cell is layout (社会<br>公益<br>组织), not a word break
+    return _TAG.sub("", _BR.sub("", text)).strip()
+
+
+def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    rows: list[list[str]] = []
+    while i < len(lines) and lines[i].lstrip().startswith("|"):
+        line = lines[i].strip()
+        i += 1
+        if _MD_RULE.match(line):
+            continue
+        inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
+        rows.append([_cell(c) for c in inner.split("|")])
+    if rows:
+        blocks.append(Table(rows=rows))
+    return i
+
+
+def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    rows: list[list[str]] = []
+    while i < len(lines) and "\t" in lines[i] and lines[i].strip():
+        rows.append([_cell(c) for c in lines[i].rstrip("\n").split("\t")])
+        i += 1
+    if len(rows) == 1 and sum(1 for c in rows[0] if c) <= 1:
+        text = " ".join(c for c in rows[0] if c)  # a stray tab in prose
+        if text:
+            blocks.append(Paragraph(text))
+    elif rows:
+        blocks.append(Table(rows=rows))
+    return i
+
+
+def _starts_cell_rows(lines: list[str], i: int) -> bool:
+    """A cell-per-line table: a group of ≥2 tabbed single-cell lines."""
+    j = i + 1
+    while j < len(lines) and j < i + 3 and lines[j] and not _CELL_LINE.match(lines[j]):
+        j += 1  # continuation lines of the first cell
+    return j < len(lines) and bool(_CELL_LINE.match(lines[j])) or (
+        j + 1 < len(lines) and not lines[j].strip() and bool(_CELL_LINE.match(lines[j + 1])))
+
+
+def _cell_rows(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """Rows of tab-led cell lines separated by blank lines; untabbed lines continue a cell.
+    Ends at a non-empty untabbed line that follows a blank line."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _CELL_LINE.match(line):
+            row.append(line[1:].strip())
+        elif not line.strip():
+            if row:
+                rows.append(row)
+                row = []
+            if i + 1 < n and lines[i + 1].strip() and not _CELL_LINE.match(lines[i + 1]):
+                i += 1
+                break
+        elif row:
+            row[-1] += line.strip()  # the cell goes on (商业\n企业)
+        else:
+            break
+        i += 1
+    if row:
+        rows.append(row)
+    rows = [[_cell(c) for c in r] for r in rows]
+    if rows:
+        blocks.append(Table(rows=rows))
+    return i
