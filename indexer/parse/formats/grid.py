@@ -44,14 +44,36 @@ def span(value: str | None) -> int:
 
 
 def drop_sliver_columns(table: Table) -> Table:
-    """Remove grid columns that every row merely spans across (a copy of the left neighbour
-    in every row). Word processors leave such slivers when cell edges do not line up."""
-    if not table.rows:
-        return table
-    width = len(table.rows[0])
-    keep = [c for c in range(width) if c == 0 or not all(
-        m[c] and r[c] == r[c - 1] for r, m in zip(table.rows, table.merged, strict=True))]
-    if len(keep) == width:
-        return table
-    return Table([[r[c] for c in keep] for r in table.rows],
-                 [[m[c] for c in keep] for m in table.merged])
+    """Remove grid columns that hold no cell of their own: in every row the position belongs
+    to a cell spanning in from the left or on to the right. Word processors leave such
+    slivers when cell edges of different rows do not line up. One column at a time, since
+    of two neighbours sharing every cell only one may go."""
+    while table.rows and len(table.rows[0]) > 1:
+        c = _sliver(table)
+        if c is None:
+            return table
+        table = _drop_column(table, c)
+    return table
+
+
+def _sliver(table: Table) -> int | None:
+    rows, merged = table.rows, table.merged
+    width = len(rows[0])
+    for c in range(width):
+        if all((c > 0 and merged[r][c] and rows[r][c] == rows[r][c - 1])
+               or (c + 1 < width and merged[r][c + 1] and rows[r][c + 1] == rows[r][c])
+               for r in range(len(rows))):
+            return c
+    return None
+
+
+def _drop_column(table: Table, c: int) -> Table:
+    rows = [r[:c] + r[c + 1:] for r in table.rows]
+    merged = [m[:c] + m[c + 1:] for m in table.merged]
+    if c < len(rows[0]):  # the cell that now starts at column c is no longer a copy
+        for r in range(len(rows)):
+            left = c > 0 and rows[r][c - 1] == rows[r][c]
+            above = r > 0 and rows[r - 1][c] == rows[r][c] and merged[r][c]
+            if merged[r][c] and not left and not above:
+                merged[r][c] = False
+    return Table(rows, merged)
