@@ -33,15 +33,36 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-def normalize(text: str | None) -> str:
-    """NFKC (full-width → half-width, compatibility forms), traditional → simplified, lower case.
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """NFKC per BMP character (full-width letters/digits → ASCII, compatibility ideographs →
+    unified ones, ① → 1 …), except that CJK punctuation keeps its form: it carries no token
+    (the analyzers skip punctuation) and reads better in highlights. Built once, applied with
+    str.translate (C speed)."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x10000):
+        c = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        if n == c:
+            continue
+        if n.isascii() and not any(ch.isalnum() or ch.isspace() for ch in n):
+            continue  # ，：（） stay as they are
+        table[cp] = n
+    return table
 
-    NFKC comes first so that t2s sees canonical characters. Whitespace runs collapse to one
-    space. Length may change (NFKC can expand a character), so offsets refer to this string.
+
+def normalize(text: str | None) -> str:
+    """Full-width → half-width (NFKC for letters, digits and spaces), traditional → simplified,
+    lower case, whitespace runs → one space.
+
+    The fold comes first so that t2s sees canonical characters. Length may change (NFKC can
+    expand a character), so offsets refer to this string.
     """
     if not text:
         return ""
-    s = unicodedata.normalize("NFKC", text)
+    s = text.translate(_fold_table())
     s = _t2s().convert(s)
     return _SPACES.sub(" ", s).lower().strip()
 

@@ -1,0 +1,153 @@
+"""Index names, explicit mappings and the contract's figure paths.
+
+Bump `MAPPING_VERSION` whenever `report_mapping()` changes: `nianbao index --rebuild` then builds
+`{prefix}-reports-v{N}-…` from the archive and swaps the alias.
+
+Chinese search uses core analysis only (no plugins):
+- `nb_chars`: the standard tokenizer with max_token_length=1, so every CJK character, digit and
+  Latin letter is its own token at its own position. `match_phrase` then finds any substring of
+  the text exactly (spaces and punctuation are skipped on both sides), and offsets stay those of
+  the text, so highlights land on the right characters.
+- `*_seg` fields: jieba words (segmented in Python) under a whitespace analyzer, for word-level
+  ranking (BM25 over words, not characters).
+All text reaches Elasticsearch already normalised (indexer.segment.normalize).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAPPING_VERSION = 1
+
+T2_DOC_ROWS = ("regulations", "normative_documents")
+T2_DOC_COLS = ("issued", "repealed", "in_force")
+T2_SINGLE = ("licensing", "penalty", "enforcement", "fees")
+T3_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_services",
+              "other_org", "total")
+T3_ROWS = (
+    "new", "carried_over", "granted", "partly_granted",
+    "refused_state_secret", "refused_prohibited", "refused_safety_stability",
+    "refused_third_party", "refused_internal", "refused_process", "refused_enforcement_file",
+    "refused_query", "unable_not_held", "unable_needs_creation", "unable_unclear",
+    "not_handled_petition", "not_handled_repeat", "not_handled_publication", "not_handled_mass",
+    "not_handled_reconfirm", "other_no_correction", "other_no_fee", "other_other",
+    "results_total", "carried_forward",
+)
+T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+NARRATIVE = ("proactive_items", "applications_received")
+
+
+def figure_paths() -> list[str]:
+    """Every numeric fact path of the contract (tables 2–4 and the narrative figures)."""
+    paths = [f"active.{r}.{c}" for r in T2_DOC_ROWS for c in T2_DOC_COLS]
+    paths += [f"active.{k}" for k in T2_SINGLE]
+    paths += [f"applications.{r}.{c}" for r in T3_ROWS for c in T3_COLUMNS]
+    paths += [f"appeals.{g}.{o}" for g in T4_GROUPS for o in T4_OUTCOMES]
+    paths += [f"narrative.{k}.value" for k in NARRATIVE]
+    return paths
+
+
+FIGURE_PATHS = frozenset(figure_paths())
+# Short forms people type: narrative.proactive_items means its .value.
+FIGURE_ALIASES = {f"narrative.{k}": f"narrative.{k}.value" for k in NARRATIVE}
+
+DEFAULT_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0,
+                                    "refresh_interval": "1s"}
+
+ANALYSIS = {
+    "tokenizer": {"nb_char": {"type": "standard", "max_token_length": 1}},
+    "analyzer": {
+        "nb_chars": {"type": "custom", "tokenizer": "nb_char", "filter": ["lowercase"]},
+    },
+}
+
+_KW = {"type": "keyword", "ignore_above": 256}
+_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "offsets"}
+# The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
+# core; text is lower-cased by normalize() before it gets here.
+_WORDS = {"type": "text", "analyzer": "whitespace"}
+_KW_TEXT = {"type": "keyword", "ignore_above": 512, "fields": {"chars": {"type": "text", "analyzer": "nb_chars"}}}
+_DATE = {"type": "date"}
+_INT = {"type": "integer"}
+_OFF = {"type": "object", "enabled": False}  # kept in _source, not indexed
+
+
+def _table2() -> dict:
+    props: dict[str, Any] = {r: {"properties": {c: _INT for c in T2_DOC_COLS}} for r in T2_DOC_ROWS}
+    props.update({k: _INT for k in T2_SINGLE})
+    props["fees"] = {"type": "double"}
+    return {"properties": props}
+
+
+def _table(rows: tuple[str, ...], cols: tuple[str, ...]) -> dict:
+    return {"properties": {r: {"properties": {c: _INT for c in cols}} for r in rows}}
+
+
+def report_properties() -> dict[str, Any]:
+    return {
+        "id": {"type": "keyword"},
+        "publisher_id": {"type": "keyword"},
+        "url": {"type": "keyword", "ignore_above": 2048},
+        "archive_sha256": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "format": {"type": "keyword"},
+        "template": {"type": "keyword"},
+        "script": {"type": "keyword"},
+        "title": {"type": "keyword", "ignore_above": 512},
+        "organ": _KW, "place": _KW, "county": _KW, "city": _KW, "province": _KW,
+        "division_code": {"type": "keyword"},
+        "level": {"type": "keyword"},
+        "year": _INT,
+        "published": _DATE, "fetched_at": _DATE, "first_seen": _DATE, "deadline": _DATE,
+        "indexed_at": _DATE,
+        "days_late": _INT,
+        "timeliness": {"type": "keyword"},
+        "finding_codes": {"type": "keyword"},
+        "findings": {"properties": {"code": {"type": "keyword"}, "severity": {"type": "keyword"},
+                                    "message": {"type": "text", "index": False},
+                                    "cells": {"type": "keyword"}}},
+        "sections": {"properties": {"number": _INT, "heading": {"type": "keyword", "ignore_above": 256},
+                                    "text": {"type": "text", "index": False}}},
+        "narrative": {"properties": {k: {"properties": {"value": _INT, "approx": {"type": "boolean"}}}
+                                     for k in NARRATIVE}},
+        "active": _table2(),
+        "applications": _table(T3_ROWS, T3_COLUMNS),
+        "appeals": _table(T4_GROUPS, T4_OUTCOMES),
+        "text": {"type": "text", "index": False},
+        # Normalised search fields (built by indexer.store.build_doc).
+        "text_norm": _CHARS,
+        "text_seg": _WORDS,
+        "norm": {"properties": {k: _KW_TEXT for k in
+                                ("title", "organ", "place", "county", "city", "province")}},
+        "title_seg": _WORDS,
+        "meta_dates": _OFF,
+    }
+
+
+def report_mapping() -> dict[str, Any]:
+    # dynamic false: fields the parser adds later are kept in _source without surprises.
+    return {"dynamic": False, "properties": report_properties()}
+
+
+def versions_mapping() -> dict[str, Any]:
+    props = report_properties()
+    props["report_id"] = {"type": "keyword"}
+    props["version_id"] = {"type": "keyword"}
+    return {"dynamic": False, "properties": props}
+
+
+def index_body(kind: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    settings = {**DEFAULT_SETTINGS, **(overrides or {}), "analysis": ANALYSIS}
+    mappings = report_mapping() if kind == "reports" else versions_mapping()
+    meta = {"nianbao_mapping_version": MAPPING_VERSION, "kind": kind}
+    return {"settings": {"index": settings}, "mappings": {**mappings, "_meta": meta}}
+
+
+def alias_name(prefix: str, kind: str = "reports") -> str:
+    return f"{prefix}-{kind}"
+
+
+def index_name(prefix: str, kind: str = "reports", stamp: str | None = None) -> str:
+    base = f"{prefix}-{kind}-v{MAPPING_VERSION}"
+    return f"{base}-{stamp}" if stamp else base

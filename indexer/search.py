@@ -1,0 +1,321 @@
+"""Searching the reports: ranked and faceted results, deep iteration, figures for charts.
+
+Result shapes (what web/api_search.py serves as JSON):
+
+- `search()` → SearchResult.to_dict():
+  `{total, took_ms, page, size, sort, query, hits: [{id, title, organ, place, county, city,
+  province, year, published, url, status, timeliness, highlight: [html…], findings: [codes]}],
+  facets: {year|province|city|county|finding|timeliness: [{value, count, selected}]},
+  next_cursor}` — highlight fragments are HTML-escaped with <mark>…</mark> around matches.
+- `stats()` → `{metric, by, split, year, buckets: [{key, count, sum, avg, max, split: […]}]}`.
+- `get_report()` → the stored document (contract JSON + ES metadata) or None;
+  `versions()` → past versions, newest first.
+- `new_matches()` → the ids among the given ones that a saved query matches.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import ConnectionError as EsConnectionError
+
+from nianbao.errors import ServiceUnavailable, UsageError
+
+from . import mappings as m
+from .query import FIELD_ALIASES, parse_query
+from .segment import normalize
+
+# facet name → indexed field
+FACETS = {"year": "year", "province": "province", "city": "city", "county": "county",
+          "finding": "finding_codes", "timeliness": "timeliness"}
+FACET_SIZES = {"year": 20, "province": 40, "city": 50, "county": 50, "finding": 30, "timeliness": 3}
+SORTS = {
+    "relevance": [{"_score": "desc"}, {"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    "date": [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    "date_asc": [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+    "place": [{"province": {"order": "asc", "missing": "_last"}}, {"city": {"order": "asc", "missing": "_last"}},
+              {"county": {"order": "asc", "missing": "_last"}}, {"place": {"order": "asc", "missing": "_last"}},
+              {"year": "desc"}, {"id": "asc"}],
+}
+HIT_FIELDS = ["id", "title", "organ", "place", "county", "city", "province", "year", "published",
+              "url", "status", "timeliness", "finding_codes"]
+MAX_WINDOW = 10_000
+STATS_BY = {"year", "province", "city", "county", "place", "organ", "template", "format", "timeliness"}
+
+
+class SearchError(UsageError):
+    """Bad search parameters (not the query text: that is QuerySyntaxError)."""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    took_ms: int
+    page: int
+    size: int
+    sort: str
+    query: str
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    next_cursor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def alias(prefix: str) -> str:
+    return m.alias_name(prefix, "reports")
+
+
+# --- building the request --------------------------------------------------------------------
+
+def _facet_filter(name: str, values: list[Any]) -> dict[str, Any]:
+    f = FACETS[name]
+    if name == "year":
+        values = [int(v) for v in values]
+    return {"terms": {f: values}}
+
+
+def _clean_filters(filters: dict[str, Any] | None) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for k, v in (filters or {}).items():
+        if k not in FACETS:
+            raise SearchError(f"未知的筛选项 {k} / unknown facet '{k}' (use {', '.join(FACETS)})")
+        vals = [x for x in (v if isinstance(v, list | tuple | set) else [v]) if x not in (None, "")]
+        if vals:
+            try:
+                _facet_filter(k, vals)
+            except ValueError:
+                raise SearchError(f"筛选值无效 / bad value for facet {k}: {vals}") from None
+            out[k] = vals
+    return out
+
+
+def _aggs(filters: dict[str, list[Any]]) -> dict[str, Any]:
+    """Each facet counts under every selected filter except its own (post_filter semantics)."""
+    aggs = {}
+    for name, f in FACETS.items():
+        others = [_facet_filter(k, v) for k, v in filters.items() if k != name]
+        terms = {"terms": {"field": f, "size": FACET_SIZES[name]}}
+        if name == "year":
+            terms["terms"]["order"] = {"_key": "desc"}
+        aggs[name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                      "aggs": {"v": terms}}
+    return aggs
+
+
+def _highlight(terms: list[str]) -> dict[str, Any] | None:
+    base = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+    if not terms:
+        return {**base, "fields": {"text_norm": {"fragment_size": 160, "number_of_fragments": 1,
+                                                 "no_match_size": 160}}}
+    hq = {"bool": {"should": [{"match_phrase": {"text_norm": t}} for t in terms]}}
+    return {**base, "fields": {"text_norm": {"fragment_size": 120, "number_of_fragments": 3,
+                                             "no_match_size": 160, "highlight_query": hq}}}
+
+
+def _cursor_encode(sort_values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> list[Any]:
+    try:
+        pad = "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(cursor + pad))
+        assert isinstance(values, list)
+        return values
+    except Exception:
+        raise SearchError("翻页游标无效 / invalid cursor") from None
+
+
+def build_body(q: str | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
+               filters: dict[str, Any] | None = None, facets: bool = True,
+               cursor: str | None = None, highlight: bool = True) -> dict[str, Any]:
+    """The search request body (exposed for the benchmark and for debugging)."""
+    if sort not in SORTS:
+        raise SearchError(f"未知的排序 {sort} / unknown sort (use {', '.join(SORTS)})")
+    if not 1 <= size <= 200:
+        raise SearchError("每页条数应在 1–200 之间 / size must be 1..200")
+    if page < 1:
+        raise SearchError("页码从 1 开始 / page starts at 1")
+    if cursor is None and page * size > MAX_WINDOW:
+        raise SearchError(f"只能直接翻到前 {MAX_WINDOW} 条，请用 cursor / beyond {MAX_WINDOW} results use the cursor")
+    query = parse_query(q)
+    flt = _clean_filters(filters)
+    body: dict[str, Any] = {"query": query.to_es(), "size": size, "sort": SORTS[sort],
+                            "_source": HIT_FIELDS, "track_total_hits": True}
+    if cursor:
+        body["search_after"] = _cursor_decode(cursor)
+    else:
+        body["from"] = (page - 1) * size
+    if flt:
+        body["post_filter"] = {"bool": {"filter": [_facet_filter(k, v) for k, v in flt.items()]}}
+    if facets:
+        body["aggs"] = _aggs(flt)
+    if highlight:
+        body["highlight"] = _highlight(query.text_terms())
+    return body
+
+
+# --- running it ------------------------------------------------------------------------------
+
+def _call(fn, **kw):  # type: ignore[no-untyped-def]
+    try:
+        return fn(**kw)
+    except EsConnectionError as exc:
+        raise ServiceUnavailable(f"搜索服务暂不可用 / search unavailable: {exc}") from exc
+    except ApiError as exc:
+        if exc.meta.status in (429, 502, 503, 504):
+            raise ServiceUnavailable(f"搜索服务繁忙 / search busy ({exc.meta.status})") from exc
+        raise
+
+
+def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 1, size: int = 20,
+           sort: str = "relevance", filters: dict[str, Any] | None = None, facets: bool = True,
+           cursor: str | None = None) -> SearchResult:
+    """Run a journalist's query. `filters` are facet selections {facet: [values]} (OR within a
+    facet, AND across); counts of each facet ignore its own selection so choices stay visible.
+    Raises QuerySyntaxError / SearchError (UsageError) for bad input."""
+    body = build_body(q, page=page, size=size, sort=sort, filters=filters, facets=facets, cursor=cursor)
+    res = _call(es.search, index=alias(prefix), body=body)
+    hits = [_hit(h) for h in res["hits"]["hits"]]
+    raw = res["hits"]["hits"]
+    nxt = _cursor_encode(raw[-1]["sort"]) if len(raw) == size else None
+    sel = _clean_filters(filters)
+    return SearchResult(
+        total=res["hits"]["total"]["value"], took_ms=res["took"], page=page, size=size, sort=sort,
+        query=q or "", hits=hits, facets=_facets(res.get("aggregations", {}), sel), next_cursor=nxt)
+
+
+def _hit(h: dict[str, Any]) -> dict[str, Any]:
+    s = h["_source"]
+    out = {k: s.get(k) for k in HIT_FIELDS if k != "finding_codes"}
+    out["findings"] = s.get("finding_codes") or []
+    out["highlight"] = h.get("highlight", {}).get("text_norm", [])
+    out["score"] = h.get("_score")
+    return out
+
+
+def _facets(aggs: dict[str, Any], selected: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for name in FACETS:
+        sel = {str(v) for v in selected.get(name, [])}
+        buckets = aggs.get(name, {}).get("v", {}).get("buckets", [])
+        out[name] = [{"value": b["key"], "count": b["doc_count"], "selected": str(b["key"]) in sel}
+                     for b in buckets]
+    return out
+
+
+def iterate(es: Elasticsearch, prefix: str, q: str | None = None, *, sort: str = "date",
+            filters: dict[str, Any] | None = None, batch: int = 500, keep_alive: str = "2m",
+            source: list[str] | bool | None = None) -> Iterator[dict[str, Any]]:
+    """Every matching document, in a consistent snapshot: point in time + search_after.
+    Yields `_source` dicts (HIT_FIELDS unless `source` says otherwise)."""
+    query = parse_query(q)
+    flt = _clean_filters(filters)
+    qbody = query.to_es()
+    if flt:
+        qbody = {"bool": {"must": [qbody], "filter": [_facet_filter(k, v) for k, v in flt.items()]}}
+    pit = _call(es.open_point_in_time, index=alias(prefix), keep_alive=keep_alive)["id"]
+    after = None
+    try:
+        while True:
+            kw: dict[str, Any] = {"query": qbody, "size": batch, "sort": SORTS[sort],
+                                  "pit": {"id": pit, "keep_alive": keep_alive},
+                                  "_source": HIT_FIELDS if source is None else source}
+            if after:
+                kw["search_after"] = after
+            res = _call(es.search, body=kw)
+            pit = res.get("pit_id", pit)
+            hits = res["hits"]["hits"]
+            if not hits:
+                return
+            for h in hits:
+                yield h["_source"]
+            after = hits[-1]["sort"]
+    finally:
+        try:
+            es.close_point_in_time(id=pit)
+        except (ApiError, EsConnectionError):
+            pass
+
+
+scan = iterate
+
+
+def stats(es: Elasticsearch, prefix: str, metric: str = "applications.new.total", by: str = "county",
+          *, year: int | None = None, q: str | None = None, split: str | None = None,
+          size: int = 100) -> dict[str, Any]:
+    """Aggregate a contract figure by a region/time field (and optionally split again, e.g.
+    by='county', split='year'): count, sum, avg and max per bucket, for charts."""
+    path = m.FIGURE_ALIASES.get(metric, metric)
+    if path not in m.FIGURE_PATHS:
+        raise SearchError(f"未知的数字字段 {metric} / unknown figure path")
+    for name in filter(None, (by, split)):
+        if name not in STATS_BY:
+            raise SearchError(f"不能按 {name} 分组 / cannot group by '{name}' (use {', '.join(sorted(STATS_BY))})")
+    query = parse_query(q).to_es()
+    if year is not None:
+        query = {"bool": {"must": [query], "filter": [{"term": {"year": int(year)}}]}}
+    metrics = {"sum": {"sum": {"field": path}}, "avg": {"avg": {"field": path}},
+               "max": {"max": {"field": path}}}
+    inner = dict(metrics)
+    if split:
+        inner["split"] = {"terms": {"field": split, "size": size}, "aggs": metrics}
+    aggs = {"by": {"terms": {"field": by, "size": size}, "aggs": inner}}
+    res = _call(es.search, index=alias(prefix), query=query, size=0, aggs=aggs)
+    return {"metric": path, "by": by, "split": split, "year": year,
+            "buckets": [_stat_bucket(b) for b in res["aggregations"]["by"]["buckets"]]}
+
+
+def _stat_bucket(b: dict[str, Any]) -> dict[str, Any]:
+    out = {"key": b["key"], "count": b["doc_count"], "sum": b["sum"]["value"],
+           "avg": b["avg"]["value"], "max": b["max"]["value"]}
+    if "split" in b:
+        out["split"] = [_stat_bucket(s) for s in b["split"]["buckets"]]
+    return out
+
+
+def get_report(es: Elasticsearch, prefix: str, report_id: str) -> dict[str, Any] | None:
+    """The stored document (contract JSON + ES metadata), without the search-only fields."""
+    try:
+        res = _call(es.get, index=alias(prefix), id=report_id,
+                    source_excludes=["text_seg", "title_seg", "norm"])
+    except NotFoundError:
+        return None
+    return res["_source"]
+
+
+def versions(es: Elasticsearch, prefix: str, report_id: str, size: int = 100) -> list[dict[str, Any]]:
+    """Past versions of a report (newest first), without their text."""
+    try:
+        res = _call(es.search, index=m.alias_name(prefix, "versions"), size=size,
+                    query={"term": {"report_id": report_id}},
+                    sort=[{"fetched_at": {"order": "desc", "missing": "_last"}}],
+                    source_excludes=["text", "text_norm", "text_seg", "title_seg", "norm", "sections"])
+    except NotFoundError:
+        return []
+    return [h["_source"] for h in res["hits"]["hits"]]
+
+
+def new_matches(es: Elasticsearch, prefix: str, q: str, ids: list[str]) -> list[str]:
+    """Which of `ids` (e.g. documents just indexed) match a saved query — for alerts."""
+    if not ids:
+        return []
+    query = {"bool": {"must": [parse_query(q).to_es()], "filter": [{"ids": {"values": list(ids)}}]}}
+    res = _call(es.search, index=alias(prefix), query=query, size=len(ids), _source=False,
+                track_total_hits=False)
+    return [h["_id"] for h in res["hits"]["hits"]]
+
+
+def known_fields() -> list[str]:
+    return sorted(FIELD_ALIASES)
+
+
+__all__ = ["SearchResult", "SearchError", "search", "iterate", "scan", "stats", "get_report",
+           "versions", "new_matches", "build_body", "normalize"]

@@ -1,0 +1,254 @@
+"""Elasticsearch storage: the ES report document, idempotent index set-up, bulk writes, rebuilds.
+
+Reads always go through the aliases `{prefix}-reports` / `{prefix}-versions`; the concrete
+indices carry the mapping version (indexer.mappings). A rebuild fills a fresh index and swaps
+the alias atomically, so searches never see a missing or half-built index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import ConnectionError as EsConnectionError
+from elasticsearch.helpers import scan, streaming_bulk
+
+from nianbao.errors import NianbaoError, ServiceUnavailable
+
+from . import mappings as m
+from .segment import normalize, segment
+
+log = logging.getLogger(__name__)
+KINDS = ("reports", "versions")
+REGION_FIELDS = ("organ", "place", "county", "city", "province")
+
+
+class IndexError_(NianbaoError):
+    """Elasticsearch refused a document or a set-up step."""
+
+
+# --- the document ----------------------------------------------------------------------------
+
+def doc_id(publisher_id: str | None, year: int | None, url: str | None) -> str:
+    """Stable id: one current document per publisher and year, else per URL."""
+    if publisher_id and year:
+        return f"{publisher_id}-{year}"
+    if not url:
+        raise IndexError_("文档缺少 publisher_id/year 和 url / a document needs publisher+year or url")
+    return "u" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:20]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ES report document: the contract JSON plus `meta` (publisher_id, url, archive_sha256,
+    fetched_at, first_seen, deadline, days_late, timeliness, region fields from the registry…)
+    and the normalised search fields. Region values from `meta` fill gaps left by the report."""
+    meta = dict(meta or {})
+    doc = dict(report)
+    for key in REGION_FIELDS:
+        if meta.get(key) and not doc.get(key):
+            doc[key] = meta[key]
+        meta.pop(key, None)
+    doc.update({k: v for k, v in meta.items() if v is not None or k not in doc})
+    doc["id"] = doc.get("id") or doc_id(doc.get("publisher_id"), doc.get("year"), doc.get("url"))
+    text = doc.get("text") or _sections_text(doc)
+    doc["text"] = text
+    text_norm = normalize(text)
+    doc["text_norm"] = text_norm
+    doc["text_seg"] = segment(text_norm)
+    doc["norm"] = {k: normalize(doc.get(k)) or None for k in ("title", *REGION_FIELDS)}
+    doc["title_seg"] = segment(doc["norm"]["title"] or "")
+    codes = {f.get("code") for f in doc.get("findings") or [] if f.get("code")}
+    codes |= set(doc.get("finding_codes") or [])
+    if doc.get("timeliness") == "late":
+        codes.add("LATE")
+    doc["finding_codes"] = sorted(codes)
+    doc.setdefault("status", "live")
+    doc["indexed_at"] = _now()
+    return doc
+
+
+def _sections_text(doc: dict[str, Any]) -> str:
+    parts = [doc.get("title") or ""]
+    for s in doc.get("sections") or []:
+        parts += [s.get("heading") or "", s.get("text") or ""]
+    return "\n".join(p for p in parts if p)
+
+
+# --- set-up ----------------------------------------------------------------------------------
+
+def ensure_indices(es: Elasticsearch, prefix: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """Create the versioned indices and their aliases if missing (safe to call any time, from
+    several processes). Returns {kind: concrete index}."""
+    out = {}
+    for kind in KINDS:
+        alias = m.alias_name(prefix, kind)
+        current = alias_target(es, alias)
+        if current:
+            out[kind] = current
+            continue
+        name = m.index_name(prefix, kind)
+        body = m.index_body(kind, overrides)
+        try:
+            es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
+                              aliases={alias: {}})
+        except ApiError as exc:
+            if exc.error != "resource_already_exists_exception":
+                raise IndexError_(f"无法创建索引 {name} / cannot create index: {exc.message}") from exc
+            es.indices.put_alias(index=name, name=alias)
+        out[kind] = name
+    return out
+
+
+def alias_target(es: Elasticsearch, alias: str) -> str | None:
+    try:
+        found = es.indices.get_alias(name=alias)
+    except NotFoundError:
+        return None
+    return sorted(found.body)[-1] if found.body else None
+
+
+def mapping_version(es: Elasticsearch, prefix: str, kind: str = "reports") -> int | None:
+    target = alias_target(es, m.alias_name(prefix, kind))
+    if not target:
+        return None
+    meta = es.indices.get_mapping(index=target)[target]["mappings"].get("_meta", {})
+    return meta.get("nianbao_mapping_version")
+
+
+def needs_rebuild(es: Elasticsearch, prefix: str) -> bool:
+    v = mapping_version(es, prefix)
+    return v is not None and v != m.MAPPING_VERSION
+
+
+def drop_all(es: Elasticsearch, prefix: str) -> None:
+    """Delete every index of this prefix (tests, benchmarks)."""
+    es.indices.delete(index=f"{prefix}-reports*,{prefix}-versions*", ignore_unavailable=True,
+                      allow_no_indices=True)
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+def _actions(docs: Iterable[dict[str, Any]], index: str, id_key: str) -> Iterator[dict[str, Any]]:
+    for d in docs:
+        yield {"_op_type": "index", "_index": index, "_id": d[id_key], "_source": d}
+
+
+def bulk(es: Elasticsearch, index: str, docs: Iterable[dict[str, Any]], *, id_key: str = "id",
+         chunk_size: int = 200, refresh: bool = False) -> tuple[set[str], dict[str, str]]:
+    """Bulk-index with the official streaming helper (429s retried with backoff). Returns
+    (ids written, {id: error}) — a connection failure raises ServiceUnavailable instead, so the
+    caller keeps its queue items."""
+    ok_ids: set[str] = set()
+    errors: dict[str, str] = {}
+    try:
+        for ok, item in streaming_bulk(es, _actions(docs, index, id_key), chunk_size=chunk_size,
+                                       max_chunk_bytes=20 * 1024 * 1024, raise_on_error=False,
+                                       max_retries=5, initial_backoff=1, max_backoff=30,
+                                       refresh=refresh):
+            res = next(iter(item.values()))
+            if ok:
+                ok_ids.add(res["_id"])
+            else:
+                errors[res.get("_id", "?")] = str(res.get("error"))[:300]
+    except (EsConnectionError, ApiError) as exc:
+        if isinstance(exc, ApiError) and exc.meta.status not in (429, 502, 503, 504):
+            raise IndexError_(f"索引失败 / bulk indexing failed: {exc.message}") from exc
+        raise ServiceUnavailable(f"Elasticsearch 不可用 / Elasticsearch unavailable: {exc}") from exc
+    return ok_ids, errors
+
+
+def index_reports(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *,
+                  refresh: bool = False) -> tuple[set[str], dict[str, str]]:
+    """Write current-version documents (built by build_doc) through the reports alias."""
+    return bulk(es, m.alias_name(prefix, "reports"), docs, refresh=refresh)
+
+
+def version_doc(doc: dict[str, Any], version_id: str | None = None) -> dict[str, Any]:
+    sha = doc.get("archive_sha256") or ""
+    v = dict(doc, report_id=doc["id"], version_id=version_id or sha)
+    v["id"] = f"{doc['id']}@{(sha or str(version_id))[:16]}"
+    return v
+
+
+def index_versions(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *,
+                   refresh: bool = False) -> tuple[set[str], dict[str, str]]:
+    """Keep every fetched version (the history of a report) in the versions index."""
+    return bulk(es, m.alias_name(prefix, "versions"), (version_doc(d) for d in docs), refresh=refresh)
+
+
+def delete(es: Elasticsearch, prefix: str, ids: Iterable[str], *, refresh: bool = False) -> int:
+    actions = ({"_op_type": "delete", "_index": m.alias_name(prefix), "_id": i} for i in ids)
+    n = 0
+    for ok, _item in streaming_bulk(es, actions, raise_on_error=False, refresh=refresh):
+        n += int(ok)
+    return n
+
+
+def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
+    """The page disappeared: keep the document (it is evidence) but flag it."""
+    try:
+        es.update(index=m.alias_name(prefix), id=report_id, doc={"status": "removed"})
+    except NotFoundError:
+        return False
+    return True
+
+
+# --- rebuild with an alias swap --------------------------------------------------------------
+
+def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, kind: str = "reports",
+            overrides: dict[str, Any] | None = None, grace_seconds: float = 2.0,
+            keep_old: bool = False) -> dict[str, Any]:
+    """Build a fresh `{prefix}-{kind}-v{N}-{stamp}` from `docs`, then swap the alias atomically.
+
+    Writes that reached the old index while the rebuild ran (the pipeline keeps running) are
+    copied over before and after the swap. Old indices are deleted after `grace_seconds`, so
+    searches already running on them finish."""
+    alias = m.alias_name(prefix, kind)
+    started = _now()
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:-3]
+    new = m.index_name(prefix, kind, stamp)
+    body = m.index_body(kind, {**(overrides or {}), "refresh_interval": "-1"})
+    es.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
+    id_key = "id"
+    ok, errors = bulk(es, new, docs, id_key=id_key, chunk_size=500)
+    refresh = (overrides or {}).get("refresh_interval", m.DEFAULT_SETTINGS["refresh_interval"])
+    es.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
+    old = _alias_indices(es, alias)
+    copied = _catch_up(es, old, new, started)
+    es.indices.refresh(index=new)
+    actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": alias}} for o in old]
+    actions.append({"add": {"index": new, "alias": alias}})
+    es.indices.update_aliases(actions=actions)
+    copied += _catch_up(es, old, new, started)
+    if old and not keep_old:
+        time.sleep(grace_seconds)
+        copied += _catch_up(es, old, new, started)
+        es.indices.delete(index=",".join(old), ignore_unavailable=True)
+    return {"index": new, "indexed": len(ok), "errors": errors, "caught_up": copied, "old": old}
+
+
+def _alias_indices(es: Elasticsearch, alias: str) -> list[str]:
+    try:
+        return sorted(es.indices.get_alias(name=alias).body)
+    except NotFoundError:
+        return []
+
+
+def _catch_up(es: Elasticsearch, old: list[str], new: str, since: str) -> int:
+    """Copy documents written to the old indices since `since` (no reindex module needed)."""
+    if not old:
+        return 0
+    es.indices.refresh(index=",".join(old))
+    query = {"query": {"range": {"indexed_at": {"gte": since}}}}
+    hits = scan(es, index=",".join(old), query=query, size=500)
+    ok, _err = bulk(es, new, (h["_source"] for h in hits))
+    return len(ok)
