@@ -49,9 +49,20 @@ class SimState:
         self.hits = 0
         self._cache: OrderedDict[tuple, tuple[Page, str]] = OrderedDict()
 
+    @staticmethod
+    def _key(site: int, path: str, query: dict[str, str], today: date) -> tuple:
+        return (site, path, tuple(sorted((k, v) for k, v in query.items() if k == "pageNum")),
+                today)
+
+    async def prepare(self, site: int, target: str) -> None:
+        """Render a missing page in a worker thread: DOC/PDF rendering must not stall the loop."""
+        parts = urlsplit(target)
+        query = dict(parse_qsl(parts.query))
+        if self._key(site, parts.path or "/", query, self.today) not in self._cache:
+            await asyncio.to_thread(self.page, site, parts.path or "/", query)
+
     def page(self, site: int, path: str, query: dict[str, str]) -> tuple[Page, str]:
-        keep = tuple(sorted((k, v) for k, v in query.items() if k == "pageNum"))
-        key = (site, path, keep, self.today)
+        key = self._key(site, path, query, self.today)
         hit = self._cache.get(key)
         if hit is None:
             try:
@@ -183,6 +194,7 @@ class SimServer:
     async def _site_conn(self, site: int, r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         async def respond(method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
             self.state.hits += 1
+            await self.state.prepare(site, target)
             fault = self.state.faults.match(site, self.hosts[site], urlsplit(target).path)
             if fault:
                 return await apply_fault(fault, self, site, method, target, headers)
@@ -200,6 +212,8 @@ class SimServer:
         self._tasks.add(task)
         try:
             await _serve_conn(r, w, respond)
+        except asyncio.CancelledError:
+            pass  # shutting down: end quietly
         finally:
             self._tasks.discard(task)
 
