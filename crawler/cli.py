@@ -1,0 +1,112 @@
+"""`nianbao crawl`, `nianbao registry import|check`, `nianbao scheduler`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nianbao.errors import ConfigError
+from nianbao.settings import get_settings
+
+from .engine import CrawlSummary, run_crawl
+from .registry import load_csv, load_registry, load_schedule, write_yaml
+
+
+def _registry_path(path: str | None) -> Path:
+    return Path(path) if path else get_settings().registry_path
+
+
+def print_summary(summary: CrawlSummary) -> None:
+    click.echo(f"抓取完成 / crawl {summary.run_id} finished")
+    head = f"{'host':<24}{'fetched':>8}{'304':>6}{'new':>6}{'changed':>8}{'removed':>8}{'errors':>7}"
+    click.echo(head)
+    for host, h in sorted(summary.hosts.items()):
+        line = (f"{host:<24}{h.fetched:>8}{h.not_modified:>6}{h.new:>6}{h.changed:>8}"
+                f"{h.removed:>8}{h.errors:>7}")
+        click.echo(line + (f"  已被拦截 / blocked: {h.blocked}" if h.blocked else ""))
+    click.echo(f"{'合计 / total':<22}{summary.total('fetched'):>8}{summary.total('not_modified'):>6}"
+               f"{summary.total('new'):>6}{summary.total('changed'):>8}{summary.total('removed'):>8}"
+               f"{summary.total('errors'):>7}")
+    if summary.unmatched:
+        click.echo(f"未匹配到发布机构的报告 / unmatched reports: {summary.unmatched}")
+
+
+@click.command("crawl")
+@click.option("--publisher", "publishers", multiple=True, help="只抓取该发布机构 / only this publisher id")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False), help="登记表 YAML/CSV")
+@click.option("--quiet", is_flag=True, help="不显示进度条 / no progress bar")
+def crawl_cmd(publishers: tuple[str, ...], registry_file: str | None, quiet: bool) -> None:
+    """抓取一次 / crawl once: list pages, reports, attachments; then a summary per host."""
+    from tqdm import tqdm
+
+    settings = get_settings()
+    registry = load_registry(_registry_path(registry_file))
+    bar = tqdm(total=0, unit="报告", desc="抓取", disable=quiet or None, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        summary = run_crawl(settings, registry, set(publishers) or None, progress)
+    finally:
+        bar.close()
+    print_summary(summary)
+
+
+@click.group("registry")
+def registry() -> None:
+    """发布机构登记表 / the publisher registry."""
+
+
+@registry.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False),
+              help="写入的登记表 / registry YAML to write (default: config/publishers.yaml)")
+@click.option("--replace", is_flag=True, help="替换而非合并 / replace instead of merging")
+def import_cmd(csv_file: str, registry_file: str | None, replace: bool) -> None:
+    """从 CSV 导入（逐行校验）/ import a CSV (validated; a bad row stops the import)."""
+    rows = load_csv(Path(csv_file))
+    target = _registry_path(registry_file)
+    merged: dict[str, object] = {}
+    if target.exists() and not replace:
+        merged = {p.id: p for p in load_registry(target)}
+    added = sum(1 for p in rows if p.id not in merged)
+    merged.update({p.id: p for p in rows})
+    write_yaml(target, list(merged.values()), load_schedule(target) if target.exists() else None)  # type: ignore[arg-type]
+    click.echo(f"已导入 {len(rows)} 行（新增 {added}）→ {target} / imported {len(rows)} rows ({added} new)")
+
+
+@registry.command("check")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False))
+def check_cmd(registry_file: str | None) -> None:
+    """校验登记表 / validate the registry and print counts."""
+    path = _registry_path(registry_file)
+    pubs = load_registry(path)
+    if not pubs:
+        raise ConfigError(f"{path}: 登记表为空 / registry is empty")
+    levels: dict[str, int] = {}
+    for p in pubs:
+        levels[p.level] = levels.get(p.level, 0) + 1
+    hosts = {p.entry_url.split("/")[2] for p in pubs}
+    click.echo(f"登记表有效 / registry OK: {len(pubs)} 个发布机构, {len(hosts)} 个站点 / sites; "
+               + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+
+
+@click.command("scheduler")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False))
+@click.option("--run-now", is_flag=True, help="启动时先运行一次 / run every job once at start")
+def scheduler_cmd(registry_file: str | None, run_now: bool) -> None:
+    """常驻调度：抓取 → 索引 → 监测 / run crawl → index → monitor on schedule, for good."""
+    from .scheduler import build_scheduler
+
+    path = _registry_path(registry_file)
+    sched = build_scheduler(get_settings(), path, run_now=run_now)
+    for job in sched.get_jobs():
+        click.echo(f"计划 / job {job.id}: {job.trigger}")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -1,0 +1,181 @@
+"""Discovery on fetched pages: report links, pagination, attachments, the shown publication time.
+
+Pure functions over (html text, page URL): easy to test alone, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml import html as lhtml
+
+ATTACHMENT_EXT = ("pdf", "docx", "doc", "wps", "ofd")
+_REPORT = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告|年报).{0,4}信息公开")
+# Neighbours in the same column that mention the annual report but are not one.
+_NOT_REPORT = re.compile(r"自查|通知|复函|函$|的函|要点|计划|方案|报表|统计表|解读|指南|征求意见|"
+                         r"目录|专栏|编制|核查|检查|通报|整改|工作总结|意见")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "001234567890" + "0")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})\s*年")
+_PAGER_TEXT = {"下一页", "下页", "尾页", "末页", "上一页", "上页", "首页", ">", ">>", "»"}
+_LIST_NAME = re.compile(r"^(index|list|default)(_\d+)?\.s?html?$", re.I)
+
+# Publication time as shown on a page, labelled ("发布时间：2025-01-18 10:02") first.
+_DT = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{2}))?"
+_PUBLISHED = [
+    re.compile(r"(?:发布时间|发布日期|发文日期|公开日期|发布于)\s*[:：]?\s*" + _DT),
+    re.compile(r"(?<![成印])(?:时间|日期)\s*[:：]\s*" + _DT),
+    re.compile(r"•\s*" + _DT),
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})"),
+]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str  # anchor text or title attribute, whichever is longer (titles are untruncated)
+    context: str = ""  # text of the enclosing list item (dates shown beside the link)
+
+
+@dataclass
+class Listing:
+    reports: list[Link]
+    pages: list[str]  # further list pages (pagination) in the same column
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def _tree(text: str, url: str):
+    doc = lhtml.fromstring(text or "<html></html>", base_url=url)
+    for bad in doc.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    return doc
+
+
+def _links(doc, base: str) -> list[Link]:
+    out = []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+            continue
+        url = urldefrag(urljoin(base, href))[0]
+        text = " ".join(a.text_content().split())
+        title = " ".join((a.get("title") or "").split())
+        parent = a.getparent()
+        context = " ".join(parent.text_content().split()) if parent is not None else ""
+        out.append(Link(url, title if len(title) > len(text) else text, context[:300]))
+    return out
+
+
+def is_report_title(text: str) -> bool:
+    """An annual disclosure report: 年度报告/年报 of 信息公开, a year, not a notice about one."""
+    t = simplified(text)
+    return bool(_REPORT.search(t)) and year_of(t) is not None and not _NOT_REPORT.search(t)
+
+
+def year_of(title: str) -> int | None:
+    t = simplified(title)
+    m = _YEAR.search(t)
+    if m:
+        return int(m[1])
+    m = _CN_YEAR.search(t)
+    if m:
+        y = int(m[1].translate(_CN_DIGITS))
+        return y if 1990 <= y <= 2100 else None
+    return None
+
+
+def organ_of(title: str) -> str:
+    """The body named before the year: 'X县X镇人民政府2024年政府信息…' -> 'X县X镇人民政府'."""
+    t = re.sub(r"\s+", "", simplified(title))
+    m = _YEAR.search(t) or _CN_YEAR.search(t)
+    head = t[: m.start()] if m else t
+    return head.strip("《》“”\"'：:（）()【】[]·-—_ ")
+
+
+def _same_column(url: str, entry: str) -> bool:
+    u, e = urlsplit(url), urlsplit(entry)
+    return u.netloc == e.netloc and u.path.rsplit("/", 1)[0] == e.path.rsplit("/", 1)[0]
+
+
+def parse_listing(text: str, url: str, entry_url: str) -> Listing:
+    """Report links and pagination on one list page of the column starting at `entry_url`."""
+    doc = _tree(text, url)
+    reports: dict[str, Link] = {}
+    pages: list[str] = []
+    for link in _links(doc, url):
+        if is_report_title(link.text) or (_is_attachment(link.url) and is_report_title(link.context)):
+            reports.setdefault(link.url, link)
+        elif _same_column(link.url, entry_url) and (
+                _LIST_NAME.match(urlsplit(link.url).path.rsplit("/", 1)[-1] or "index.html")
+                or link.text in _PAGER_TEXT or link.text.isdigit()):
+            if link.url not in pages:
+                pages.append(link.url)
+    return Listing(list(reports.values()), pages)
+
+
+def _is_attachment(url: str) -> bool:
+    return urlsplit(url).path.lower().rsplit(".", 1)[-1] in ATTACHMENT_EXT
+
+
+def attachments(text: str, url: str) -> list[str]:
+    """Attachment URLs (PDF/DOCX/DOC/WPS/OFD) linked from a report page, in page order."""
+    out: list[str] = []
+    for link in _links(_tree(text, url), url):
+        name = link.text.lower()
+        if _is_attachment(link.url) or any(name.endswith("." + e) for e in ATTACHMENT_EXT):
+            if link.url not in out:
+                out.append(link.url)
+    return out
+
+
+def page_text(text: str, url: str = "") -> str:
+    """Visible text of a page, scripts and styles removed, one line per block."""
+    doc = _tree(text, url or "http://localhost/")
+    for br in doc.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    parts = [t.strip() for t in doc.itertext()]
+    return "\n".join(p for p in parts if p)
+
+
+def is_full_report(text: str) -> bool:
+    """Does the page carry the report itself (not just a short page pointing at an attachment)?"""
+    t = simplified(text)
+    return ("总体情况" in t and "依申请" in t) or len(re.findall(r"行政复议|主动公开|不予公开", t)) >= 3
+
+
+def published_shown(text: str) -> datetime | None:
+    """The publication time a page shows: '发布时间：2025-01-18 10:02', '时间:2025-01-18',
+    '… • 2025-01-18 10:02', a metadata table's 发布日期 … (labelled forms first)."""
+    t = simplified(text)
+    for pattern in _PUBLISHED:
+        for m in pattern.finditer(t):
+            try:
+                y, mo, d = int(m[1]), int(m[2]), int(m[3])
+                hh, mm = (int(m[4]), int(m[5])) if m.lastindex and m.lastindex >= 5 and m[4] else (0, 0)
+                return datetime(y, mo, d, hh, mm)
+            except (ValueError, TypeError):
+                continue
+    return None
+
+
+def listed_date(context: str) -> datetime | None:
+    m = re.search(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", context)
+    if not m:
+        return None
+    try:
+        return datetime(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None

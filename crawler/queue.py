@@ -1,0 +1,117 @@
+"""The durable queue of document events (new | modified | removed) for the indexer.
+
+Rows are written by the crawler in the same transaction as the document/version they describe.
+A consumer `claim`s a batch (a lease: a claim older than LEASE is handed out again, so an
+indexer killed mid-batch loses nothing), then `ack`s or `fail`s each item. Each call commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from .models import Document, PublisherRow, QueueRow, Version
+
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 5  # after this many failed attempts an item is parked (done_at set, error kept)
+
+
+@dataclass
+class QueueItem:
+    id: int
+    event: str  # new | modified | removed
+    document_id: int
+    version_id: int | None
+    url: str
+    publisher_id: str | None
+    publisher_name: str | None
+    title: str
+    year: int | None
+    published_shown: datetime | None
+    first_seen: datetime
+    last_seen: datetime
+    status: str
+    sha256: str | None  # the version's primary content, read with Archive.read
+    content_type: str
+    filename: str
+    source_url: str
+    fetched_at: datetime | None
+    attempts: int
+
+
+def _now() -> datetime:
+    return datetime.utcnow().replace(microsecond=0)
+
+
+def enqueue(session: Session, document_id: int, version_id: int | None, event: str) -> None:
+    """Add an event in the caller's transaction (re-opens an identical earlier event)."""
+    same_version = (QueueRow.version_id.is_(None) if version_id is None
+                    else QueueRow.version_id == version_id)
+    row = session.scalar(select(QueueRow).where(
+        QueueRow.document_id == document_id, same_version, QueueRow.event == event))
+    if row is None:
+        session.add(QueueRow(document_id=document_id, version_id=version_id, event=event,
+                             created_at=_now(), attempts=0))
+    else:
+        row.done_at = row.claimed_at = row.error = None
+        row.created_at, row.attempts = _now(), 0
+
+
+def pending_count(session: Session) -> int:
+    return len(session.scalars(select(QueueRow.id).where(QueueRow.done_at.is_(None))).all())
+
+
+def claim(session: Session, limit: int = 100) -> list[QueueItem]:
+    """Lease up to `limit` pending events, oldest first."""
+    now = _now()
+    free = or_(QueueRow.claimed_at.is_(None), QueueRow.claimed_at < now - LEASE)
+    ids = session.scalars(select(QueueRow.id).where(QueueRow.done_at.is_(None), free)
+                          .order_by(QueueRow.id).limit(limit)).all()
+    if not ids:
+        session.commit()
+        return []
+    # The WHERE repeats the free condition: two consumers racing get disjoint sets.
+    session.execute(update(QueueRow).where(QueueRow.id.in_(ids), QueueRow.done_at.is_(None), free)
+                    .values(claimed_at=now, attempts=QueueRow.attempts + 1))
+    session.commit()
+    rows = session.execute(
+        select(QueueRow, Document, Version, PublisherRow)
+        .join(Document, Document.id == QueueRow.document_id)
+        .outerjoin(Version, Version.id == QueueRow.version_id)
+        .outerjoin(PublisherRow, PublisherRow.id == Document.publisher_id)
+        .where(QueueRow.id.in_(ids), QueueRow.claimed_at == now)
+        .order_by(QueueRow.id)).all()
+    return [_item(q, d, v, p) for q, d, v, p in rows]
+
+
+def _item(q: QueueRow, d: Document, v: Version | None, p: PublisherRow | None) -> QueueItem:
+    return QueueItem(
+        id=q.id, event=q.event, document_id=d.id, version_id=q.version_id, url=d.url,
+        publisher_id=d.publisher_id, publisher_name=p.name if p else None, title=d.title,
+        year=d.year, published_shown=d.published_shown, first_seen=d.first_seen,
+        last_seen=d.last_seen, status=d.status, sha256=v.sha256 if v else d.current_sha256,
+        content_type=v.content_type if v else "", filename=v.filename if v else "",
+        source_url=v.source_url if v else d.url, fetched_at=v.fetched_at if v else None,
+        attempts=q.attempts)
+
+
+def ack(session: Session, ids: list[int]) -> None:
+    if ids:
+        session.execute(update(QueueRow).where(QueueRow.id.in_(ids)).values(done_at=_now(), error=None))
+    session.commit()
+
+
+def fail(session: Session, id: int, error: str) -> None:  # noqa: A002 (interface name)
+    """Record a failure: the item is handed out again by the next claim, or parked (done,
+    error kept) after MAX_ATTEMPTS."""
+    row = session.get(QueueRow, id)
+    if row is not None:
+        row.error = error[:2000]
+        row.claimed_at = None
+        if row.attempts >= MAX_ATTEMPTS:
+            row.done_at = _now()
+    session.commit()
+
