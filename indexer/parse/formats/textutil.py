@@ -7,8 +7,8 @@ import re
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WS_NL = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v]*\n\s*(?=[{_CJK}])")
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u2002\u2003\u2009\u200b]+")
-_CJK_END = re.compile(rf"[{_CJK}]$")
-_CJK_START = re.compile(rf"^[{_CJK}]")
+_WORD_END = re.compile(r"[A-Za-z0-9.,;:%)]$")
+_WORD_START = re.compile(r"^[A-Za-z0-9(]")
 
 
 def clean(text: str) -> str:
@@ -20,12 +20,13 @@ def clean(text: str) -> str:
 
 
 def join(pieces: list[str]) -> str:
-    """Join cleaned pieces: nothing between CJK neighbours, a space otherwise."""
+    """Join cleaned pieces of one text: a space only between two Latin words or numbers,
+    nothing next to Chinese characters or punctuation."""
     out = ""
     for p in pieces:
         if not p:
             continue
-        if out and not (_CJK_END.search(out) and _CJK_START.search(p)):
+        if out and _WORD_END.search(out) and _WORD_START.search(p):
             out += " "
         out += p
     return out
