@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
+
+
+log = logging.getLogger(__name__)
+_UTC = ZoneInfo("UTC")
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def local(value: datetime | None) -> datetime | None:
+    """The crawler stores naive UTC; deadlines are Beijing dates."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=_UTC).astimezone(LOCAL).replace(tzinfo=None)
 
 
 def publishers(session, province: str | None = None, city: str | None = None,
@@ -39,8 +55,8 @@ def sightings(session, year: int, publisher_ids: list[str] | None = None,
         es_doc = (extra or {}).get(doc.url, {})
         out.append(ReportSighting(
             document_id=doc.id, publisher_id=doc.publisher_id, year=doc.year, url=doc.url,
-            first_seen=doc.first_seen, published_shown=doc.published_shown,
-            last_seen=doc.last_seen, status=doc.status, title=doc.title,
+            first_seen=local(doc.first_seen), published_shown=doc.published_shown,
+            last_seen=local(doc.last_seen), status=doc.status, title=doc.title,
             attachment_url=doc.attachment_url, meta_dates=es_doc.get("meta_dates") or {},
             versions=n or 1, finding_codes=tuple(es_doc.get("finding_codes") or ())))
     return out
@@ -58,7 +74,7 @@ def listing_crawls(session, entry_urls: list[str]) -> list[ListingCrawl]:
         ok = all(r.ok for r in rows)
         status = "ok" if ok else next((r.status for r in rows if not r.ok), "failed")
         urls = frozenset(u for r in rows for u in (r.report_urls or []))
-        out.append(ListingCrawl(entry_url=entry, crawled_at=max(r.crawled_at for r in rows), ok=ok,
+        out.append(ListingCrawl(entry_url=entry, crawled_at=local(max(r.crawled_at for r in rows)), ok=ok,
                                 report_urls=urls, url=rows[0].url, status=status, id=rows[0].id))
     return out
 
@@ -68,11 +84,14 @@ def es_fields(es, prefix: str, year: int) -> dict[str, dict]:
     from elasticsearch import helpers
 
     out = {}
-    for hit in helpers.scan(es, index=f"{prefix}-reports", query={"query": {"term": {"year": year}}},
-                            _source=["url", "meta_dates", "finding_codes"], ignore_unavailable=True):
-        src = hit["_source"]
-        if src.get("url"):
-            out[src["url"]] = src
+    try:
+        for hit in helpers.scan(es, index=f"{prefix}-reports", query={"query": {"term": {"year": year}}},
+                                _source=["url", "meta_dates", "finding_codes"], ignore_unavailable=True):
+            src = hit["_source"]
+            if src.get("url"):
+                out[src["url"]] = src
+    except Exception as exc:  # evidence from ES is a bonus: compliance still works from the DB
+        log.warning("ES evidence unavailable: %s", exc)
     return out
 
 

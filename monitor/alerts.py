@@ -1,0 +1,91 @@
+"""The alert run: events -> outbox -> delivery. Safe to run again at any time (idempotent)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from nianbao.errors import ServiceUnavailable
+
+from . import delivery, events, fanout
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunStats:
+    events: int = 0
+    outbox: int = 0
+    sent: int = 0
+    failed: int = 0
+    paused: int = 0
+    items: int = 0
+    es: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _session(settings):
+    from nianbao.db import init_db, make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    return make_session_factory(engine)()
+
+
+def _es(settings):
+    try:
+        from nianbao.es import es_client
+
+        es = es_client(settings)
+        es.cluster.health(timeout="5s")
+        return es
+    except Exception as exc:  # no ES: compliance alerts still go out, document events wait
+        log.warning("Elasticsearch unavailable, document events postponed: %s", exc)
+        return None
+
+
+def collect(session, settings, today: date, now: datetime, es=None) -> tuple[int, int, bool]:
+    """Compute fresh events and their outbox rows; returns (events, outbox rows, es used)."""
+    evs = events.compliance_events(session, today, now, settings.grace_days)
+    docs = []
+    if es is not None:
+        docs = events.queue_events(session, now, es, settings.es_index_prefix)
+    n = fanout.fan_out(session, es, settings.es_index_prefix, evs, docs, now)
+    session.commit()
+    return len(evs) + len(docs), n, es is not None
+
+
+def run(settings, today: date | None = None, *, now: datetime | None = None, es=None,
+        daily: bool = False, session=None) -> RunStats:
+    """One scheduler tick: events for `today` (default: now), then send what is due.
+    `daily=True` also sends the daily digests."""
+    now = now or datetime.now().replace(microsecond=0)
+    today = today or now.date()
+    if today != now.date():
+        now = datetime.combine(today, now.time())
+    own = session is None
+    session = session or _session(settings)
+    try:
+        es = es if es is not None else _es(settings)
+        n_events, n_outbox, used_es = collect(session, settings, today, now, es)
+        stats = RunStats(events=n_events, outbox=n_outbox, es=used_es)
+        for is_daily in (False, True) if daily else (False,):
+            d = delivery.deliver(session, settings, now, daily=is_daily)
+            stats.sent += d.sent
+            stats.failed += d.failed
+            stats.paused += d.paused
+            stats.items += d.items
+        return stats
+    finally:
+        if own:
+            session.close()
+
+
+def digest(settings, today: date | None = None, **kw) -> RunStats:
+    return run(settings, today, daily=True, **kw)
+
+
+__all__ = ["run", "digest", "RunStats", "ServiceUnavailable"]

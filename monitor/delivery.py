@@ -1,0 +1,153 @@
+"""Outbox -> messages. A delivery is recorded ('sending') before it is sent and marked 'sent'
+after; a crash in between leaves it 'sending', and the next run sends it again under the same
+key (Message-ID / X-Nianbao-Event-Id), so nothing is lost and a receiver can drop the repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from nianbao.errors import ServiceUnavailable
+
+from . import render
+from .models import Delivery, Outbox, Subscription
+
+MAX_FAILURES = 5  # consecutive failures before a webhook/chat subscription is paused
+BACKOFF = timedelta(minutes=1)  # first retry delay; doubles per attempt
+MAX_BACKOFF = timedelta(hours=6)
+MAX_ITEMS = 100  # items per message; more become several digests
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    failed: int = 0
+    paused: int = 0
+    items: int = 0
+
+
+class Crash(BaseException):
+    """Raised by the test hook to simulate a process killed mid-delivery."""
+
+
+# Test hook: called between sending and recording; a test raises Crash from it.
+after_send_hook = None
+
+
+def _delivery_key(sub_id: int, outbox_ids: list[int]) -> str:
+    return hashlib.sha256(f"{sub_id}:{','.join(map(str, outbox_ids))}".encode()).hexdigest()[:32]
+
+
+def _send(settings, sub: Subscription, key: str, items: list[dict]) -> None:
+    from .subscriptions import manage_url
+
+    if sub.channel == "email":
+        from .mail import alert_message, send
+
+        send(settings, alert_message(settings, sub, items, key))
+    elif sub.channel == "webhook":
+        from . import webhook
+
+        webhook.post(sub.target, sub.secret or "", key, webhook.body(key, sub, items, manage_url(settings, sub.token)),
+                     settings.user_agent)
+    elif sub.channel == "chat":
+        from .chat import notify
+
+        links = {"manage": manage_url(settings, sub.token), "unsubscribe": manage_url(settings, sub.token)}
+        notify(sub.target, render.subject(items), render.render_text(items, links))
+
+
+def _attempt(session, settings, sub: Subscription, d: Delivery, now: datetime, stats: DeliveryStats) -> None:
+    rows = list(session.scalars(select(Outbox).where(Outbox.delivery_key == d.key).order_by(Outbox.id)))
+    items = [render.item(r) for r in rows]
+    d.attempts += 1
+    try:
+        _send(settings, sub, d.key, items)
+    except ServiceUnavailable as exc:
+        _failed(session, settings, sub, d, now, str(exc), stats)
+        return
+    if after_send_hook is not None:
+        after_send_hook(sub, d)
+    d.status, d.sent_at, d.error = "sent", now, None
+    session.execute(update(Outbox).where(Outbox.delivery_key == d.key).values(status="sent", sent_at=now))
+    sub.failures = 0
+    session.commit()
+    stats.sent += 1
+    stats.items += len(items)
+
+
+def _failed(session, settings, sub, d, now, error, stats) -> None:
+    d.status, d.error = "failed", error[:1000]
+    d.next_attempt_at = now + min(BACKOFF * (2 ** (d.attempts - 1)), MAX_BACKOFF)
+    stats.failed += 1
+    if sub.channel in ("webhook", "chat"):  # our own SMTP being down is not the subscriber's fault
+        sub.failures += 1
+        if sub.failures >= MAX_FAILURES and sub.status == "active":
+            sub.status = "paused"
+            stats.paused += 1
+            session.commit()
+            try:
+                from .mail import send_notice
+
+                send_notice(settings, sub, error)
+            except ServiceUnavailable:
+                pass  # the pause stands; the owner sees it on the manage page
+    session.commit()
+
+
+def _new_deliveries(session, sub: Subscription, now: datetime) -> list[Delivery]:
+    ids = list(session.scalars(select(Outbox.id).where(Outbox.subscription_id == sub.id,
+                                                       Outbox.status == "pending").order_by(Outbox.id)))
+    out = []
+    for i in range(0, len(ids), MAX_ITEMS):
+        chunk = ids[i:i + MAX_ITEMS]
+        d = Delivery(key=_delivery_key(sub.id, chunk), subscription_id=sub.id, status="sending",
+                     attempts=0, created_at=now)
+        session.add(d)
+        session.execute(update(Outbox).where(Outbox.id.in_(chunk)).values(status="sending", delivery_key=d.key))
+        out.append(d)
+    session.commit()  # recorded before anything is sent
+    return out
+
+
+def _mark_feed_rows(session, now: datetime) -> None:
+    """Feeds are read, not sent: their rows are delivered once written."""
+    feed_ids = select(Subscription.id).where(Subscription.channel == "feed")
+    session.execute(update(Outbox).where(Outbox.status == "pending", Outbox.subscription_id.in_(feed_ids))
+                    .values(status="sent", sent_at=now))
+    session.commit()
+
+
+def deliver(session, settings, now: datetime, *, daily: bool = False) -> DeliveryStats:
+    """Send what is due: unfinished deliveries first, then pending rows as one message per
+    subscription (a digest when there are several). `daily` sends the daily-digest subscriptions."""
+    stats = DeliveryStats()
+    _mark_feed_rows(session, now)
+    mode = "daily" if daily else "immediate"
+    subs = {s.id: s for s in session.scalars(select(Subscription).where(
+        Subscription.status == "active", Subscription.mode == mode, Subscription.channel != "feed"))}
+    retry = session.scalars(select(Delivery).where(
+        Delivery.subscription_id.in_(list(subs)), Delivery.status.in_(("sending", "failed"))).order_by(Delivery.created_at))
+    for d in list(retry):
+        sub = subs[d.subscription_id]
+        if sub.status == "active" and (d.status == "sending" or d.next_attempt_at is None or d.next_attempt_at <= now):
+            _attempt(session, settings, sub, d, now, stats)
+    pending = set(session.scalars(select(Outbox.subscription_id).where(Outbox.status == "pending").distinct()))
+    for sub in subs.values():
+        if sub.id not in pending or sub.status != "active" or (daily and sub.last_digest_on == now.date()):
+            continue
+        if session.scalar(select(Delivery.key).where(Delivery.subscription_id == sub.id,
+                                                     Delivery.status == "failed").limit(1)):
+            continue  # keep order: the failed message goes first, when its backoff ends
+        for d in _new_deliveries(session, sub, now):
+            _attempt(session, settings, sub, d, now, stats)
+            if sub.status != "active" or d.status != "sent":
+                break
+        if daily:
+            sub.last_digest_on = now.date()
+            session.commit()
+    return stats

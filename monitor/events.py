@@ -1,0 +1,146 @@
+"""Event sources: compliance (missing / late as deadlines pass) and the crawler's queue
+(new / modified / removed, once the indexer has handled them, enriched from Elasticsearch).
+
+Events are stored once per key; re-reading a source is harmless, so the cursors may overlap.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from .models import Cursor, Event
+
+QUEUE_CURSOR = "queue_done_at"
+OVERLAP = timedelta(minutes=5)  # re-read a little: rows finished in the same second are not lost
+
+
+@dataclass
+class DocEvent:
+    """A new/modified document event with what ES knows about it (for matching)."""
+
+    event: Event
+    es_id: str | None = None
+    findings: list[dict] = field(default_factory=list)
+
+
+def insert_events(session, rows: list[dict[str, Any]], now: datetime) -> list[Event]:
+    """Insert the events whose key is new; returns only those (idempotent)."""
+    if not rows:
+        return []
+    keys = [r["key"] for r in rows]
+    known: set[str] = set()
+    for i in range(0, len(keys), 500):
+        known |= set(session.scalars(select(Event.key).where(Event.key.in_(keys[i:i + 500]))))
+    fresh = []
+    for r in rows:
+        if r["key"] in known:
+            continue
+        known.add(r["key"])
+        ev = Event(created_at=now, **r)
+        session.add(ev)
+        fresh.append(ev)
+    session.flush()
+    return fresh
+
+
+def compliance_rows(report: dict) -> list[dict[str, Any]]:
+    """missing/late rows of a compliance report -> event rows."""
+    out = []
+    for p in report["publishers"]:
+        if p["status"] not in ("missing", "late"):
+            continue
+        payload = {k: p.get(k) for k in ("name", "deadline", "published", "first_seen", "days_late", "url")}
+        payload["year"] = report["year"]
+        payload["evidence"] = p.get("evidence", {}).get("last_crawl") if p["status"] == "missing" else None
+        out.append({"key": f"{p['status']}:{p['id']}:{report['year']}", "kind": p["status"],
+                    "year": report["year"], "publisher_id": p["id"], "province": p["province"],
+                    "city": p["city"], "county": p["county"], "codes": [p["status"].upper()],
+                    "payload": payload})
+    return out
+
+
+def compliance_events(session, today: date, now: datetime, grace_days: int, rules=None) -> list[Event]:
+    """Missing and late events for the report year whose deadlines fall in `today`'s year."""
+    from .compliance import evaluate
+
+    report = evaluate(session, today.year - 1, today, grace_days=grace_days, rules=rules)
+    return insert_events(session, compliance_rows(report), now)
+
+
+def _cursor(session, name: str) -> str | None:
+    row = session.get(Cursor, name)
+    return row.value if row else None
+
+
+def _set_cursor(session, name: str, value: str) -> None:
+    row = session.get(Cursor, name)
+    if row is None:
+        session.add(Cursor(name=name, value=value))
+    else:
+        row.value = value
+
+
+def _es_docs(es, prefix: str, ids: list[str]) -> dict[str, dict]:
+    if es is None or not ids:
+        return {}
+    res = es.mget(index=f"{prefix}-reports", ids=ids,
+                  source_includes=["id", "title", "organ", "finding_codes", "findings", "province",
+                                   "city", "county", "year", "url"])
+    return {d["_id"]: d["_source"] for d in res["docs"] if d.get("found")}
+
+
+def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> list[DocEvent]:
+    """Document events the indexer has finished (done_at set), since the cursor."""
+    from crawler.models import Document, PublisherRow, QueueRow, Version
+
+    since = _cursor(session, QUEUE_CURSOR)
+    q = (select(QueueRow, Document, PublisherRow, Version.seq)
+         .join(Document, Document.id == QueueRow.document_id)
+         .outerjoin(PublisherRow, PublisherRow.id == Document.publisher_id)
+         .outerjoin(Version, Version.id == QueueRow.version_id)
+         .where(QueueRow.done_at.is_not(None)).order_by(QueueRow.done_at, QueueRow.id))
+    if since:
+        q = q.where(QueueRow.done_at >= datetime.fromisoformat(since) - OVERLAP)
+    rows = session.execute(q).all()
+    if not rows:
+        return []
+    from indexer.store import doc_id
+
+    ids = {r.QueueRow.id: doc_id(r.Document.publisher_id, r.Document.year, r.Document.url) for r in rows}
+    docs = _es_docs(es, prefix, sorted(set(ids.values()))) if prefix else {}
+    out_rows, meta = [], {}
+    for r in rows:
+        qr, doc, pub = r.QueueRow, r.Document, r.PublisherRow
+        es_doc = docs.get(ids[qr.id], {})
+        codes = {"modified": ["MODIFIED"], "removed": ["REMOVED"]}.get(qr.event, [])
+        if qr.event != "removed":
+            codes += [c for c in es_doc.get("finding_codes") or [] if c not in codes]
+        key = f"{qr.event}:{doc.id}:{qr.version_id or 0}"
+        meta[key] = (ids[qr.id] if es_doc else None, es_doc.get("findings") or [])
+        out_rows.append({
+            "key": key, "kind": qr.event, "year": doc.year, "publisher_id": doc.publisher_id,
+            "document_id": doc.id, "province": pub.province if pub else es_doc.get("province") or "",
+            "city": pub.city if pub else es_doc.get("city") or "",
+            "county": pub.county if pub else es_doc.get("county") or "", "codes": codes,
+            "payload": {"title": doc.title or es_doc.get("title"), "url": doc.url, "year": doc.year,
+                        "name": pub.name if pub else doc.organ, "version": r.seq,
+                        "es_id": ids[qr.id] if es_doc else None}})
+    fresh = insert_events(session, out_rows, now)
+    _set_cursor(session, QUEUE_CURSOR, max(r.QueueRow.done_at for r in rows).isoformat())
+    return [DocEvent(ev, *meta[ev.key]) for ev in fresh]
+
+
+_MARK = re.compile(r"</?mark>")
+
+
+def plain_highlight(fragment: str) -> str:
+    """ES highlight HTML (escaped, <mark>) -> plain text with our private markers."""
+    from .render import HL_POST, HL_PRE
+
+    return html.unescape(_MARK.sub(lambda m: HL_POST if m.group().startswith("</") else HL_PRE, fragment))

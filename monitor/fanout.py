@@ -1,0 +1,153 @@
+"""Events -> subscriptions -> outbox rows (one per subscription and event, by unique key).
+
+Saved searches run against only the newly indexed documents, many queries per ES request
+(msearch), each distinct query once however many subscribers share it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from .events import DocEvent, plain_highlight
+from .models import Event, Outbox, Subscription
+
+MSEARCH_BATCH = 200
+REGION_KEYS = ("province", "city", "county")
+
+
+def _highlight(terms: list[str]) -> dict[str, Any]:
+    field: dict[str, Any] = {"fragment_size": 120, "number_of_fragments": 3, "no_match_size": 0}
+    if terms:
+        field["highlight_query"] = {"bool": {"should": [{"match_phrase": {"text_norm": t}} for t in terms]}}
+    return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
+            "fields": {"text_norm": field}}
+
+
+def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]) -> dict[str, dict[str, list[str]]]:
+    """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`."""
+    from indexer.query import parse_query
+
+    queries = sorted(set(queries))
+    out: dict[str, dict[str, list[str]]] = {}
+    if not ids or not queries or es is None:
+        return out
+    ids_filter = {"ids": {"values": ids}}
+    for i in range(0, len(queries), MSEARCH_BATCH):
+        batch, searches = [], []
+        for q in queries[i:i + MSEARCH_BATCH]:
+            try:
+                parsed = parse_query(q)
+            except Exception:  # validated on create; a parser change must not stop the others
+                continue
+            batch.append(q)
+            searches += [{"index": f"{prefix}-reports"},
+                         {"query": {"bool": {"must": [parsed.to_es()], "filter": [ids_filter]}},
+                          "size": len(ids), "_source": False, "highlight": _highlight(parsed.text_terms())}]
+        if not searches:
+            continue
+        res = es.msearch(searches=searches)
+        for q, r in zip(batch, res["responses"], strict=True):
+            hits = r.get("hits", {}).get("hits", [])
+            if hits:
+                out[q] = {h["_id"]: [plain_highlight(f) for f in h.get("highlight", {}).get("text_norm", [])]
+                          for h in hits}
+    return out
+
+
+def _region_ok(params: dict, ev: Event) -> bool:
+    return all(not params.get(k) or params[k] == getattr(ev, k) for k in REGION_KEYS)
+
+
+def _year_ok(params: dict, ev: Event) -> bool:
+    return not params.get("year") or params["year"] == ev.year
+
+
+def _deadline_quote(ev: Event) -> dict:
+    p = ev.payload
+    return {k: p.get(k) for k in ("days_late", "deadline", "published") if p.get(k) is not None}
+
+
+def quote_for(sub: Subscription, de: DocEvent | None, ev: Event, matches: dict) -> dict | None:
+    """What this subscription should see of the event, or None when it does not match."""
+    params = sub.params or {}
+    if not (_region_ok(params, ev) and _year_ok(params, ev)):
+        return None
+    kind = sub.kind
+    if kind == "region_compliance":
+        return _deadline_quote(ev) if ev.kind in ("missing", "late") else None
+    if kind == "publisher":
+        if ev.publisher_id != params.get("publisher_id"):
+            return None
+        return _deadline_quote(ev)
+    if kind == "findings":
+        codes = set(params.get("codes") or []) & set(ev.codes or [])
+        if not codes:
+            return None
+        found = [f for f in (de.findings if de else []) if f.get("code") in codes]
+        have = {f.get("code") for f in found}
+        for code in sorted(codes - have):  # event-level codes: MODIFIED, REMOVED, LATE, MISSING
+            found.append({"code": code, "message": _code_message(code, ev)})
+        return {"findings": [{k: f.get(k) for k in ("code", "severity", "message", "cells")} for f in found],
+                **_deadline_quote(ev)}
+    if kind == "saved_search":
+        if ev.kind not in ("new", "modified") or de is None or de.es_id is None:
+            return None
+        hit = matches.get(params.get("q", ""), {}).get(de.es_id)
+        return None if hit is None else {"q": params["q"], "highlights": hit}
+    return None
+
+
+def _code_message(code: str, ev: Event) -> str:
+    from .render import summary
+
+    return summary(ev.kind, ev.payload) if code in ("LATE", "MISSING") else {
+        "MODIFIED": "报告发布后被修改", "REMOVED": "报告发布后被撤下"}.get(code, code)
+
+
+def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: list[DocEvent],
+            now: datetime) -> int:
+    """Create the outbox rows for fresh events; returns how many were new."""
+    all_events = [(None, ev) for ev in events] + [(de, de.event) for de in doc_events]
+    if not all_events:
+        return 0
+    subs = list(session.scalars(select(Subscription).where(Subscription.status.in_(("active", "paused")))))
+    by_kind: dict[str, list[Subscription]] = defaultdict(list)
+    for s in subs:
+        by_kind[s.kind].append(s)
+    ids = sorted({de.es_id for de in doc_events if de.es_id and de.event.kind in ("new", "modified")})
+    matches = saved_search_matches(es, prefix or "", (s.params.get("q", "") for s in by_kind["saved_search"]), ids) \
+        if by_kind["saved_search"] and ids else {}
+    rows = []
+    for de, ev in all_events:
+        for kind, group in by_kind.items():
+            if kind == "publisher" and ev.publisher_id is None:
+                continue
+            for sub in group:
+                quote = quote_for(sub, de, ev, matches)
+                if quote is not None:
+                    rows.append({"key": f"{sub.id}:{ev.id}", "subscription_id": sub.id, "event_id": ev.id,
+                                 "quote": quote, "status": "pending", "created_at": now})
+    return insert_ignore(session, rows)
+
+
+def insert_ignore(session, rows: list[dict]) -> int:
+    """Bulk insert outbox rows, skipping keys that already exist (the idempotency key)."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        mod = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
+        stmt = mod.insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["key"])
+    else:
+        keys = set(session.scalars(select(Outbox.key).where(Outbox.key.in_([r["key"] for r in rows]))))
+        rows = [r for r in rows if r["key"] not in keys]
+        stmt = insert(Outbox.__table__)
+    total = 0
+    for i in range(0, len(rows), 1000):
+        total += max(session.connection().execute(stmt, rows[i:i + 1000]).rowcount, 0)
+    return total

@@ -1,0 +1,59 @@
+"""Atom feed per subscription (served by the portal at /feeds/<token>.atom; no account)."""
+
+from __future__ import annotations
+
+from lxml import etree
+from sqlalchemy import select
+
+from .models import Outbox
+from .render import HL_POST, HL_PRE, item
+from .subscriptions import feed_url, get, manage_url
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _el(parent, tag: str, text: str | None = None, **attrs: str):
+    el = etree.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _content(it: dict) -> str:
+    lines = [it["summary"]]
+    for h in it["quote"].get("highlights", []):
+        lines.append("…" + h.replace(HL_PRE, "【").replace(HL_POST, "】") + "…")
+    for f in it["quote"].get("findings", []):
+        lines.append(f"[{f.get('code')}] {f.get('message')}")
+    return "\n".join(lines)
+
+
+def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
+    """The subscription's alerts as Atom 1.0 (newest first). Unknown token: SubscriptionNotFound."""
+    if settings is None:
+        from nianbao.settings import get_settings
+
+        settings = get_settings()
+    sub = get(session, token, include_cancelled=True)
+    rows = list(session.scalars(select(Outbox).where(Outbox.subscription_id == sub.id)
+                                .order_by(Outbox.id.desc()).limit(limit)))
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    _el(feed, "title", f"年报监察 · {sub.label or sub.kind}")
+    _el(feed, "id", f"urn:nianbao:subscription:{sub.id}")
+    _el(feed, "link", href=feed_url(settings, token), rel="self")
+    _el(feed, "link", href=manage_url(settings, token), rel="alternate")
+    updated = (rows[0].created_at if rows else sub.created_at).isoformat(timespec="seconds") + "+08:00"
+    _el(feed, "updated", updated)
+    _el(_el(feed, "author"), "name", "年报监察 Nianbao Watch")
+    for r in rows:
+        it = item(r)
+        entry = _el(feed, "entry")
+        _el(entry, "title", f"[{it['kind_label']}] {it['summary']}")
+        _el(entry, "id", f"urn:nianbao:event:{r.event_id}")
+        _el(entry, "updated", r.created_at.isoformat(timespec="seconds") + "+08:00")
+        if it["url"]:
+            _el(entry, "link", href=it["url"])
+        _el(entry, "content", _content(it), type="text")
+        for code in it["codes"]:
+            _el(entry, "category", term=code)
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)

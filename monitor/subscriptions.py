@@ -1,0 +1,221 @@
+"""Subscriptions managed through a secret token link (no accounts, no passwords).
+
+The portal calls `create`, `confirm`, `update`, `cancel`, `get`, `list_events` and the URL
+helpers; e-mail subscriptions start 'pending' and become 'active' through the confirm link
+(double opt-in); every other channel is active at once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from nianbao.errors import NianbaoError, UsageError
+
+from .models import Outbox, Subscription
+
+KINDS = ("saved_search", "region_compliance", "findings", "publisher")
+CHANNELS = ("email", "webhook", "feed", "chat")
+MODES = ("immediate", "daily")
+KNOWN_CODES = (
+    "T3_BALANCE", "T3_ROW_SUM", "T3_RESULTS_SUM", "T4_SUM", "BLANK_CELL", "NARRATIVE_MISMATCH",
+    "MISSING_SECTION", "MISSING_TABLE", "YEAR_MISMATCH", "OLD_TEMPLATE", "TEMPLATE_LEFTOVER",
+    "ZERO_REPORT", "DUPLICATE_TEXT", "LATE", "MISSING", "MODIFIED", "REMOVED", "YEAR_CONTINUITY",
+    "BACKDATED", "DATE_CONFLICT", "FIGURE_JUMP",
+)
+REGION_KEYS = ("province", "city", "county")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+class SubscriptionError(UsageError):
+    """Bad subscription input: one line saying what to fix."""
+
+
+class SubscriptionNotFound(NianbaoError):
+    """No subscription for this token (or it was cancelled)."""
+
+
+# ---- links (served by the portal) ---------------------------------------------------------
+
+def manage_url(settings, token: str) -> str:
+    return f"{settings.base_url.rstrip('/')}/subscriptions/{token}"
+
+
+def confirm_url(settings, token: str) -> str:
+    return f"{manage_url(settings, token)}/confirm"
+
+
+def unsubscribe_url(settings, token: str) -> str:
+    return f"{manage_url(settings, token)}/unsubscribe"
+
+
+def feed_url(settings, token: str) -> str:
+    return f"{settings.base_url.rstrip('/')}/feeds/{token}.atom"
+
+
+# ---- validation ----------------------------------------------------------------------------
+
+def _clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: str(params[k]).strip() for k in REGION_KEYS if params.get(k)}
+    if params.get("year") not in (None, ""):
+        try:
+            out["year"] = int(params["year"])
+        except (TypeError, ValueError):
+            raise SubscriptionError(f"年度应为数字 / year must be a number: {params['year']!r}") from None
+    if kind == "saved_search":
+        q = str(params.get("q") or "").strip()
+        if not q:
+            raise SubscriptionError("保存的检索需要检索式 / a saved search needs a query (q)")
+        _check_query(q)
+        out["q"] = q
+    elif kind == "findings":
+        codes = params.get("codes") or []
+        codes = [c.strip().upper() for c in (codes.split(",") if isinstance(codes, str) else codes) if c.strip()]
+        unknown = [c for c in codes if c not in KNOWN_CODES]
+        if not codes or unknown:
+            raise SubscriptionError(f"问题代码无效 / unknown or no finding codes: {','.join(unknown) or '(none)'}")
+        out["codes"] = codes
+    elif kind == "publisher":
+        pid = str(params.get("publisher_id") or "").strip()
+        if not pid:
+            raise SubscriptionError("需要单位编号 / a publisher subscription needs publisher_id")
+        out["publisher_id"] = pid
+    return out
+
+
+def _check_query(q: str) -> None:
+    try:
+        from indexer.query import parse_query
+    except ImportError:  # the indexer's query parser not installed yet: ES will judge
+        return
+    try:
+        parse_query(q)
+    except NianbaoError as exc:
+        raise SubscriptionError(f"检索式有误 / bad query: {exc}") from exc
+
+
+def _check_target(channel: str, target: str) -> str:
+    target = (target or "").strip()
+    if channel == "email":
+        if not _EMAIL.match(target):
+            raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {target!r}")
+    elif channel == "webhook":
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SubscriptionError(f"Webhook 地址应为 http(s) URL / webhook must be an http(s) URL: {target!r}")
+    elif channel == "chat":
+        from .chat import check_url
+
+        check_url(target)
+    else:
+        target = ""
+    return target
+
+
+# ---- life cycle ----------------------------------------------------------------------------
+
+def create(session, settings, *, kind: str, channel: str, target: str = "",
+           params: dict[str, Any] | None = None, mode: str = "immediate",
+           contact_email: str | None = None, label: str = "", now: datetime | None = None,
+           send_confirmation: bool = True) -> Subscription:
+    """Create a subscription; e-mail ones get a confirmation mail and stay pending until then."""
+    if kind not in KINDS:
+        raise SubscriptionError(f"未知订阅类型 / unknown kind {kind!r} ({', '.join(KINDS)})")
+    if channel not in CHANNELS:
+        raise SubscriptionError(f"未知渠道 / unknown channel {channel!r} ({', '.join(CHANNELS)})")
+    if mode not in MODES:
+        raise SubscriptionError(f"未知发送方式 / unknown mode {mode!r} ({', '.join(MODES)})")
+    if contact_email and not _EMAIL.match(contact_email):
+        raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
+    sub = Subscription(
+        token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}),
+        channel=channel, target=_check_target(channel, target), mode=mode,
+        contact_email=contact_email or (target if channel == "email" else None),
+        secret=secrets.token_hex(32) if channel == "webhook" else None, label=label[:200],
+        status="pending" if channel == "email" else "active", failures=0,
+        created_at=now or datetime.now(),
+    )
+    session.add(sub)
+    session.commit()
+    if channel == "email" and send_confirmation:
+        from .mail import send_confirmation as send
+
+        send(settings, sub)
+    return sub
+
+
+def get(session, token: str, *, include_cancelled: bool = False) -> Subscription:
+    sub = session.scalar(select(Subscription).where(Subscription.token == token)) if token else None
+    if sub is None or (sub.status == "cancelled" and not include_cancelled):
+        raise SubscriptionNotFound("订阅不存在或已取消 / no such subscription")
+    return sub
+
+
+def confirm(session, token: str, now: datetime | None = None) -> Subscription:
+    sub = get(session, token)
+    if sub.status == "pending":
+        sub.status, sub.confirmed_at = "active", now or datetime.now()
+        session.commit()
+    return sub
+
+
+def update(session, token: str, **changes: Any) -> Subscription:
+    """Change params, mode, label or target; a paused subscription can be resumed (status=active)."""
+    sub = get(session, token)
+    allowed = {"params", "mode", "label", "target", "status", "contact_email"}
+    bad = set(changes) - allowed
+    if bad:
+        raise SubscriptionError(f"不能修改 / cannot change: {', '.join(sorted(bad))}")
+    if "params" in changes:
+        sub.params = _clean_params(sub.kind, changes["params"] or {})
+    if "mode" in changes:
+        if changes["mode"] not in MODES:
+            raise SubscriptionError(f"未知发送方式 / unknown mode {changes['mode']!r}")
+        sub.mode = changes["mode"]
+    if "label" in changes:
+        sub.label = str(changes["label"] or "")[:200]
+    if "target" in changes and sub.channel != "email":  # a new address would skip the opt-in
+        sub.target = _check_target(sub.channel, changes["target"])
+    if changes.get("status") == "active" and sub.status == "paused":
+        sub.status, sub.failures = "active", 0
+    elif "status" in changes and changes["status"] not in (sub.status, "active"):
+        raise SubscriptionError("只能恢复已暂停的订阅 / only a paused subscription can be resumed")
+    session.commit()
+    return sub
+
+
+def cancel(session, token: str, now: datetime | None = None) -> Subscription:
+    """Unsubscribe (idempotent: a second click on the link is not an error)."""
+    sub = get(session, token, include_cancelled=True)
+    if sub.status != "cancelled":
+        sub.status, sub.cancelled_at = "cancelled", now or datetime.now()
+        session.commit()
+    return sub
+
+
+def list_events(session, token: str, limit: int = 50) -> list[dict]:
+    """The alerts this subscription received (or will), newest first."""
+    from .render import item
+
+    sub = get(session, token, include_cancelled=True)
+    rows = session.scalars(select(Outbox).where(Outbox.subscription_id == sub.id)
+                           .order_by(Outbox.id.desc()).limit(limit))
+    return [item(r) | {"status": r.status, "created_at": r.created_at.isoformat(timespec="seconds")}
+            for r in rows]
+
+
+def to_dict(sub: Subscription, settings) -> dict:
+    """The public view of a subscription (for the manage page and /api/subscriptions)."""
+    return {
+        "token": sub.token, "kind": sub.kind, "params": sub.params, "channel": sub.channel,
+        "target": sub.target, "mode": sub.mode, "status": sub.status, "label": sub.label,
+        "secret": sub.secret, "created_at": sub.created_at.isoformat(timespec="seconds"),
+        "manage_url": manage_url(settings, sub.token), "feed_url": feed_url(settings, sub.token),
+        "unsubscribe_url": unsubscribe_url(settings, sub.token),
+    }
+

@@ -1,0 +1,41 @@
+"""Webhooks: JSON POST signed with HMAC-SHA256 over the raw body, with the delivery key as
+event id so a receiver can drop a repeat."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import httpx
+
+from nianbao.errors import ServiceUnavailable
+
+SIGNATURE_HEADER = "X-Nianbao-Signature"  # "sha256=<hex>"
+EVENT_HEADER = "X-Nianbao-Event-Id"
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, header: str) -> bool:
+    """For receivers (and tests): constant-time check of the signature header."""
+    return hmac.compare_digest(sign(secret, body), header or "")
+
+
+def body(key: str, sub, items: list[dict], manage: str) -> bytes:
+    doc = {"id": key, "subscription": {"kind": sub.kind, "params": sub.params, "manage_url": manage},
+           "count": len(items), "events": items}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def post(url: str, secret: str, key: str, data: bytes, user_agent: str, timeout: float = 10.0) -> None:
+    headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, data),
+               EVENT_HEADER: key, "User-Agent": user_agent}
+    try:
+        r = httpx.post(url, content=data, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailable(f"Webhook 无法连接 / webhook unreachable: {exc}") from exc
+    if r.status_code >= 300:
+        raise ServiceUnavailable(f"Webhook 返回 HTTP {r.status_code}")
