@@ -130,11 +130,28 @@ def control_response(server: SimServer, method: str, target: str, body: bytes) -
             state.faults.clear()
         elif path == "/_sim/registry" and method == "GET":
             return _json(200, {"publishers": state.world.registry_rows(server.hosts)})
+        elif path == "/_sim/truth" and method == "GET":
+            return _json(200, {"date": state.today.isoformat(),
+                               "reports": truth(state.world, state.today, server.hosts)})
         elif path != "/_sim/state":
             return _json(404, {"error": f"未知的控制接口 {method} {path}"})
     except (KeyError, ValueError, TypeError) as exc:
         return _json(400, {"error": f"请求无效：{exc}"})
     return _json(200, server.describe())
+
+
+def truth(world: World, today: date, hosts: list[str]) -> list[dict]:
+    """The reports visible on a date, as a crawler should find them (for tests in other processes)."""
+    out = []
+    for d in world.visible_reports(today):
+        if d.site >= len(hosts):
+            continue
+        out.append({"url": hosts[d.site] + d.path, "publisher_id": d.publisher_id,
+                    "year": d.year, "published": d.published.isoformat(),
+                    "version": d.version(today), "format": d.fmt,
+                    "attachment": hosts[d.site] + d.attachment if d.attachment else None,
+                    "title": d.title})
+    return out
 
 
 def _json(status: int, obj: object) -> Response:
