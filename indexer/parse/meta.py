@@ -49,11 +49,12 @@ def find_title(paragraphs: list[str], page_title: str | None) -> tuple[str | Non
         if not line or len(line) > 80:
             continue
         nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
-        if _TITLE_KEY.search(line) and line.endswith(("报告", "年报", "）", ")")):
+        n_line, n_next = norm_text(line), norm_text(nxt)
+        if _TITLE_KEY.search(n_line) and n_line.endswith(("报告", "年报", ")")):
             return line, i + 1
-        if nxt and len(nxt) <= 20 and _TITLE_KEY.search(line + nxt) and nxt.endswith(("报告", "年报")):
+        if nxt and len(nxt) <= 20 and _TITLE_KEY.search(n_line + n_next) and n_next.endswith(("报告", "年报")):
             return line + nxt, i + 2
-        if "信息公开" in line and len(line) <= 60 and _TITLE_KEY.search(line):
+        if "信息公开" in n_line and len(line) <= 60 and _TITLE_KEY.search(n_line):
             return line, i + 1
     if page_title:
         return clean_title(page_title), 0
