@@ -1,1 +1,47 @@
-"""web package."""
+"""The portal: a Flask app factory with one blueprint per feature.
+
+`create_app(config)` takes a dict of Flask config; `NIANBAO_SETTINGS` (a Settings object) and
+`NIANBAO_ES` (an Elasticsearch client) may be passed in (tests do); otherwise both come from
+`nianbao.settings.get_settings()`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from nianbao.settings import Settings, get_settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    config = dict(config or {})
+    settings: Settings = config.pop("NIANBAO_SETTINGS", None) or get_settings()
+    app.config.update(
+        NIANBAO_SETTINGS=settings,
+        # No secret in the repo: without one configured, a random per-process key
+        # (sessions then end when the server restarts).
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE=settings.default_lang or "zh",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+    )
+    app.config.from_prefixed_env("NIANBAO_FLASK")
+    app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from . import deps, i18n, security
+    from .views import register
+
+    deps.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    register(app)
+    return app

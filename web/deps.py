@@ -1,0 +1,79 @@
+"""What views need from outside: settings, Elasticsearch, the state DB, other stages' modules.
+
+Other stages are imported lazily (inside views) so the portal starts even while a stage is
+missing; a view that needs one answers 503 with a clear message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from nianbao.settings import Settings
+
+from .errors import Unavailable
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["nianbao"] = {"es": app.config.pop("NIANBAO_ES", None), "sessions": None}
+
+    @app.teardown_appcontext
+    def _close_db(_exc: BaseException | None) -> None:
+        s = g.pop("db", None)
+        if s is not None:
+            s.close()
+
+
+def settings() -> Settings:
+    return current_app.config["NIANBAO_SETTINGS"]
+
+
+def es() -> Any:
+    ext = current_app.extensions["nianbao"]
+    if ext["es"] is None:
+        from nianbao.es import es_client
+
+        ext["es"] = es_client(settings(), request_timeout=10, max_retries=1)
+    return ext["es"]
+
+
+def prefix() -> str:
+    return settings().es_index_prefix
+
+
+def db() -> Session:
+    """One session per request (closed at teardown); tables created on first use."""
+    if "db" not in g:
+        ext = current_app.extensions["nianbao"]
+        if ext["sessions"] is None:
+            from nianbao.db import init_db, make_engine, make_session_factory
+
+            engine = make_engine(settings().database_url)
+            init_db(engine)
+            ext["sessions"] = make_session_factory(engine)
+        g.db = ext["sessions"]()
+    return g.db
+
+
+def today() -> date:
+    """Today in Beijing; tests and demos may pin it with config NIANBAO_TODAY (ISO date)."""
+    pinned = current_app.config.get("NIANBAO_TODAY")
+    if pinned:
+        return date.fromisoformat(str(pinned))
+    return datetime.now(BEIJING).date()
+
+
+def stage(module: str) -> ModuleType:
+    """Import another stage's module, or answer 503 if it is not available here."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise Unavailable(f"{module} 不可用 / unavailable: {exc}") from exc

@@ -1,0 +1,135 @@
+"""Tables 2–4 in the official layout (rowspan/colspan as on the form), each value cell named by
+its contract path so that cells a finding names can be marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+    path: str | None = None  # contract path of a value cell
+    value: Any = None
+
+
+Row = list[Cell]
+
+T3_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_services",
+              "other_org", "total")
+T3_GROUPS = [
+    ("（三）不予公开", [
+        ("refused_state_secret", "1.属于国家秘密"), ("refused_prohibited", "2.其他法律行政法规禁止公开"),
+        ("refused_safety_stability", "3.危及“三安全一稳定”"), ("refused_third_party", "4.保护第三方合法权益"),
+        ("refused_internal", "5.属于三类内部事务信息"), ("refused_process", "6.属于四类过程性信息"),
+        ("refused_enforcement_file", "7.属于行政执法案卷"), ("refused_query", "8.属于行政查询事项")]),
+    ("（四）无法提供", [
+        ("unable_not_held", "1.本机关不掌握相关政府信息"), ("unable_needs_creation", "2.没有现成信息需要另行制作"),
+        ("unable_unclear", "3.补正后申请内容仍不明确")]),
+    ("（五）不予处理", [
+        ("not_handled_petition", "1.信访举报投诉类申请"), ("not_handled_repeat", "2.重复申请"),
+        ("not_handled_publication", "3.要求提供公开出版物"), ("not_handled_mass", "4.无正当理由大量反复申请"),
+        ("not_handled_reconfirm", "5.要求行政机关确认或重新出具已获取信息")]),
+    ("（六）其他处理", [
+        ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        ("other_other", "3.其他")]),
+]
+T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+T4_HEADS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def get_path(doc: dict[str, Any], path: str) -> Any:
+    cur: Any = doc
+    for key in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(key)
+    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
+        cur = cur["value"]
+    return cur
+
+
+def fmt(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _h(text: str, rs: int = 1, cs: int = 1) -> Cell:
+    return Cell(text, rs, cs, header=True)
+
+
+def _v(doc: dict[str, Any], path: str, cs: int = 1) -> Cell:
+    value = get_path(doc, path)
+    return Cell(fmt(value), colspan=cs, path=path, value=value)
+
+
+def table2(doc: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [[_h("第二十条第（一）项", 1, 4)],
+                       [_h("信息内容"), _h("本年制发件数"), _h("本年废止件数"), _h("现行有效件数")]]
+    for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+        rows.append([Cell(label)] + [_v(doc, f"active.{key}.{c}") for c in ("issued", "repealed", "in_force")])
+    blocks = [("第二十条第（五）项", "本年处理决定数量", [("licensing", "行政许可")]),
+              ("第二十条第（六）项", "本年处理决定数量", [("penalty", "行政处罚"), ("enforcement", "行政强制")]),
+              ("第二十条第（八）项", "本年收费金额（单位：万元）", [("fees", "行政事业性收费")])]
+    for item, head, lines in blocks:
+        rows += [[_h(item, 1, 4)], [_h("信息内容"), _h(head, 1, 3)]]
+        rows += [[Cell(label), _v(doc, f"active.{key}", 3)] for key, label in lines]
+    return rows
+
+
+def _t3(doc: dict[str, Any], row: str) -> Row:
+    return [_v(doc, f"applications.{row}.{c}") for c in T3_COLUMNS]
+
+
+def table3(doc: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [
+        [_h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), _h("申请人情况", 1, 7)],
+        [_h("自然人", 2), _h("法人或其他组织", 1, 5), _h("总计", 2)],
+        [_h(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+        [Cell("一、本年新收政府信息公开申请数量", colspan=3)] + _t3(doc, "new"),
+        [Cell("二、上年结转政府信息公开申请数量", colspan=3)] + _t3(doc, "carried_over"),
+    ]
+    n_results = 2 + sum(len(items) for _, items in T3_GROUPS) + 1
+    rows.append([Cell("三、本年度办理结果", rowspan=n_results), Cell("（一）予以公开", colspan=2)]
+                + _t3(doc, "granted"))
+    rows.append([Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", colspan=2)]
+                + _t3(doc, "partly_granted"))
+    for group, items in T3_GROUPS:
+        for i, (key, label) in enumerate(items):
+            lead = [Cell(group, rowspan=len(items))] if i == 0 else []
+            rows.append(lead + [Cell(label)] + _t3(doc, key))
+    rows.append([Cell("（七）总计", colspan=2)] + _t3(doc, "results_total"))
+    rows.append([Cell("四、结转下年度继续办理", colspan=3)] + _t3(doc, "carried_forward"))
+    return rows
+
+
+def table4(doc: dict[str, Any]) -> list[Row]:
+    return [
+        [_h("行政复议", 1, 5), _h("行政诉讼", 1, 10)],
+        [_h(t, 2) for t in T4_HEADS] + [_h("未经复议直接起诉", 1, 5), _h("复议后起诉", 1, 5)],
+        [_h(t) for t in T4_HEADS * 2],
+        [_v(doc, f"appeals.{g}.{o}") for g in T4_GROUPS for o in T4_OUTCOMES],
+    ]
+
+
+def report_tables(doc: dict[str, Any]) -> dict[int, list[Row]]:
+    """The tables present in a report, keyed by the number of the part they belong to."""
+    out: dict[int, list[Row]] = {}
+    for number, key, build in ((2, "active", table2), (3, "applications", table3), (4, "appeals", table4)):
+        if doc.get(key) is not None:
+            out[number] = build(doc)
+    return out
+
+
+def value_paths(doc: dict[str, Any]) -> list[str]:
+    """Every value cell's path in the tables present (what a reviewer may correct)."""
+    return [c.path for rows in report_tables(doc).values() for row in rows for c in row if c.path]

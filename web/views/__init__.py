@@ -1,0 +1,56 @@
+"""Blueprints, one per feature, and the one error handler."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import BadRequest, WebError
+from ..respond import wants_json
+
+
+def register(app: Flask) -> None:
+    from . import (
+        api,
+        auth,
+        dashboard,
+        help,
+        publisher,
+        report,
+        review,
+        search,
+        subscriptions,
+    )
+
+    for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, api):
+        app.register_blueprint(mod.bp)
+    from ..findings import meaning, status_label
+    from ..security import csrf
+
+    app.jinja_env.globals.update(meaning=meaning, status_label=status_label)
+
+    csrf.exempt(api.bp)  # JSON API: no cookies carry authority there (tokens in the URL)
+
+    @app.errorhandler(WebError)
+    def _web_error(exc: WebError) -> tuple[Response | str, int]:
+        return _error(exc.status, exc.code, exc.message, exc.extra)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
+        return _error(400, "csrf", "表单已过期或缺少校验码，请刷新后重试 / CSRF token missing or invalid", {})
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+        return _error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
+                      exc.description or "", {})
+
+
+def _error(status: int, code: str, message: str, extra: dict) -> tuple[Response | str, int]:
+    if wants_json() or request.path.endswith(".json"):
+        return jsonify({"error": {"code": code, "message": message, **extra}}), status
+    return render_template("error.html", status=status, code=code, message=message,
+                           extra=extra), status
+
+
+__all__ = ["register", "BadRequest"]

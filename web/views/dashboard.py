@@ -1,0 +1,123 @@
+"""The compliance dashboard for a year: drill down province → city → county → township,
+per-area counts with a bar, the publishers table, reports per day against the deadline."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from .. import deps
+from ..errors import BadRequest
+from ..findings import status_label
+from ..respond import Table, respond
+
+bp = Blueprint("dashboard", __name__)
+
+STATUSES = ("on_time", "late", "missing", "not_due", "unknown")
+LEVELS = ("province", "city", "county", "township")
+
+
+def region_args() -> dict[str, str | None]:
+    return {k: (request.args.get(k) or None) for k in ("province", "city", "county")}
+
+
+def year_arg() -> int:
+    raw = request.args.get("year")
+    if not raw:
+        return deps.today().year - 1
+    try:
+        year = int(raw)
+    except ValueError:
+        raise BadRequest("year 应为年份 / year must be a year, e.g. 2024", param="year") from None
+    if not 2000 <= year <= 2100:
+        raise BadRequest("year 超出范围 / year out of range", param="year")
+    return year
+
+
+def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
+    mod = deps.stage("monitor.compliance")
+    return mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
+                        region["county"], es=deps.es(), prefix=deps.prefix())
+
+
+def next_level(region: dict[str, str | None]) -> str:
+    for level, key in (("city", "province"), ("county", "city"), ("township", "county")):
+        if not region.get(key):
+            return LEVELS[LEVELS.index(level) - 1]
+    return "township"
+
+
+def areas(report: dict[str, Any], level: str) -> list[dict[str, Any]]:
+    mod = deps.stage("monitor.compliance")
+    rows = mod.rollup(report, level)
+    ids = {p.get("name"): p.get("id") for p in report.get("publishers") or []}
+    for r in rows:
+        r["name"] = r.get(level) or "—"
+        r.update(r["counts"])
+        if level == "township":
+            r["id"] = ids.get(r["name"])
+    return rows
+
+
+def per_day(publishers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Reports published per day, and the deadlines, for the chart (and its table twin)."""
+    days = Counter((p.get("published") or "")[:10] for p in publishers if p.get("published"))
+    deadlines = sorted({(p.get("deadline") or "")[:10] for p in publishers if p.get("deadline")})
+    return {"days": [{"date": d, "count": n} for d, n in sorted(days.items())], "deadlines": deadlines}
+
+
+def finding_codes(p: dict[str, Any]) -> list[str]:
+    return [f.get("code") if isinstance(f, dict) else str(f) for f in p.get("findings") or []]
+
+
+PUB_COLUMNS = [("id", "ID"), ("name", "单位"), ("county", "县区"), ("status", "状态"),
+               ("deadline", "期限"), ("published", "发布日期"), ("first_seen", "首次发现"),
+               ("days_late", "逾期天数"), ("findings", "问题")]
+
+
+@bp.route("/compliance")
+@bp.route("/compliance.<any(json,csv,xlsx):fmt>")
+def dashboard(fmt: str | None = None) -> Response:
+    year, region = year_arg(), region_args()
+    report = compliance(year, region)
+    level = next_level(region)
+    area_rows = areas(report, level)
+    pubs = report.get("publishers") or []
+    chart = per_day(pubs)
+    data = {"year": year, "filters": region, "level": level, "counts": report.get("counts", {}),
+            "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
+            "publishers": pubs, "per_day": chart}
+    if request.args.get("table") == "areas":
+        table = Table(f"areas-{year}", [(level, "地区"), *((s, s) for s in STATUSES), ("total", "合计")],
+                      [{**a, level: a["name"]} for a in area_rows])
+    else:
+        table = Table(f"compliance-{year}", PUB_COLUMNS,
+                      [{**p, "status": status_label(p.get("status")), "findings": finding_codes(p)}
+                       for p in pubs])
+    return respond("dashboard.html", data, fmt=fmt, table=table, statuses=STATUSES,
+                   chart_json=json.dumps(chart, ensure_ascii=False), finding_codes=finding_codes,
+                   crumbs=_crumbs(year, region),
+                   rargs={"year": year, **{k: v for k, v in region.items() if v}}, area_link=lambda a: _area_link(year, region, level, a))
+
+
+def _crumbs(year: int, region: dict[str, str | None]) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = [("全国", {"year": year})]
+    params: dict[str, Any] = {"year": year}
+    for key in ("province", "city", "county"):
+        if region.get(key):
+            params = {**params, key: region[key]}
+            out.append((region[key] or "", dict(params)))
+    return out
+
+
+def _area_link(year: int, region: dict[str, str | None], level: str, area: dict[str, Any]) -> str | None:
+    from flask import url_for
+
+    if level == "township":
+        pid = area.get("id")
+        return url_for("publisher.publisher", pid=pid, year=year) if pid else None
+    params = {"year": year, **{k: v for k, v in region.items() if v}, level: area["name"]}
+    return url_for("dashboard.dashboard", **params)

@@ -1,0 +1,105 @@
+"""Search: a query box, highlighted hits, facets with counts, sorting and pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+
+from .. import deps
+from ..errors import BadRequest
+from ..highlight import fragments
+from ..respond import Table, respond
+from ..shapes import facet_buckets, plain
+
+bp = Blueprint("search", __name__)
+
+FILTERS = ("year", "province", "city", "county", "finding", "timeliness")
+SORTS = ("relevance", "date", "date_asc", "place")
+MAX_SIZE = 100
+
+
+def _int(name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise BadRequest(f"参数 {name} 应为整数 / {name} must be an integer", param=name) from None
+    return max(lo, min(hi, v))
+
+
+def search_args() -> dict[str, Any]:
+    sort = request.args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(f"未知排序 / unknown sort: {sort}", param="sort")
+    filters = {k: request.args.get(k) for k in FILTERS if request.args.get(k)}
+    return {"q": request.args.get("q", "").strip(), "page": _int("page", 1, 1, 10_000),
+            "size": _int("size", 20, 1, MAX_SIZE), "sort": sort, "filters": filters}
+
+
+def run_search(args: dict[str, Any]) -> dict[str, Any]:
+    """Call indexer.search; a malformed query becomes a 400 that says where it went wrong."""
+    search_mod = deps.stage("indexer.search")
+    query_mod = deps.stage("indexer.query")
+    try:
+        result = search_mod.search(deps.es(), deps.prefix(), args["q"], page=args["page"],
+                                   size=args["size"], sort=args["sort"],
+                                   filters=args["filters"] or None)
+    except query_mod.QuerySyntaxError as exc:
+        raise BadRequest(str(exc), position=exc.position, column=exc.position + 1,
+                         reason=getattr(exc, "reason", ""), query=args["q"],
+                         caret=exc.caret() if hasattr(exc, "caret") else "") from None
+    except getattr(search_mod, "SearchError", ValueError) as exc:
+        raise BadRequest(str(exc)) from None
+    r = plain(result)
+    return {"total": r.get("total", 0), "took_ms": r.get("took_ms"), "hits": r.get("hits", []),
+            "facets": facet_buckets(r.get("facets"))}
+
+
+HIT_COLUMNS = [("id", "ID"), ("title", "标题"), ("organ", "机关"), ("place", "地方"),
+               ("county", "县区"), ("year", "年度"), ("published", "发布时间"),
+               ("findings", "问题"), ("url", "来源")]
+
+
+def _finding_codes(hit: dict[str, Any]) -> list[str]:
+    out = []
+    for f in hit.get("findings") or []:
+        out.append(f.get("code") if isinstance(f, dict) else str(f))
+    return [c for c in out if c]
+
+
+@bp.route("/")
+@bp.route("/search")
+@bp.route("/search.<any(json,csv,xlsx):fmt>")
+def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
+    args = search_args()
+    data: dict[str, Any] = {**args}
+    error = None
+    try:
+        data.update(run_search(args))
+    except BadRequest as exc:
+        if fmt or request.args.get("format"):
+            raise
+        error = exc  # the page shows the error next to the query box, with a 400
+        data.update(total=0, took_ms=None, hits=[], facets={})
+    table = Table("search", HIT_COLUMNS,
+                  [{**h, "findings": _finding_codes(h)} for h in data["hits"]])
+    pages = max(1, -(-int(data["total"] or 0) // args["size"]))
+    return respond("search.html", data, fmt=fmt, table=table, status=400 if error else 200,
+                   error=error, pages=min(pages, 10_000), fragments=fragments,
+                   finding_codes=_finding_codes, link=_link)
+
+
+def _link(**changes: Any) -> str:
+    """This search's URL with some parameters changed (None removes one); page resets."""
+    params = {k: v for k, v in request.args.items() if k != "format"}
+    if "page" not in changes:
+        params.pop("page", None)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return url_for("search.search", **params)

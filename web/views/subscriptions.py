@@ -1,0 +1,131 @@
+"""Subscription pages: create, confirm, edit, cancel by secret link; Atom feeds.
+
+All rules live in monitor.subscriptions; these views only turn forms into its calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from .. import deps
+from ..errors import BadRequest, NotFound
+
+bp = Blueprint("subscriptions", __name__)
+
+
+def subs() -> Any:
+    return deps.stage("monitor.subscriptions")
+
+
+def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """monitor's errors as HTTP errors: bad input 400, unknown token 404."""
+    mod = subs()
+    try:
+        return fn(*args, **kwargs)
+    except mod.SubscriptionNotFound as exc:
+        raise NotFound(str(exc)) from None
+    except mod.SubscriptionError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def params_from(form: Any) -> dict[str, Any]:
+    keys = ("q", "province", "city", "county", "year", "publisher_id")
+    out: dict[str, Any] = {k: form.get(k, "").strip() for k in keys if form.get(k, "").strip()}
+    codes = form.getlist("codes") if hasattr(form, "getlist") else form.get("codes")
+    if codes:
+        out["codes"] = codes if len(codes) > 1 or "," not in codes[0] else codes[0].split(",")
+    return out
+
+
+def _form_context(**extra: Any) -> dict[str, Any]:
+    mod = subs()
+    return {"kinds": mod.KINDS, "channels": mod.CHANNELS, "modes": mod.MODES,
+            "codes": mod.KNOWN_CODES, **extra}
+
+
+@bp.route("/subscriptions/new", methods=["GET", "POST"])
+def new() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("subscription_new.html", **_form_context(values=request.args))
+    mod = subs()
+    try:
+        sub = mod.create(deps.db(), deps.settings(), kind=request.form.get("kind", ""),
+                         channel=request.form.get("channel", ""), target=request.form.get("target", ""),
+                         params=params_from(request.form), mode=request.form.get("mode", "immediate"),
+                         label=request.form.get("label", ""))
+    except mod.SubscriptionError as exc:
+        return render_template("subscription_new.html", error=str(exc),
+                               **_form_context(values=request.form)), 400
+    if sub.channel == "email":
+        flash("请查收确认邮件，点击其中的链接后订阅生效 / check your mail and click the confirmation link")
+    return redirect(url_for("subscriptions.manage", token=sub.token))
+
+
+@bp.route("/subscriptions/<token>", methods=["GET", "POST"])
+def manage(token: str) -> Response | str:
+    mod = subs()
+    if request.method == "POST":
+        changes: dict[str, Any] = {"params": params_from(request.form),
+                                   "mode": request.form.get("mode", "immediate"),
+                                   "label": request.form.get("label", "")}
+        if request.form.get("target"):
+            changes["target"] = request.form["target"]
+        if request.form.get("resume"):
+            changes["status"] = "active"
+        call(mod.update, deps.db(), token, **changes)
+        flash("订阅已更新 / subscription updated")
+        return redirect(url_for("subscriptions.manage", token=token))
+    sub = call(mod.get, deps.db(), token)
+    events = call(mod.list_events, deps.db(), token)
+    d = mod.to_dict(sub, deps.settings())
+    values = {**(d.get("params") or {}), "mode": d.get("mode"), "label": d.get("label")}
+    return render_template("subscription_manage.html", sub=d, events=events,
+                           **_form_context(values=values))
+
+
+@bp.route("/subscriptions/<token>/confirm", methods=["GET", "POST"])
+def confirm(token: str) -> Response | str:
+    # GET shows a button (mail scanners prefetch links); the POST confirms.
+    mod = subs()
+    if request.method == "GET":
+        sub = call(mod.get, deps.db(), token)
+        return render_template("subscription_confirm.html", sub=mod.to_dict(sub, deps.settings()),
+                               action="confirm")
+    call(mod.confirm, deps.db(), token)
+    flash("订阅已确认 / subscription confirmed")
+    return redirect(url_for("subscriptions.manage", token=token))
+
+
+@bp.route("/subscriptions/<token>/unsubscribe", methods=["GET", "POST"])
+@bp.route("/subscriptions/<token>/cancel", methods=["POST"])
+def cancel(token: str) -> Response | str:
+    mod = subs()
+    if request.method == "GET":
+        sub = call(mod.get, deps.db(), token, include_cancelled=True)
+        return render_template("subscription_confirm.html", sub=mod.to_dict(sub, deps.settings()),
+                               action="cancel")
+    call(mod.cancel, deps.db(), token)
+    return render_template("subscription_cancelled.html")
+
+
+def _one_click_exempt() -> None:
+    # RFC 8058 one-click unsubscribe: mail clients POST without our CSRF token; the secret
+    # token in the URL is the authority, and cancelling is idempotent and harmless.
+    from ..security import csrf
+
+    csrf.exempt("web.views.subscriptions.cancel")
+
+
+_one_click_exempt()
+
+
+@bp.route("/feeds/<token>.atom")
+def feed(token: str) -> Response:
+    feeds = deps.stage("monitor.feeds")
+    mod = subs()
+    try:
+        body = feeds.atom(deps.db(), token)
+    except mod.SubscriptionNotFound as exc:
+        raise NotFound(str(exc)) from None
+    return Response(body, mimetype="application/atom+xml")
