@@ -15,7 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -79,8 +79,8 @@ class SimState:
 def _http_date(page: Page) -> str | None:
     if page.last_modified is None:
         return None
-    from datetime import timezone
-    return format_datetime((page.last_modified - BEIJING).replace(tzinfo=timezone.utc), usegmt=True)
+    utc = (page.last_modified - BEIJING).replace(tzinfo=UTC)
+    return format_datetime(utc, usegmt=True)
 
 
 def _not_modified(req_headers: dict[str, str], etag: str, last_modified: str | None) -> bool:
@@ -150,7 +150,7 @@ def truth(world: World, today: date, hosts: list[str]) -> list[dict]:
                     "year": d.year, "published": d.published.isoformat(),
                     "version": d.version(today), "format": d.fmt,
                     "attachment": hosts[d.site] + d.attachment if d.attachment else None,
-                    "title": d.title})
+                    "title": d.title, "registered": d.registered})
     return out
 
 
@@ -186,7 +186,7 @@ class SimServer:
             self.hosts.append(await self._listen_site(i))
         srv = await asyncio.start_server(self._control_conn, "127.0.0.1", self.control_port)
         self._servers.append(srv)
-        self.control_url = "http://127.0.0.1:%d" % srv.sockets[0].getsockname()[1]
+        self.control_url = f"http://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
 
     async def _listen_site(self, i: int) -> str:
         async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:

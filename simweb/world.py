@@ -6,7 +6,7 @@ townships costs only its division list until a page is asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 
@@ -80,6 +80,7 @@ class Doc:
     removed: date | None = None
     defects: tuple[str, ...] = ()
     attachment: str | None = None  # path of the attachment file
+    registered: bool = True  # False: a body missing from the registry (shown as unmatched)
 
     def visible(self, today: date) -> bool:
         return self.published.date() <= today and (self.removed is None or today < self.removed)
@@ -132,7 +133,7 @@ class World:
     def publisher(self, pub_id: str) -> Publisher:
         for i, c in enumerate(self.site_counties):
             if pub_id.startswith(c.code[:6]):
-                for p in self.publishers(i):
+                for p in [*self.publishers(i), _unregistered(self.site(i))]:
                     if p.id == pub_id:
                         return p
         raise KeyError(pub_id)
@@ -295,8 +296,18 @@ def _other_docs(world: World, site: Site, year: int) -> list[Doc]:
     return out
 
 
+def _unregistered(site: Site) -> Publisher:
+    """A body that publishes in the column but is not in the registry."""
+    c = site.county
+    return Publisher(f"{c.code}-zwfw", f"{c.name}政务服务中心", f"{c.name}政务服务中心",
+                     "department", c.code, site.index)
+
+
 def _site_docs(world: World, site: Site) -> list[Doc]:
     docs: list[Doc] = []
+    extra = _report_doc(world, site, _unregistered(site), world.years[-1])
+    if extra:
+        docs.append(replace(extra, registered=False))
     for year in world.years:
         for pub in world.publishers(site.index):
             d = _report_doc(world, site, pub, year)

@@ -76,3 +76,13 @@ def test_registry_rows():
             "entry_url"} <= set(rows[0])
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["entry_url"].split("/")[2] for r in rows}) == 4
+
+
+def test_unregistered_publisher_report():
+    w = World(1, "demo")
+    day = date(2026, 1, 1)
+    extra = [d for d in w.visible_reports(day) if not d.registered]
+    assert extra
+    ids = {r["id"] for r in w.registry_rows()}
+    assert all(d.publisher_id not in ids for d in extra)
+    assert "政务服务中心" in w.report(extra[0], day)["organ"]
