@@ -83,7 +83,12 @@ def test_traditional_mirror(web):
     i = next(i for i, s in enumerate(web.world.sites) if s.mirror)
     site = web.world.site(i)
     r = httpx.get(web.hosts[i] + "/big5" + site.list_path)
-    assert r.status_code == 200 and "政府資訊公開年報" in r.text or "政府信息公開年報" in r.text
+    assert r.status_code == 200
+    assert "政府信息公開年報" in r.text and "政府信息公开年报" not in r.text
+    doc = next(d for d in web.world.listing(i, web.today) if d.kind == "report")
+    assert f'href="/big5{doc.path}"' in r.text
+    art = httpx.get(web.hosts[i] + "/big5" + doc.path)
+    assert art.status_code == 200 and "年度報告" in art.text
     assert "Disallow: /big5/" in httpx.get(web.hosts[i] + "/robots.txt").text
 
 
