@@ -1,0 +1,284 @@
+"""The indexing pipeline: crawler queue → archive → parse → ES document → bulk index → ack.
+
+The queue is the source of truth: items are acknowledged only once Elasticsearch has them.
+If Elasticsearch is unreachable, claimed items are handed back untouched (no attempt is
+counted) and the run stops; the next run picks them up. A document that cannot be parsed is
+`fail`ed with its reason (the crawler's queue retries it, then parks it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nianbao.db import init_db, make_engine, make_session_factory
+from nianbao.errors import NianbaoError, ServiceUnavailable
+from nianbao.es import es_client
+from nianbao.settings import Settings
+
+from . import store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexStats:
+    claimed: int = 0
+    indexed: int = 0
+    removed: int = 0
+    failed: int = 0
+    released: int = 0  # handed back because Elasticsearch was down
+    batches: int = 0
+    es_down: bool = False
+    errors: dict[str, str] = field(default_factory=dict)  # queue id → reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- one queue item → one ES document --------------------------------------------------------
+
+def _iso(v: datetime | date | None) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, datetime) and v.tzinfo is None:
+        return v.isoformat() + "Z"  # the crawler stores naive UTC
+    return v.isoformat()
+
+
+def report_id(item: Any) -> str:
+    """Stable across events of the same document: publisher + the crawler's year, else URL."""
+    return store.doc_id(item.publisher_id, item.year, item.url)
+
+
+def _publisher(session: Session, pid: str | None) -> Any:
+    if not pid:
+        return None
+    from crawler.models import PublisherRow
+
+    return session.get(PublisherRow, pid)
+
+
+def _deadline(pub: Any, year: int | None) -> date | None:
+    if pub is None or not year:
+        return None
+    try:
+        from monitor.deadlines import deadline_for
+    except ImportError:  # monitor not installed: the statutory defaults
+        return date(year + 1, 3, 31) if pub.level == "county" else date(year + 1, 1, 31)
+    return deadline_for(pub, year)
+
+
+def _published_date(report: dict[str, Any], item: Any) -> date | None:
+    raw = report.get("published")
+    if raw:
+        try:
+            return date.fromisoformat(str(raw)[:10])
+        except ValueError:
+            pass
+    return item.published_shown.date() if item.published_shown else None
+
+
+def item_meta(item: Any, report: dict[str, Any], pub: Any) -> dict[str, Any]:
+    year = report.get("year") or item.year
+    deadline = _deadline(pub, year)
+    pub_date = _published_date(report, item)
+    days_late = (pub_date - deadline).days if deadline and pub_date else None
+    meta: dict[str, Any] = {
+        "id": report_id(item), "publisher_id": item.publisher_id, "url": item.url,
+        "source_url": item.source_url, "archive_sha256": item.sha256,
+        "fetched_at": _iso(item.fetched_at), "first_seen": _iso(item.first_seen),
+        "deadline": _iso(deadline), "days_late": max(days_late, 0) if days_late is not None else None,
+        "timeliness": None if days_late is None else ("late" if days_late > 0 else "on_time"),
+        "status": item.status, "document_id": item.document_id,
+    }
+    if not report.get("published") and item.published_shown:
+        meta["published"] = item.published_shown.date().isoformat()
+    if pub is not None:
+        meta.update(province=pub.province or None, city=pub.city or None, county=pub.county or None,
+                    level=pub.level, division_code=pub.code or None)
+        if not report.get("organ"):
+            meta["organ"] = pub.name
+    return meta
+
+
+def build_item_doc(session: Session, archive: Any, item: Any) -> dict[str, Any]:
+    """Archive → parse → ES document. Raises NianbaoError (ParseError, ArchiveMissing …)."""
+    from indexer.parse import parse
+
+    if not item.sha256:
+        raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
+    data = archive.read(item.sha256)
+    report = parse(data, item.filename or None, item.content_type or None).to_json()
+    return store.build_doc(report, item_meta(item, report, _publisher(session, item.publisher_id)))
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def release(session: Session, ids: list[int]) -> None:
+    """Hand claimed items back without counting an attempt (Elasticsearch was down: not the
+    item's fault). Uses crawler.queue.release when the crawler provides it."""
+    if not ids:
+        return
+    from crawler import queue
+
+    if hasattr(queue, "release"):
+        queue.release(session, ids)
+        return
+    from crawler.models import QueueRow
+
+    session.execute(update(QueueRow).where(QueueRow.id.in_(ids), QueueRow.done_at.is_(None))
+                    .values(claimed_at=None, attempts=QueueRow.attempts - 1))
+    session.commit()
+
+
+def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int = 50,
+             max_items: int | None = None, session_factory: Any = None,
+             progress: Callable[[IndexStats], None] | None = None) -> IndexStats:
+    """Drain the queue once (up to `max_items`). Safe to run again at any time."""
+    from crawler import queue
+    from crawler.archive import Archive
+
+    es = es or es_client(settings)
+    prefix = settings.es_index_prefix
+    if session_factory is None:
+        engine = make_engine(settings.database_url)
+        init_db(engine)
+        session_factory = make_session_factory(engine)
+    stats = IndexStats()
+    archive = Archive(settings)
+    try:
+        store.ensure_indices(es, prefix)
+    except ServiceUnavailable:
+        stats.es_down = True
+        return stats
+    except Exception as exc:  # the transport's connection errors before any claim
+        if _is_down(exc):
+            stats.es_down = True
+            return stats
+        raise
+    with session_factory() as session:
+        while max_items is None or stats.claimed < max_items:
+            limit = batch if max_items is None else min(batch, max_items - stats.claimed)
+            items = queue.claim(session, limit)
+            if not items:
+                break
+            stats.claimed += len(items)
+            stats.batches += 1
+            if not _process(session, es, prefix, archive, items, stats):
+                break
+            if progress:
+                progress(stats)
+    return stats
+
+
+def _is_down(exc: Exception) -> bool:
+    from elasticsearch import ConnectionError as EsConnectionError
+
+    return isinstance(exc, EsConnectionError | ServiceUnavailable)
+
+
+def _process(session: Session, es: Elasticsearch, prefix: str, archive: Any, items: list[Any],
+             stats: IndexStats) -> bool:
+    """One claimed batch. Returns False when Elasticsearch is down (items released)."""
+    from crawler import queue
+
+    docs: dict[str, tuple[int, dict[str, Any]]] = {}
+    removed: list[Any] = []
+    done: list[int] = []
+    for item in items:
+        if item.event == "removed":
+            removed.append(item)
+            continue
+        try:
+            doc = build_item_doc(session, archive, item)
+        except NianbaoError as exc:
+            queue.fail(session, item.id, str(exc))
+            stats.failed += 1
+            stats.errors[str(item.id)] = str(exc)
+            continue
+        prev = docs.get(doc["id"])
+        if prev:  # two versions of one report in a batch: the later one is current
+            done.append(prev[0])
+        docs[doc["id"]] = (item.id, doc)
+    pending = [i for i, _ in docs.values()] + [r.id for r in removed] + done
+    try:
+        ok, errors = store.index_reports(es, prefix, (d for _, d in docs.values()))
+        store.index_versions(es, prefix, (d for _, d in docs.values()))
+        for r in removed:
+            store.mark_removed(es, prefix, report_id(r))
+    except Exception as exc:
+        if not _is_down(exc):
+            raise
+        release(session, pending)
+        stats.es_down = True
+        stats.released += len(pending)
+        log.warning("Elasticsearch down, %d items handed back: %s", len(pending), exc)
+        return False
+    for rid, (qid, _doc) in docs.items():
+        if rid in ok:
+            done.append(qid)
+            stats.indexed += 1
+        else:
+            queue.fail(session, qid, f"Elasticsearch 拒绝了文档 / rejected: {errors.get(rid, '?')}")
+            stats.failed += 1
+            stats.errors[str(qid)] = errors.get(rid, "?")
+    done += [r.id for r in removed]
+    stats.removed += len(removed)
+    queue.ack(session, done)
+    return True
+
+
+# --- rebuild from the archive ----------------------------------------------------------------
+
+def archive_docs(settings: Settings, session: Session, errors: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Current version of every known document, re-parsed from the archive."""
+    from crawler import queue
+    from crawler.archive import Archive
+    from crawler.models import Document
+
+    archive = Archive(settings)
+    for d in session.scalars(select(Document).where(Document.current_sha256.is_not(None))):
+        item = queue.QueueItem(
+            id=0, event="modified", document_id=d.id, version_id=None, url=d.url,
+            publisher_id=d.publisher_id, publisher_name=None, title=d.title, year=d.year,
+            published_shown=d.published_shown, first_seen=d.first_seen, last_seen=d.last_seen,
+            status=d.status, sha256=d.current_sha256, content_type="", filename="",
+            source_url=d.url, fetched_at=None, attempts=0)
+        _fill_version(session, d, item)
+        try:
+            yield build_item_doc(session, archive, item)
+        except NianbaoError as exc:
+            errors[d.url] = str(exc)
+
+
+def _fill_version(session: Session, d: Any, item: Any) -> None:
+    from crawler.models import Version
+
+    v = session.scalars(select(Version).where(Version.document_id == d.id, Version.sha256 == d.current_sha256)
+                        .order_by(Version.seq.desc())).first()
+    if v is not None:
+        item.content_type, item.filename = v.content_type, v.filename
+        item.source_url, item.fetched_at = v.source_url or d.url, v.fetched_at
+
+
+def rebuild_from_archive(settings: Settings, *, es: Elasticsearch | None = None,
+                         grace_seconds: float = 2.0) -> dict[str, Any]:
+    """`nianbao index --rebuild`: a fresh index from the archive, alias swapped at the end."""
+    es = es or es_client(settings)
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    errors: dict[str, str] = {}
+    store.ensure_indices(es, settings.es_index_prefix)
+    with make_session_factory(engine)() as session:
+        out = store.rebuild(es, settings.es_index_prefix, archive_docs(settings, session, errors),
+                            grace_seconds=grace_seconds)
+    out["parse_errors"] = errors
+    return out
