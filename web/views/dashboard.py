@@ -44,10 +44,11 @@ def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
 
 
 def next_level(region: dict[str, str | None]) -> str:
-    for level, key in (("city", "province"), ("county", "city"), ("township", "county")):
-        if not region.get(key):
-            return LEVELS[LEVELS.index(level) - 1]
-    return "township"
+    """The level shown below the deepest region chosen (county → its townships)."""
+    for key, level in (("county", "township"), ("city", "county"), ("province", "city")):
+        if region.get(key):
+            return level
+    return "province"
 
 
 def areas(report: dict[str, Any], level: str) -> list[dict[str, Any]]:
