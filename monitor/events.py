@@ -7,6 +7,7 @@ Events are stored once per key; re-reading a source is harmless, so the cursors 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from .models import Cursor, Event
 
+log = logging.getLogger(__name__)
 QUEUE_CURSOR = "queue_done_at"
 OVERLAP = timedelta(minutes=5)  # re-read a little: rows finished in the same second are not lost
 
@@ -114,15 +116,19 @@ def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> 
 
     ids = {r.QueueRow.id: doc_id(r.Document.publisher_id, r.Document.year, r.Document.url) for r in rows}
     docs = _es_docs(es, prefix, sorted(set(ids.values()))) if prefix else {}
+    cross = _cross(es, prefix, sorted({ids[r.QueueRow.id] for r in rows if r.QueueRow.event != "removed"} & set(docs)))
     out_rows, meta = [], {}
     for r in rows:
         qr, doc, pub = r.QueueRow, r.Document, r.PublisherRow
         es_doc = docs.get(ids[qr.id], {})
         codes = {"modified": ["MODIFIED"], "removed": ["REMOVED"]}.get(qr.event, [])
         if qr.event != "removed":
-            codes += [c for c in es_doc.get("finding_codes") or [] if c not in codes]
+            extra = cross.get(ids[qr.id], [])
+            codes += sorted({c for c in es_doc.get("finding_codes") or []} | {f["code"] for f in extra} - set(codes))
+        else:
+            extra = []
         key = f"{qr.event}:{doc.id}:{qr.version_id or 0}"
-        meta[key] = (ids[qr.id] if es_doc else None, es_doc.get("findings") or [])
+        meta[key] = (ids[qr.id] if es_doc else None, (es_doc.get("findings") or []) + extra)
         out_rows.append({
             "key": key, "kind": qr.event, "year": doc.year, "publisher_id": doc.publisher_id,
             "document_id": doc.id, "province": pub.province if pub else es_doc.get("province") or "",
@@ -134,6 +140,19 @@ def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> 
     fresh = insert_events(session, out_rows, now)
     _set_cursor(session, QUEUE_CURSOR, max(r.QueueRow.done_at for r in rows).isoformat())
     return [DocEvent(ev, *meta[ev.key]) for ev in fresh]
+
+
+def _cross(es, prefix: str | None, ids: list[str]) -> dict[str, list[dict]]:
+    """Cross-report findings (DUPLICATE_TEXT, FIGURE_JUMP, YEAR_CONTINUITY) of new documents."""
+    if es is None or not prefix or not ids:
+        return {}
+    from .crossreport import findings_for
+
+    try:
+        return findings_for(es, prefix, ids)
+    except Exception as exc:  # a comparison failing must not hold back the alert itself
+        log.warning("cross-report findings failed: %s", exc)
+        return {}
 
 
 _MARK = re.compile(r"</?mark>")

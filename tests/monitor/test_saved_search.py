@@ -52,3 +52,24 @@ def test_saved_search_and_findings_on_new_documents(settings, smtp, receiver, db
     (ev,) = subscriptions.list_events(db, codes.token)
     assert ev["quote"]["findings"][0]["cells"] == balance["cells"]
     assert alerts.run(settings, date(2025, 1, 21), session=db, es=es).sent == 0  # once only
+
+
+def test_duplicate_text_alert_from_new_documents(settings, db, es, es_prefix, seeds_dir) -> None:
+    prefix = f"{es_prefix}-dup{uuid.uuid4().hex[:6]}"
+    settings.es_index_prefix = prefix
+    ensure_indices(es, prefix)
+    seed = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    url3 = "http://127.0.1.1:8800/202501/t20250121_3.html"
+    index_reports(es, prefix, [
+        _doc("mj-cy", URL1, "孟津区朝阳镇人民政府", seed, []),
+        _doc("mj-hs", url3, "孟津区会盟镇人民政府", seed.replace("朝阳镇", "会盟镇").replace("391", "77"), []),
+    ], refresh=True)
+    sub = subscriptions.create(db, settings, kind="findings", channel="feed",
+                               params={"codes": ["DUPLICATE_TEXT"], "county": "孟津区"})
+    add_report(db, "mj-cy", URL1, "2025-01-18T12:00", "2025-01-18T10:02", "朝阳镇报告")
+    add_report(db, "mj-hs", url3, "2025-01-21T12:00", "2025-01-21T10:00", "会盟镇报告")
+    alerts.run(settings, date(2025, 1, 22), session=db, es=es)
+    events = subscriptions.list_events(db, sub.token)
+    assert len(events) == 2
+    dup = events[0]["quote"]["findings"][0]
+    assert dup["code"] == "DUPLICATE_TEXT" and "相似度" in dup["message"]

@@ -1,0 +1,182 @@
+"""Findings across reports: DUPLICATE_TEXT (MinHash LSH over the prose), FIGURE_JUMP (sharp
+year-on-year changes) and YEAR_CONTINUITY (last year's 结转下年度 / 现行有效 chains).
+
+Pure functions over `DocFacts`; `findings_for(es, prefix, ids)` gathers the comparison set from
+Elasticsearch: other bodies of the same county and year, and the same body's previous year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE = 5
+DUP_THRESHOLD = 0.8
+JUMP_RATIO = 10.0
+JUMP_MIN = 50  # below this both ways, a change is noise (0 -> 3 applications)
+T3_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_services", "other_org", "total")
+JUMP_PATHS = {
+    "narrative.proactive_items.value": "主动公开信息数",
+    "applications.new.total": "本年新收申请数",
+    "applications.results_total.total": "办理结果总计",
+    "appeals.review.total": "行政复议总数",
+    "active.licensing": "行政许可决定数",
+    "active.penalty": "行政处罚决定数",
+}
+_NOISE = re.compile(r"[\s\d０-９\W_]+", re.UNICODE)
+
+
+@dataclass
+class DocFacts:
+    id: str
+    publisher_id: str | None
+    year: int
+    organ: str
+    text: str
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def prose(text: str) -> str:
+    """The words only: figures and punctuation differ between copies of one template."""
+    return _NOISE.sub("", text or "")
+
+
+def minhash(text: str) -> MinHash:
+    mh = MinHash(num_perm=NUM_PERM)
+    p = prose(text)
+    mh.update_batch([p[i:i + SHINGLE].encode() for i in range(max(1, len(p) - SHINGLE + 1))])
+    return mh
+
+
+def _comparable(a: DocFacts, b: DocFacts) -> bool:
+    if a.id == b.id:
+        return False
+    same_body = a.publisher_id and a.publisher_id == b.publisher_id
+    return (b.year == a.year and not same_body) or (same_body and b.year == a.year - 1)
+
+
+def duplicate_findings(targets: list[DocFacts], pool: list[DocFacts],
+                       threshold: float = DUP_THRESHOLD) -> dict[str, list[dict]]:
+    """DUPLICATE_TEXT for each target whose prose nearly equals a comparable doc in the pool."""
+    hashes = {d.id: minhash(d.text) for d in {**{d.id: d for d in pool}, **{d.id: d for d in targets}}.values()
+              if len(prose(d.text)) >= 50}
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    docs = {d.id: d for d in pool + targets}
+    for did, mh in hashes.items():
+        lsh.insert(did, mh)
+    out: dict[str, list[dict]] = {}
+    for t in targets:
+        if t.id not in hashes:
+            continue
+        for other_id in lsh.query(hashes[t.id]):
+            other = docs[other_id]
+            if not _comparable(t, other):
+                continue
+            sim = round(hashes[t.id].jaccard(hashes[other_id]), 2)
+            if sim < threshold:
+                continue
+            who = "本单位上一年度报告" if other.publisher_id == t.publisher_id else f"{other.organ} {other.year} 年报告"
+            out.setdefault(t.id, []).append({
+                "code": "DUPLICATE_TEXT", "severity": "warning", "similarity": sim, "similar_to": other.id,
+                "message": f"正文与{who}高度相似（相似度 {sim:.0%}）"})
+    return out
+
+
+def _get(report: dict, path: str) -> Any:
+    cur: Any = report
+    for part in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur
+
+
+def _num(v: Any) -> int | float | None:
+    if isinstance(v, dict):  # narrative figures {"value": …} and totals of table-2 blocks
+        v = v.get("value", v.get("total"))
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def jump_findings(this: dict, last: dict) -> list[dict]:
+    """FIGURE_JUMP: a figure that changed tenfold (or more) since last year."""
+    out = []
+    for path, label in JUMP_PATHS.items():
+        a, b = _num(_get(last, path)), _num(_get(this, path))
+        if a is None or b is None or max(a, b) < JUMP_MIN:
+            continue
+        ratio = (max(a, b) / min(a, b)) if min(a, b) > 0 else float("inf")
+        if ratio >= JUMP_RATIO:
+            verb = "增至" if b > a else "降至"
+            times = "从零起" if ratio == float("inf") else f"{ratio:.1f} 倍"
+            out.append({"code": "FIGURE_JUMP", "severity": "info", "cells": [path],
+                        "message": f"{label}由上年 {a} {verb} {b}（{times}）"})
+    return out
+
+
+def continuity_findings(this: dict, last: dict) -> list[dict]:
+    """YEAR_CONTINUITY: 上年结转 = last year's 结转下年度; 现行有效 = last + 制发 − 废止."""
+    out = []
+    for col in T3_COLUMNS:
+        prev = _get(last, f"applications.carried_forward.{col}")
+        now = _get(this, f"applications.carried_over.{col}")
+        if isinstance(prev, int) and isinstance(now, int) and prev != now:
+            out.append({"code": "YEAR_CONTINUITY", "severity": "error",
+                        "cells": [f"applications.carried_over.{col}"],
+                        "message": f"上年结转（{col}）为 {now}，但上年报告结转下年度为 {prev}"})
+    for row, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+        prev = _get(last, f"active.{row}.in_force")
+        issued, repealed, now = (_get(this, f"active.{row}.{k}") for k in ("issued", "repealed", "in_force"))
+        if all(isinstance(v, int) for v in (prev, issued, repealed, now)) and prev + issued - repealed != now:
+            out.append({"code": "YEAR_CONTINUITY", "severity": "error",
+                        "cells": [f"active.{row}.in_force", f"active.{row}.issued", f"active.{row}.repealed"],
+                        "message": f"{label}现行有效 {now} ≠ 上年 {prev} + 制发 {issued} − 废止 {repealed}"})
+    return out
+
+
+def all_findings(targets: list[DocFacts], pool: list[DocFacts]) -> dict[str, list[dict]]:
+    out = duplicate_findings(targets, pool)
+    previous = {(d.publisher_id, d.year): d for d in pool if d.publisher_id}
+    for t in targets:
+        last = previous.get((t.publisher_id, t.year - 1))
+        if last is not None:
+            extra = jump_findings(t.report, last.report) + continuity_findings(t.report, last.report)
+            if extra:
+                out.setdefault(t.id, []).extend(extra)
+    return out
+
+
+# ---- Elasticsearch side --------------------------------------------------------------------
+
+SOURCE = ["id", "publisher_id", "year", "organ", "county", "text", "narrative", "applications", "appeals", "active"]
+
+
+def _facts(hit: dict) -> DocFacts:
+    s = hit["_source"]
+    return DocFacts(hit["_id"], s.get("publisher_id"), int(s.get("year") or 0), s.get("organ") or "",
+                    s.get("text") or "", s)
+
+
+def findings_for(es, prefix: str, ids: list[str], pool_limit: int = 500) -> dict[str, list[dict]]:
+    """Cross-report findings for the documents `ids` (e.g. just indexed)."""
+    if not ids:
+        return {}
+    index = f"{prefix}-reports"
+    res = es.mget(index=index, ids=ids, source_includes=SOURCE)
+    targets = [_facts(d) for d in res["docs"] if d.get("found")]
+    pool: dict[str, DocFacts] = {}
+    for t in targets:
+        should = [{"term": {"publisher_id": t.publisher_id}}] if t.publisher_id else []
+        county = t.report.get("county")
+        if county:
+            should.append({"bool": {"filter": [{"term": {"county": county}}, {"term": {"year": t.year}}]}})
+        if not should:
+            continue
+        query = {"bool": {"should": should, "minimum_should_match": 1,
+                          "filter": [{"terms": {"year": [t.year, t.year - 1]}}]}}
+        for hit in es.search(index=index, query=query, size=pool_limit, source_includes=SOURCE)["hits"]["hits"]:
+            pool[hit["_id"]] = _facts(hit)
+    return all_findings(targets, list(pool.values()))
