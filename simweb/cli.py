@@ -37,13 +37,15 @@ def simweb() -> None:
 @click.option("--port", default=8800, show_default=True, type=int, help="各站点端口")
 @click.option("--control-port", default=8799, show_default=True, type=int, help="控制接口端口")
 @click.option("--max-sites", type=int, default=None, help="只启动前 N 个站点")
+@click.option("--last-year", default=2024, show_default=True, type=int, help="最新的报告年度")
 def serve_cmd(seed: int, size: str, today: str, port: int, control_port: int,
-              max_sites: int | None) -> None:
+              max_sites: int | None, last_year: int) -> None:
     """启动模拟网站：每个县级门户一个回环地址 127.0.1.N。"""
     from .server import serve_forever
     click.echo(f"模拟政府网站 seed={seed} size={size}")
     try:
-        asyncio.run(serve_forever(seed, size, _date(today), port, control_port, max_sites))
+        asyncio.run(serve_forever(seed, size, _date(today), port, control_port, max_sites,
+                                  last_year))
     except KeyboardInterrupt:
         pass
     except OSError as exc:
@@ -100,9 +102,10 @@ def fault_cmd(kind: str, control: str, site: int | None, path: str, status: int,
 @click.option("--port", default=8800, show_default=True, type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="写入 YAML 文件（默认输出到屏幕）")
-def registry_cmd(seed: int, size: str, port: int, out: Path | None) -> None:
+@click.option("--last-year", default=2024, show_default=True, type=int, help="最新的报告年度")
+def registry_cmd(seed: int, size: str, port: int, out: Path | None, last_year: int) -> None:
     """导出发布机关名册（config/publishers.yaml 格式）。"""
-    world = World(seed, size)
+    world = World(seed, size, last_year=last_year)
     bases = [default_base_url(i, port) for i in range(len(world.site_counties))]
     text = yaml.safe_dump({"publishers": world.registry_rows(bases)}, allow_unicode=True,
                           sort_keys=False)

@@ -304,9 +304,11 @@ class SimWeb:
     """
 
     def __init__(self, seed: int = 1, size: str = "demo", date: str | date = "2025-02-15",
-                 port: int = 0, control_port: int = 0, max_sites: int | None = None) -> None:
+                 port: int = 0, control_port: int = 0, max_sites: int | None = None,
+                 last_year: int = 2024) -> None:
         today = date if not isinstance(date, str) else _parse_date(date)
-        self.server = SimServer(World(seed, size), today, port, control_port, max_sites)
+        world = World(seed, size, last_year=last_year)
+        self.server = SimServer(world, today, port, control_port, max_sites)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="simweb")
@@ -379,8 +381,8 @@ def _parse_date(text: str) -> date:
 
 
 async def serve_forever(seed: int, size: str, today: date, port: int, control_port: int,
-                        max_sites: int | None = None) -> None:
-    server = SimServer(World(seed, size), today, port, control_port, max_sites)
+                        max_sites: int | None = None, last_year: int = 2024) -> None:
+    server = SimServer(World(seed, size, last_year=last_year), today, port, control_port, max_sites)
     await server.start()
     for i, url in enumerate(server.hosts[:20]):
         print(f"  {url}  {server.state.world.site(i).name}", flush=True)

@@ -96,6 +96,7 @@ class Doc:
 class World:
     seed: int = 1
     size: str = "demo"
+    last_year: int = 2024  # the newest report year (published in last_year + 1)
     _docs: dict[int, list[Doc]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,7 +107,7 @@ class World:
     # --- structure -------------------------------------------------------------------------
     @cached_property
     def years(self) -> list[int]:
-        return list(range(2025 - self.n_years, 2025))
+        return list(range(self.last_year - self.n_years + 1, self.last_year + 1))
 
     @cached_property
     def site_counties(self) -> list[County]:
