@@ -59,3 +59,12 @@ def meta_from_lines(lines: list[str]) -> dict[str, str]:
             if value:
                 meta.setdefault(m.group(1), value)
     return meta
+
+
+def published_from_meta(meta: dict[str, str]) -> str | None:
+    """A publication date given in a metadata box (label and value in separate cells)."""
+    for label in ("发布时间", "发布日期", "公开日期", "日期"):
+        m = _DATE.search(meta.get(label, ""))
+        if m and (iso := to_iso(m)):
+            return iso
+    return None

@@ -48,6 +48,7 @@ def extract_html(data: bytes) -> Extracted:
     title = _title(root)
     published = dates.published_from_lines(lines)
     meta = dates.meta_from_lines(lines)
+    published = published or dates.published_from_meta(meta)
     for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
         node = root.find(f".//meta[@name='{name}']")
         if node is not None and node.get("content"):
