@@ -54,26 +54,29 @@ def sum_check(code: str, what: str, parts: list[tuple[str, object]], total: tupl
     """sum(parts) == total (+ extra_right). None when it holds or blanks leave it open at
     equality; warning when blanks leave it undecidable; error when it fails for sure."""
     right = [total, *(extra_right or [])]
-    cells = [p for p, _ in parts] + [p for p, _ in right]
-    lv = [v for _, v in parts]
-    rv = [v for _, v in right]
-    lsum = sum(v for v in lv if v is not None)
-    rsum = sum(v for v in rv if v is not None)
-    lblank, rblank = any(v is None for v in lv), any(v is None for v in rv)
-    if all(v is None for v in lv + rv):
-        return None  # an empty block is BLANK_CELL's business
+    return sum_values(code, what, [v for _, v in parts], [v for _, v in right],
+                      lambda: [p for p, _ in parts] + [p for p, _ in right])
+
+
+def sum_values(code: str, what: str, lv: list, rv: list, cells) -> Finding | None:
+    lblank = None in lv
+    rblank = None in rv
+    lsum = sum(v for v in lv if v is not None) if lblank else sum(lv)
+    rsum = sum(v for v in rv if v is not None) if rblank else sum(rv)
     if not lblank and not rblank:
         if _eq(lsum, rsum):
             return None
-        return Finding(code, "error", f"{what}：{_fmt(lsum)} ≠ {_fmt(rsum)}", cells)
+        return Finding(code, "error", f"{what}：{_fmt(lsum)} ≠ {_fmt(rsum)}", cells())
+    if all(v is None for v in lv) and all(v is None for v in rv):
+        return None  # an empty block is BLANK_CELL's business
     if lblank and not rblank and lsum > rsum + 1e-9:
-        return Finding(code, "error", f"{what}：已填部分之和 {_fmt(lsum)} 已超过 {_fmt(rsum)}", cells)
+        return Finding(code, "error", f"{what}：已填部分之和 {_fmt(lsum)} 已超过 {_fmt(rsum)}", cells())
     if rblank and not lblank and rsum > lsum + 1e-9:
-        return Finding(code, "error", f"{what}：{_fmt(lsum)} 小于已填的 {_fmt(rsum)}", cells)
+        return Finding(code, "error", f"{what}：{_fmt(lsum)} 小于已填的 {_fmt(rsum)}", cells())
     if _eq(lsum, rsum):
         return None  # blanks read as zero keep it true; BLANK_CELL names them
     return Finding(code, "warning", f"{what}：有空白单元格，无法判断（已填 {_fmt(lsum)} 与 {_fmt(rsum)}）",
-                   cells)
+                   cells())
 
 
 def _eq(a, b) -> bool:
@@ -82,21 +85,25 @@ def _eq(a, b) -> bool:
 
 def check_t3(app: dict) -> list[Finding]:
     out: list[Finding] = []
-    p = lambda r, c: (f"applications.{r}.{c}", app[r][c])  # noqa: E731
+    path = "applications.{}.{}".format
     for c in T3_COLS:
-        f = sum_check("T3_BALANCE", f"表三“{COL_NAMES[c]}”列：新收+上年结转 应等于 总计+结转下年度",
-                      [p("new", c), p("carried_over", c)], p("results_total", c),
-                      [p("carried_forward", c)])
+        f = sum_values("T3_BALANCE", f"表三“{COL_NAMES[c]}”列：新收+上年结转 应等于 总计+结转下年度",
+                       [app["new"][c], app["carried_over"][c]],
+                       [app["results_total"][c], app["carried_forward"][c]],
+                       lambda c=c: [path(r, c) for r in ("new", "carried_over", "results_total", "carried_forward")])
         if f:
             out.append(f)
     for r in T3_ROWS:
-        f = sum_check("T3_ROW_SUM", f"表三“{ROW_NAMES[r]}”行：各类申请人之和应等于总计",
-                      [p(r, c) for c in T3_COLS[:-1]], p(r, "total"))
+        row = app[r]
+        f = sum_values("T3_ROW_SUM", f"表三“{ROW_NAMES[r]}”行：各类申请人之和应等于总计",
+                       [row[c] for c in T3_COLS[:-1]], [row["total"]],
+                       lambda r=r: [path(r, c) for c in T3_COLS])
         if f:
             out.append(f)
     for c in T3_COLS:
-        f = sum_check("T3_RESULTS_SUM", f"表三“{COL_NAMES[c]}”列：各项办理结果之和应等于（七）总计",
-                      [p(r, c) for r in RESULT_ITEMS], p("results_total", c))
+        f = sum_values("T3_RESULTS_SUM", f"表三“{COL_NAMES[c]}”列：各项办理结果之和应等于（七）总计",
+                       [app[r][c] for r in RESULT_ITEMS], [app["results_total"][c]],
+                       lambda c=c: [path(r, c) for r in (*RESULT_ITEMS, "results_total")])
         if f:
             out.append(f)
     return out
@@ -115,34 +122,40 @@ def check_t4(appeals: dict) -> list[Finding]:
 
 def blank_cells(report: dict, template: str | None) -> list[Finding]:
     out = []
-    for name, paths in (("表二", _t2_paths(report.get("active"))),
-                        ("表三", _t3_paths(report.get("applications"), template)),
-                        ("表四", _t4_paths(report.get("appeals")))):
-        blanks = [path for path, v in paths if v is None]
+    for name, blanks in (("表二", _t2_blanks(report.get("active"))),
+                         ("表三", _t3_blanks(report.get("applications"), template)),
+                         ("表四", _t4_blanks(report.get("appeals")))):
         if blanks:
             out.append(Finding("BLANK_CELL", "warning",
                                f"{name}有 {len(blanks)} 个单元格为空或无法识别", blanks))
     return out
 
 
-def _t2_paths(active: dict | None) -> list[tuple[str, object]]:
+def _t2_values(active: dict | None) -> list:
     if not active:
         return []
-    out = [(f"active.{k}.{c}", active[k][c]) for k in T2_TRIPLES for c in T2_TRIPLE_COLS]
-    return out + [(f"active.{k}", active[k]) for k in T2_SINGLES]
+    return [active[k][c] for k in T2_TRIPLES for c in T2_TRIPLE_COLS] + [active[k] for k in T2_SINGLES]
 
 
-def _t3_paths(app: dict | None, template: str | None) -> list[tuple[str, object]]:
+def _t2_blanks(active: dict | None) -> list[str]:
+    if not active:
+        return []
+    out = [f"active.{k}.{c}" for k in T2_TRIPLES for c in T2_TRIPLE_COLS if active[k][c] is None]
+    return out + [f"active.{k}" for k in T2_SINGLES if active[k] is None]
+
+
+def _t3_blanks(app: dict | None, template: str | None) -> list[str]:
     if not app:
         return []
-    rows = [r for r in T3_ROWS if not (template == "2019" and r in OLD_T3_OPTIONAL)]
-    return [(f"applications.{r}.{c}", app[r][c]) for r in rows for c in T3_COLS]
+    return [f"applications.{r}.{c}" for r in T3_ROWS
+            if not (template == "2019" and r in OLD_T3_OPTIONAL) and None in app[r].values()
+            for c in T3_COLS if app[r][c] is None]
 
 
-def _t4_paths(appeals: dict | None) -> list[tuple[str, object]]:
+def _t4_blanks(appeals: dict | None) -> list[str]:
     if not appeals:
         return []
-    return [(f"appeals.{g}.{o}", appeals[g][o]) for g in T4_GROUPS for o in T4_OUTCOMES]
+    return [f"appeals.{g}.{o}" for g in T4_GROUPS for o in T4_OUTCOMES if appeals[g][o] is None]
 
 
 def check_narrative(report: dict, no_appeals: bool) -> list[Finding]:
@@ -201,10 +214,12 @@ def check_template(report: dict) -> list[Finding]:
 
 
 def check_zero(report: dict) -> list[Finding]:
-    values = [v for _, v in _t2_paths(report.get("active")) + _t3_paths(report.get("applications"), None)
-              + _t4_paths(report.get("appeals"))]
+    values = _t2_values(report.get("active"))
+    for table in (report.get("applications"), report.get("appeals")):
+        for row in (table or {}).values():
+            values += row.values()
     known = [v for v in values if v is not None]
-    if known and all(v == 0 for v in known):
+    if known and not any(known):
         return [Finding("ZERO_REPORT", "info", "报告中所有表格数字均为零", [])]
     return []
 

@@ -16,6 +16,7 @@ _PREFIX = re.compile(
     r"^\s*(?:第([一二三四五六])部分[、.:：\s]*|[(（]?([一二三四五六])[)）]?[、.．:：\s]*|"
     r"[(（]?([1-6])[)）]?[、.．:：\s]+|([1-6])(?=[\u4e00-\u9fff]))"
 )
+_HINT = re.compile("情况|情況|问题|問題|事项|事項|概述|复议|復議|诉讼|訴訟|改进|改進|申请|申請|其他|其它")
 KEYWORDS: dict[int, tuple[str, ...]] = {
     1: ("总体情况", "概述", "基本情况"),
     2: ("主动公开政府信息情况", "主动公开政府信息的情况", "主动公开情况"),
@@ -38,7 +39,7 @@ class Section:
 
 def heading_part(paragraph: str, expected: int) -> tuple[int, str] | None:
     """(part number, heading text) when the paragraph heads part ≥ expected."""
-    if len(paragraph) > 40:
+    if len(paragraph) > 40 or not _HINT.search(paragraph):
         return None
     norm = norm_text(paragraph).strip()
     m = _PREFIX.match(norm)

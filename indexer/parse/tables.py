@@ -8,10 +8,12 @@ merged label cell is missing or doubled (the shift that covers the most numeric 
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from .blocks import Block, Table
-from .normalize import cell_value, is_blank, is_numeric, norm_label
+from .normalize import cell_value, is_blank, is_numeric, norm_label, norm_text
 
 Value = int | float | None
 
@@ -75,6 +77,7 @@ class Tables:
     template_hints: set[str]
 
 
+@functools.lru_cache(maxsize=8192)
 def match_t3_label(label: str) -> str | None:
     s = norm_label(label)
     if not s:
@@ -87,6 +90,7 @@ def match_t3_label(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def match_t2_label(label: str) -> str | None:
     s = norm_label(label)
     if s in T2_LABELS:
@@ -97,13 +101,21 @@ def match_t2_label(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
+def kind(cell: str) -> str:
+    """'b' blank, 'n' numeric, 't' text (a label)."""
+    if is_blank(cell):
+        return "b"
+    return "n" if is_numeric(cell) else "t"
+
+
 def _split(row: list[str]) -> tuple[list[str], int]:
     """Label cells (non-numeric text) and the index where the data cells start."""
-    last = -1
-    for i, c in enumerate(row):
-        if not is_blank(c) and not is_numeric(c):
-            last = i
-    labels = [c for c in row[: last + 1] if not is_blank(c)]
+    kinds = [kind(c) for c in row]
+    last = len(kinds) - 1
+    while last >= 0 and kinds[last] != "t":
+        last -= 1
+    labels = [c for c, k in zip(row[: last + 1], kinds) if k == "t"]
     return labels, last + 1
 
 
@@ -117,7 +129,10 @@ def _row_key(labels: list[str], matcher) -> str | None:
 def _align(row: list[str], start: int, positions: list[int]) -> list[Value]:
     """Values of `row` at `positions` shifted so they follow the labels and cover the most
     numeric cells (ties: the smallest shift)."""
-    numeric = [i for i in range(start, len(row)) if is_numeric(row[i])]
+    numeric = [i for i in range(start, len(row)) if kind(row[i]) == "n"]
+    if start <= positions[0] and positions[-1] < len(row) and all(
+            positions[0] <= i <= positions[-1] for i in numeric):
+        return [cell_value(row[p]) for p in positions]  # the header's columns hold every number
     lo = start - positions[0]
     hi = max(lo, len(row) - 1 - positions[-1])
     if numeric:
@@ -146,8 +161,14 @@ def _t3_positions(rows: list[list[str]]) -> list[int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
+def _header_cell(cell: str) -> bool:
+    s = norm_label(cell)
+    return any(w in s for w in T3_HEADER_WORDS)
+
+
 def _is_t3_header(row: list[str]) -> bool:
-    return any(any(w in norm_label(c) for w in T3_HEADER_WORDS) for c in row if c)
+    return any(_header_cell(c) for c in row if c)
 
 
 def parse_t3(rows: list[list[str]]) -> dict | None:
@@ -265,8 +286,12 @@ def parse_t4(rows: list[list[str]]) -> dict | None:
     return {g: dict(zip(T4_OUTCOMES, values[i * 5:(i + 1) * 5])) for i, g in enumerate(T4_GROUPS)}
 
 
+def _joined(rows: list[list[str]]) -> str:
+    return re.sub(r"\s+", "", norm_text("".join("".join(r) for r in rows)))
+
+
 def classify(table: Table) -> str | None:
-    text = "".join(norm_label(c) for r in table.rows[:40] for c in r[:20])
+    text = _joined([r[:20] for r in table.rows[:40]])
     if "自然人" in text or "本年新收" in text or "予以公开" in text:
         return "t3"
     if "行政复议" in text and ("维持" in text or "纠正" in text):
@@ -297,6 +322,8 @@ def extract_tables(blocks: list[Block]) -> Tables:
 
 def _dedupe_merged(table: Table) -> list[list[str]]:
     """Blank out copies of merged cells so a spanned number is not read twice."""
+    if not any(any(m) for m in table.merged):
+        return table.rows
     rows = []
     for r, row in enumerate(table.rows):
         m = table.merged[r] if r < len(table.merged) else []
@@ -306,5 +333,5 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
 
 def _old_t3(rows: list[list[str]]) -> bool:
     """2019 format: （六）其他处理 is one row, without the 1–3 items."""
-    text = "".join(norm_label(c) for r in rows for c in r)
+    text = _joined(rows)
     return "其他处理" in text and "不补正" not in text and "缴纳费用" not in text

@@ -20,6 +20,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\ufeff|\u200b")
+_MD_SIGN = re.compile(r"^(?:#{1,6}\s|\|.*\|[ \t]*$)", re.M)
 _CELL_LINE = re.compile(r"^\t[^\t]*$")
 
 
@@ -54,9 +55,8 @@ def extract_text(data: bytes | str, filename: str | None = None) -> Extracted:
     text = data if isinstance(data, str) else decode(data)
     text = _ARTEFACT.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    is_md = bool(filename and filename.lower().endswith((".md", ".markdown"))) or any(
-        _MD_HEADING.match(ln) or (ln.startswith("|") and ln.rstrip().endswith("|")) for ln in lines[:400]
-    )
+    is_md = bool(filename and filename.lower().endswith((".md", ".markdown"))) or bool(
+        _MD_SIGN.search(text, 0, 100_000))
     return Extracted(blocks=blocks_from_lines(lines), format="md" if is_md else "txt")
 
 
@@ -86,6 +86,8 @@ def _paragraph(line: str) -> str:
 
 def _cell(text: str) -> str:
     # a <br> inside a cell is layout (社会<br>公益<br>组织), not a word break
+    if "<" not in text:
+        return text.strip()
     return _TAG.sub("", _BR.sub("", text)).strip()
 
 
