@@ -125,7 +125,7 @@ def feed(token: str) -> Response:
     feeds = deps.stage("monitor.feeds")
     mod = subs()
     try:
-        body = feeds.atom(deps.db(), token)
+        body = feeds.atom(deps.db(), token, deps.settings())
     except mod.SubscriptionNotFound as exc:
         raise NotFound(str(exc)) from None
     return Response(body, mimetype="application/atom+xml")
