@@ -12,11 +12,12 @@ import io
 import os
 import re
 import shutil
+from bisect import bisect_right
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from indexer.parse.blocks import Block, Extracted, Paragraph, Table
+from indexer.parse.blocks import Block, Extracted, Paragraph
 from indexer.parse.formats import lattice
 from indexer.parse.formats.errors import CorruptDocument, FormatError
 from indexer.parse.formats.textutil import clean, join
@@ -24,7 +25,7 @@ from indexer.parse.formats.textutil import clean, join
 LANG = os.environ.get("NIANBAO_OCR_LANG", "chi_sim")
 TIMEOUT = int(os.environ.get("NIANBAO_OCR_TIMEOUT", "180"))
 PDF_DPI = 200
-PSM = int(os.environ.get("NIANBAO_OCR_PSM", "3"))
+PSM = int(os.environ.get("NIANBAO_OCR_PSM", "4"))  # prose: one column, lines of varying size
 MAX_PIXELS = 60_000_000
 
 
@@ -56,13 +57,74 @@ def image_blocks(img: Image.Image) -> list[Block]:
     _require_tesseract()
     gray = ImageOps.grayscale(img.convert("RGB") if img.mode not in ("L", "RGB") else img)
     arr = np.asarray(gray)
-    dark = arr < 140
-    segs, mask = _line_segments(dark)
+    segs, mask = _line_segments(arr < 140)
     tables = [t for t in lattice.find_tables(segs, tol=6.0) if len(t.xs) >= 3 and len(t.ys) >= 3]
-    clean_img = arr.copy()
-    clean_img[mask] = 255  # erase ruling lines: Tesseract reads them as 一 or |
-    words = _ocr_words(Image.fromarray(clean_img))
-    return _assemble(tables, words)
+    page = arr.copy()
+    page[mask] = 255  # erase ruling lines: Tesseract reads them as 一 or |
+    items: list[tuple[float, Block]] = []
+    for t, texts in zip(tables, _cell_texts(page, tables), strict=True):
+        table = lattice.to_table(t, texts)
+        if table.rows:
+            items.append((t.ys[0], table))
+    rest = page.copy()
+    for t in tables:  # the prose around the tables, read as a page
+        x0, y0, x1, y1 = (int(v) for v in t.box)
+        rest[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
+    if (rest < 140).sum() > 50:
+        items += _paragraph_items(_ocr_words(Image.fromarray(rest), psm=PSM))
+    items.sort(key=lambda it: it[0])
+    return [b for _, b in items]
+
+
+def _cell_texts(page: np.ndarray, tables: list[lattice.Lattice]) -> list[list[str]]:
+    """OCR every cell at once: the cell images are stacked into one column with gaps (one
+    Tesseract run, and no cell's text can run into its neighbour's), then each recognised
+    word goes back to the cell whose strip holds it."""
+    crops, owners = [], []
+    for ti, t in enumerate(tables):
+        for ri, reg in enumerate(t.regions):
+            x0, y0, x1, y1 = (int(round(v)) for v in reg.box)
+            crop = page[y0 + 4:y1 - 3, x0 + 4:x1 - 3]
+            if crop.size and (crop < 140).sum() > 8:
+                crops.append(crop)
+                owners.append((ti, ri))
+    texts = [[""] * len(t.regions) for t in tables]
+    if not crops:
+        return texts
+    gap = 24
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    height = sum(c.shape[0] + gap for c in crops) + gap
+    sheet = np.full((height, width), 255, dtype=np.uint8)
+    spans, y = [], gap
+    for crop in crops:
+        sheet[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+        spans.append((y - gap / 2, y + crop.shape[0] + gap / 2))
+        y += crop.shape[0] + gap
+    per_cell: list[list[dict]] = [[] for _ in crops]
+    starts = [s for s, _ in spans]
+    for w in _ocr_words(Image.fromarray(sheet), psm=6):
+        i = max(bisect_right(starts, w["y"]) - 1, 0)
+        per_cell[i].append(w)
+    for (ti, ri), words in zip(owners, per_cell, strict=True):
+        text = _words_text(words)
+        texts[ti][ri] = _DIGIT_LOOKALIKES.get(text, text)
+    return texts
+
+
+# a lone character in a cell is almost always a digit that the Chinese model misread
+_DIGIT_LOOKALIKES = {"了": "2", "〇": "0", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1",
+                     "丁": "7", "B": "8", "S": "5", "己": "2"}
+
+
+def _paragraph_items(words: list[dict]) -> list[tuple[float, Block]]:
+    paragraphs: dict[tuple, list[dict]] = {}
+    for w in words:
+        paragraphs.setdefault(w["key"], []).append(w)  # one per OCR line
+    out: list[tuple[float, Block]] = []
+    for ws in paragraphs.values():
+        if text := _words_text(ws):
+            out.append((min(w["y"] for w in ws), Paragraph(text)))
+    return out
 
 
 def _require_tesseract() -> None:
@@ -115,13 +177,13 @@ def _merge_runs(segs: list[lattice.Seg]) -> list[lattice.Seg]:
     return out
 
 
-def _ocr_words(img: Image.Image) -> list[dict]:
+def _ocr_words(img: Image.Image, psm: int) -> list[dict]:
     import pytesseract
 
     # one thread: Tesseract's OpenMP threads thrash on a shared machine (5x slower here)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {PSM}",
+        data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {psm}",
                                          output_type=pytesseract.Output.DICT, timeout=TIMEOUT)
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
         raise CorruptDocument(f"OCR 超时（{TIMEOUT} 秒）") from exc
@@ -136,38 +198,6 @@ def _ocr_words(img: Image.Image) -> list[dict]:
                       "y": data["top"][i] + data["height"][i] / 2, "left": data["left"][i],
                       "key": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
     return words
-
-
-def _assemble(tables: list[lattice.Lattice], words: list[dict]) -> list[Block]:
-    cell_words: list[list[list[dict]]] = [[[] for _ in t.regions] for t in tables]
-    free: list[dict] = []
-    for w in words:
-        for ti, t in enumerate(tables):
-            x0, y0, x1, y1 = t.box
-            if x0 <= w["x"] <= x1 and y0 <= w["y"] <= y1:
-                for ri, reg in enumerate(t.regions):
-                    bx0, by0, bx1, by1 = reg.box
-                    if bx0 <= w["x"] <= bx1 and by0 <= w["y"] <= by1:
-                        cell_words[ti][ri].append(w)
-                        break
-                break
-        else:
-            free.append(w)
-    items: list[tuple[float, Block]] = []
-    for t, cells in zip(tables, cell_words, strict=True):
-        texts = [_words_text(ws) for ws in cells]
-        table = lattice.to_table(t, texts)
-        if table.rows:
-            items.append((t.ys[0], table))
-    paragraphs: dict[tuple, list[dict]] = {}
-    for w in free:
-        paragraphs.setdefault(w["key"][:2], []).append(w)
-    for ws in paragraphs.values():
-        text = _words_text(ws)
-        if text:
-            items.append((min(w["y"] for w in ws), Paragraph(text)))
-    items.sort(key=lambda it: it[0])
-    return [b for _, b in items]
 
 
 def _words_text(ws: list[dict]) -> str:
