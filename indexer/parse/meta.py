@@ -106,3 +106,13 @@ def region_of(organ: str | None) -> dict[str, str | None]:
         place = county or city or province
     out.update(place=place, county=county, city=city, province=province)
     return out
+
+
+_PERIOD_YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—|~)\s*(?:\1\s*年\s*)?12\s*月\s*31\s*日")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+
+
+def year_from_text(text_norm: str) -> int | None:
+    """No year in the title: the statistics period, else a "YYYY年…年度报告" phrase."""
+    m = _PERIOD_YEAR.search(text_norm) or _REPORT_YEAR.search(text_norm[:3000])
+    return int(m.group(1)) if m else None

@@ -74,9 +74,9 @@ def build_report(ex: Extracted) -> Report:
     body = paragraphs[used:] if used else paragraphs
     organ = meta.organ_of(title)
     region = meta.region_of(organ)
-    year = meta.year_of(title)
     text = "\n".join(paragraphs)
     text_norm = norm_text(text)
+    year = meta.year_of(title) or meta.year_from_text(text_norm)
     secs = find_sections(body)
     sec_norm = {s.number: norm_text(s.text) for s in secs}
     tables = extract_tables(ex.blocks)

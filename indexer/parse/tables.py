@@ -109,9 +109,9 @@ def kind(cell: str) -> str:
     return "n" if is_numeric(cell) else "t"
 
 
-def _split(row: list[str]) -> tuple[list[str], int]:
+def _split(row: list[str], kinds: list[str] | None = None) -> tuple[list[str], int]:
     """Label cells (non-numeric text) and the index where the data cells start."""
-    kinds = [kind(c) for c in row]
+    kinds = kinds or [kind(c) for c in row]
     last = len(kinds) - 1
     while last >= 0 and kinds[last] != "t":
         last -= 1
@@ -126,17 +126,18 @@ def _row_key(labels: list[str], matcher) -> str | None:
     return matcher("".join(labels)) if len(labels) > 1 else None
 
 
-def _align(row: list[str], start: int, positions: list[int]) -> list[Value]:
+def _align(row: list[str], start: int, positions: list[int], kinds: list[str] | None = None) -> list[Value]:
     """Values of `row` at `positions` shifted so they follow the labels and cover the most
     numeric cells (ties: the smallest shift)."""
-    numeric = [i for i in range(start, len(row)) if kind(row[i]) == "n"]
-    if start <= positions[0] and positions[-1] < len(row) and all(
-            positions[0] <= i <= positions[-1] for i in numeric):
+    kinds = kinds or [kind(c) for c in row]
+    numeric = [i for i in range(start, len(row)) if kinds[i] == "n"]
+    first, last = positions[0], positions[-1]
+    if start <= first and last < len(row) and (not numeric or (numeric[0] >= first and numeric[-1] <= last)):
         return [cell_value(row[p]) for p in positions]  # the header's columns hold every number
-    lo = start - positions[0]
-    hi = max(lo, len(row) - 1 - positions[-1])
+    lo = start - first
+    hi = max(lo, len(row) - 1 - last)
     if numeric:
-        hi = max(hi, numeric[-1] - positions[-1])
+        hi = max(hi, numeric[-1] - last)
     best, best_score = lo, -1
     num_set = set(numeric)
     for s in sorted(range(lo, hi + 1), key=lambda s: (abs(s), s)):
@@ -175,14 +176,15 @@ def parse_t3(rows: list[list[str]]) -> dict | None:
     positions = _t3_positions(rows)
     found: dict[str, list[Value]] = {}
     for row in rows:
-        if _is_t3_header(row):
+        kinds = [kind(c) for c in row]
+        if "n" not in kinds and _is_t3_header(row):
             continue
-        labels, start = _split(row)
+        labels, start = _split(row, kinds)
         key = _row_key(labels, match_t3_label) if labels else None
         if key is None:
             continue
         pos = positions or _right_positions(row, start, 7)
-        vals = _align(row, start, pos)
+        vals = _align(row, start, pos, kinds)
         if key not in found or (all(v is None for v in found[key]) and any(v is not None for v in vals)):
             found[key] = vals
     if len(found) < 3:
@@ -261,15 +263,42 @@ def _t2_triple(data: list[str], cols: dict | None) -> dict[str, Value]:
     return {c: (cell_value(data[i]) if i < len(data) else None) for i, c in enumerate(T2_TRIPLE_COLS)}
 
 
+_T4_ROW_GROUPS = (("复议后起诉", "litigation_after_review"), ("直接起诉", "litigation_direct"),
+                  ("未经复议", "litigation_direct"), ("行政复议", "review"))
+
+
+def _t4_group(label: str) -> str | None:
+    s = norm_label(label)
+    return next((g for word, g in _T4_ROW_GROUPS if word in s), None)
+
+
+def _t4_by_rows(rows: list[list[str]]) -> dict | None:
+    """The transposed layout: one row per group (行政复议 | 维持 纠正 其他 尚未审结 总计)."""
+    out: dict = {}
+    for row in rows:
+        labels, start = _split(row)
+        group = _t4_group(labels[-1]) if labels else None
+        data = row[start:]
+        if group and group not in out and any(kind(c) == "n" for c in data):
+            while len(data) > 5 and is_blank(data[-1]):
+                data = data[:-1]
+            vals = [cell_value(c) for c in data[-5:]]
+            out[group] = dict(zip(T4_OUTCOMES, [None] * (5 - len(vals)) + vals))
+    return out if len(out) == 3 else None
+
+
 def parse_t4(rows: list[list[str]]) -> dict | None:
+    if (by_rows := _t4_by_rows(rows)) is not None:
+        return by_rows
     values: list[Value] = []
     started = False
     for row in rows:
         if not started:
             started = any("复议" in norm_label(c) for c in row)
             continue
-        cells = [c for c in row]
-        if not any(is_numeric(c) for c in cells) or any(not is_blank(c) and not is_numeric(c) for c in cells):
+        labels, start = _split(row)
+        cells = list(row[start:])  # a leading label cell ("数量") is not a figure
+        if not any(kind(c) == "n" for c in cells):
             if values:
                 break
             continue
@@ -286,13 +315,18 @@ def parse_t4(rows: list[list[str]]) -> dict | None:
     return {g: dict(zip(T4_OUTCOMES, values[i * 5:(i + 1) * 5])) for i, g in enumerate(T4_GROUPS)}
 
 
+_T3_WORDS = ("自然人", "本年新收", "予以公开")
+
+
 def _joined(rows: list[list[str]]) -> str:
-    return re.sub(r"\s+", "", norm_text("".join("".join(r) for r in rows)))
+    raw = "".join("".join(r) for r in rows)
+    text = raw if any(w in raw for w in (*_T3_WORDS, "规章", "行政复议")) else norm_text(raw)
+    return re.sub(r"\s+", "", text)
 
 
 def classify(table: Table) -> str | None:
     text = _joined([r[:20] for r in table.rows[:40]])
-    if "自然人" in text or "本年新收" in text or "予以公开" in text:
+    if any(w in text for w in _T3_WORDS):
         return "t3"
     if "行政复议" in text and ("维持" in text or "纠正" in text):
         return "t4"

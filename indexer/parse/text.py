@@ -80,6 +80,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
 
 
 def _paragraph(line: str) -> str:
+    if "#" not in line and "<" not in line:
+        return line.strip()
     line = _MD_HEADING.sub("", line.strip())
     return _TAG.sub("", _BR.sub("\n", line)).strip()
 

@@ -130,3 +130,26 @@ def test_sections_ignore_subheadings_and_accept_numbering_styles() -> None:
     assert [s.number for s in secs] == [1, 2, 3, 4, 5, 6]
     assert secs[4].text == "一、强化人员培训\n二、加强宣传工作\n文字"
     assert secs[0].text == "（一）主动公开情况\n正文"
+
+
+def test_table_four_transposed_and_with_a_label_cell() -> None:
+    from indexer.parse.tables import parse_t4
+
+    transposed = [["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                  ["行政复议", "1", "2", "0", "0", "3"],
+                  ["行政诉讼（未经复议直接起诉）", "0", "0", "1", "0", "1"],
+                  ["行政诉讼（复议后起诉）", "0", "0", "0", "", "0"]]
+    got = parse_t4(transposed)
+    assert got["review"] == {"upheld": 1, "corrected": 2, "other": 0, "pending": 0, "total": 3}
+    assert got["litigation_direct"]["other"] == 1
+    assert got["litigation_after_review"]["pending"] is None
+    labelled = [["行政复议", "", "", "", "", "行政诉讼"], ["数量", *[str(i % 3) for i in range(15)]]]
+    assert parse_t4(labelled)["litigation_after_review"]["total"] == 2
+
+
+def test_year_from_the_period_when_the_title_has_none() -> None:
+    from indexer.parse.meta import year_from_text
+
+    assert year_from_text("本报告统计时限为2023年1月1日至12月31日。") == 2023
+    assert year_from_text("现将2022年度政府信息公开工作年度报告公布如下") == 2022
+    assert year_from_text("无年份") is None
