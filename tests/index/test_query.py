@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from indexer.query import Bool, Filter, Not, QuerySyntaxError, Text, parse_query
+from indexer.query import Bool, Filter, Not, QuerySyntaxError, parse_query
 from nianbao.errors import UsageError
 
 

@@ -1,0 +1,190 @@
+"""Search benchmark: bulk indexing rate and search latency (p50/p95/p99), directly against ES.
+
+    .venv/bin/python bench/bench_search.py --docs 20000            # small run (shared machine)
+    .venv/bin/python bench/bench_search.py --docs 200000 --keep    # the real national corpus
+
+The corpus is bench/gen_corpus.py (five years of a national set of publishers). Queries are a
+fixed mix of phrase, boolean, filter and facet searches built the way the portal builds them
+(indexer.search.build_body), run at each concurrency level. `make_queries` and `run_load` are
+reusable: the API benchmark runs the same mix through HTTP and compares with these numbers.
+Results go to bench/results/search.json (merged by key, so other runs' entries survive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.gen_corpus import PROVINCES, corpus, report  # noqa: E402
+from indexer import mappings, store  # noqa: E402
+from indexer.search import build_body  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "search.json"
+WORDS = ["信息公开", "依申请公开", "预警信息", "政务新媒体", "保密审查", "营商环境", "财政预决算",
+         "规范性文件", "绩效考核", "乡村振兴", "行政复议", "信息处理费", "新闻发布会"]
+CODES = ["T3_BALANCE", "BLANK_CELL", "NARRATIVE_MISMATCH", "TEMPLATE_LEFTOVER", "DUPLICATE_TEXT"]
+
+
+def make_queries(n_docs: int, count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """A deterministic mix: {kind, q, filters, sort}. Phrases are real substrings of the corpus."""
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    kinds = ["phrase", "boolean", "filter", "facet"]
+    for i in range(count):
+        kind = kinds[i % 4]
+        filters: dict[str, Any] = {}
+        sort = "relevance"
+        if kind == "phrase":
+            text = report(rng.randrange(n_docs))[0]["text"].replace('"', "")
+            n = rng.randint(2, 8)
+            start = rng.randrange(0, len(text) - n)
+            q = '"' + text[start:start + n].replace("\n", " ") + '"'
+        elif kind == "boolean":
+            a, b, c = rng.sample(WORDS, 3)
+            q = rng.choice([f"{a} OR {b}", f"({a} 或 {b}) 非 {c}", f"{a} AND NOT {c}", f"{a} {b}"])
+        elif kind == "filter":
+            year = rng.choice([2020, 2021, 2022, 2023, 2024])
+            q = rng.choice([f"year:{year} applications.new.total>0",
+                            f"appeals.review.corrected>=1 year>={year}",
+                            f"finding:{rng.choice(CODES)} late:true",
+                            f"{rng.choice(WORDS)} published:{year + 1}-02-01..{year + 1}-03-31"])
+            sort = rng.choice(["relevance", "date", "place"])
+        else:
+            q = rng.choice(["", rng.choice(WORDS)])
+            filters = {"year": [rng.choice([2022, 2023, 2024])],
+                       "province": [rng.choice(PROVINCES)]}
+            if rng.random() < 0.5:
+                filters["timeliness"] = ["late"]
+        out.append({"kind": kind, "q": q, "filters": filters, "sort": sort})
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return round(s[k], 2)
+
+
+def summary(ms: list[float]) -> dict[str, Any]:
+    return {"n": len(ms), "p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "p99_ms": pct(ms, 99),
+            "mean_ms": round(statistics.fmean(ms), 2) if ms else None}
+
+
+def run_load(call: Callable[[dict[str, Any]], Any], queries: list[dict[str, Any]],
+             concurrency: int) -> dict[str, Any]:
+    """Run every query once with `concurrency` workers; latency = client wall time."""
+    def timed(qd: dict[str, Any]) -> tuple[str, float]:
+        t = time.perf_counter()
+        call(qd)
+        return qd["kind"], (time.perf_counter() - t) * 1000
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(timed, queries))
+    wall = time.perf_counter() - t0
+    by_kind: dict[str, list[float]] = {}
+    for kind, ms in results:
+        by_kind.setdefault(kind, []).append(ms)
+    return {"concurrency": concurrency, "qps": round(len(queries) / wall, 1),
+            "all": summary([ms for _, ms in results]),
+            "by_kind": {k: summary(v) for k, v in sorted(by_kind.items())}}
+
+
+def es_caller(es: Any, prefix: str) -> Callable[[dict[str, Any]], Any]:
+    index = mappings.alias_name(prefix)
+
+    def call(qd: dict[str, Any]) -> Any:
+        body = build_body(qd["q"], size=20, sort=qd["sort"], filters=qd["filters"])
+        return es.search(index=index, body=body)
+
+    return call
+
+
+def index_corpus(es: Any, prefix: str, n_docs: int, chunk: int = 500) -> dict[str, Any]:
+    """Generate, build (normalise + segment) and bulk-index; the two costs are timed apart."""
+    store.drop_all(es, prefix)
+    target = store.ensure_indices(es, prefix, {"refresh_interval": "-1"})["reports"]
+    build_s = 0.0
+
+    def docs():  # type: ignore[no-untyped-def]
+        nonlocal build_s
+        for rep, meta in corpus(n_docs):
+            t = time.perf_counter()
+            d = store.build_doc(rep, meta)
+            build_s += time.perf_counter() - t
+            yield d
+
+    t0 = time.perf_counter()
+    ok, errors = store.bulk(es, target, docs(), chunk_size=chunk)
+    total_s = time.perf_counter() - t0
+    es.indices.put_settings(index=target, settings={"index": {"refresh_interval": "1s"}})
+    es.indices.refresh(index=target)
+    es.indices.forcemerge(index=target, max_num_segments=1, wait_for_completion=True)
+    size = es.indices.stats(index=target, metric="store")["indices"][target]["total"]["store"]["size_in_bytes"]
+    return {"docs": len(ok), "errors": len(errors), "total_s": round(total_s, 1),
+            "build_s": round(build_s, 1),
+            "reports_per_s_end_to_end": round(len(ok) / total_s, 1),
+            "reports_per_s_es_bulk": round(len(ok) / max(total_s - build_s, 1e-9), 1),
+            "index_mb": round(size / 1e6, 1)}
+
+
+def save(key: str, result: dict[str, Any], path: Path = RESULTS) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[key] = result
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nianbao.es import es_client, server_version
+    from nianbao.settings import get_settings
+
+    ap = argparse.ArgumentParser(description="search benchmark (direct Elasticsearch)")
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--queries", type=int, default=400, help="queries per concurrency level")
+    ap.add_argument("--concurrency", default="1,16")
+    ap.add_argument("--prefix", default=f"bench-{uuid.uuid4().hex[:6]}")
+    ap.add_argument("--keep", action="store_true", help="keep the index afterwards")
+    ap.add_argument("--reuse", action="store_true", help="search an index left by --keep")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    a = ap.parse_args(argv)
+    settings = get_settings()
+    es = es_client(settings, request_timeout=120, connections_per_node=32)
+    result: dict[str, Any] = {"docs": a.docs, "server": server_version(es),
+                              "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    try:
+        if not a.reuse:
+            result["indexing"] = index_corpus(es, a.prefix, a.docs)
+            print(json.dumps(result["indexing"], ensure_ascii=False), flush=True)
+        queries = make_queries(a.docs, a.queries)
+        call = es_caller(es, a.prefix)
+        for qd in queries[:20]:  # warm-up
+            call(qd)
+        result["search_direct_es"] = []
+        for c in (int(x) for x in a.concurrency.split(",")):
+            r = run_load(call, queries, c)
+            result["search_direct_es"].append(r)
+            print(json.dumps(r, ensure_ascii=False), flush=True)
+    finally:
+        if not a.keep:
+            store.drop_all(es, a.prefix)
+    save(f"direct_es_{a.docs}", result, a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
