@@ -37,11 +37,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import deps, i18n, security
+    from . import compress, deps, i18n, security
     from .views import register
 
     deps.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     register(app)
+    compress.init_app(app)
     return app

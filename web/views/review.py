@@ -7,6 +7,7 @@ values are what search, facets, the dashboard and alerts read.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Blueprint, flash, redirect, request, session, url_for
@@ -17,7 +18,7 @@ from .. import deps
 from ..errors import BadRequest
 from ..models import Review
 from ..reports import get_report
-from ..review_ops import apply_reviews, finding_key
+from ..review_ops import apply_reviews, finding_key, set_path
 from ..security import login_required
 from ..tables import get_path, value_paths
 
@@ -53,13 +54,8 @@ def _original(doc: dict[str, Any]) -> dict[str, Any]:
     orig = doc.get("review_original")
     if not orig:
         return doc
-    base = dict(doc)
-    from ..review_ops import set_path
-
-    base = {k: v for k, v in base.items() if k not in ("review_original", "corrections", "dismissed_findings")}
-    import copy
-
-    base = copy.deepcopy(base)
+    base = copy.deepcopy({k: v for k, v in doc.items()
+                          if k not in ("review_original", "corrections", "dismissed_findings")})
     for path, value in orig["values"].items():
         set_path(base, path, value)
     base["findings"] = orig["findings"]
