@@ -229,26 +229,26 @@ def parse_t2(rows: list[list[str]]) -> tuple[dict | None, set[str]]:
     return (out if seen else None), hints
 
 
-def _t2_header(norms: list[str], hints: set[str]) -> dict[int, str]:
-    """Map the data columns of a table-2 block by their headers (2021 vs 2019 wording)."""
-    data = [s for s in norms[1:]]
-    cols: dict[int, str] = {}
-    for i, s in enumerate(data):
+def _t2_header(norms: list[str], hints: set[str]) -> dict[str, int]:
+    """Map the data columns of a table-2 block by their headers (2021 vs 2019 wording); a
+    header spanning several columns counts at its first one."""
+    cols: dict[str, int] = {}
+    for i, s in enumerate(norms[1:]):
         if "制发" in s:
-            cols.setdefault("issued", i)  # type: ignore[call-overload]
+            cols.setdefault("issued", i)
             hints.add("2021")
         elif "废止" in s:
-            cols["repealed"] = i  # type: ignore[index]
+            cols.setdefault("repealed", i)
         elif "现行有效" in s:
-            cols["in_force"] = i  # type: ignore[index]
+            cols.setdefault("in_force", i)
         elif "新制作" in s:
-            cols["issued"] = i  # type: ignore[index]
+            cols.setdefault("issued", i)
             hints.add("2019")
         elif "对外公开总数" in s:
-            cols["in_force"] = i  # type: ignore[index]
+            cols.setdefault("in_force", i)
             hints.add("2019")
         elif "处理决定" in s or "收费金额" in s:
-            cols["value"] = i  # type: ignore[index]
+            cols.setdefault("value", i)
             if "本年处理决定" in s or "收费金额" in s:
                 hints.add("2021")
         elif "上一年项目数" in s:
@@ -294,7 +294,7 @@ def parse_t4(rows: list[list[str]]) -> dict | None:
     started = False
     for row in rows:
         if not started:
-            started = any("复议" in norm_label(c) for c in row)
+            started = any("复议" in s or "维持" in s for s in map(norm_label, row))
             continue
         labels, start = _split(row)
         cells = list(row[start:])  # a leading label cell ("数量") is not a figure
@@ -328,7 +328,7 @@ def classify(table: Table) -> str | None:
     text = _joined([r[:20] for r in table.rows[:40]])
     if any(w in text for w in _T3_WORDS):
         return "t3"
-    if "行政复议" in text and ("维持" in text or "纠正" in text):
+    if ("行政复议" in text or "复议后起诉" in text or "审结" in text) and ("维持" in text or "纠正" in text):
         return "t4"
     if "第二十条" in text or "规章" in text or "行政许可" in text or "规范性文件" in text:
         return "t2"
