@@ -75,10 +75,15 @@ class HostSlot:
         self.robots_lock = asyncio.Lock()
         self.robots_failed: str | None = None
 
+    async def ready(self) -> None:
+        """Wait until the host could take a request (without claiming the turn)."""
+        while (wait := self.last_start + self.delay - time.monotonic()) > 0 and not self.blocked:
+            await asyncio.sleep(min(wait, 1.0))  # wake up to notice a block
+
     async def wait_turn(self) -> None:
-        # No await between the final check and the assignment: atomic under asyncio.
-        while (wait := self.last_start + self.delay - time.monotonic()) > 0:
-            await asyncio.sleep(wait)
+        """Wait, then claim the turn. No await between the final check and the assignment:
+        atomic under asyncio, so concurrent requests to a host stay `delay` apart."""
+        await self.ready()
         self.last_start = time.monotonic()
 
     def pause(self, seconds: float) -> None:
@@ -199,7 +204,9 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         async with slot.sem:
-            await slot.wait_turn()
+            await slot.ready()  # not holding a global slot while waiting for this host
+            if slot.blocked:
+                return FetchResult(url, kind, "blocked", error=slot.blocked)
             async with self.global_sem:
                 if slot.blocked:
                     return FetchResult(url, kind, "blocked", error=slot.blocked)

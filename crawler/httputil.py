@@ -72,7 +72,9 @@ def is_challenge(status: int, body: bytes, content_type: str = "") -> bool:
     if content_type and "html" not in content_type.lower() and b"<script" not in body[:4096].lower():
         return False
     text, _ = decode_html(body, content_type)
-    if status in (403, 503):
+    if status == 403:  # a WAF's refusal page that wants JavaScript run, or says so
+        return "<script" in text.lower() or bool(_CHALLENGE.search(text))
+    if status == 503:
         return bool(_CHALLENGE.search(text)) and "<script" in text.lower()
     # A 200 challenge must be small and carry a vendor cookie marker: report pages may well
     # contain a script and the word 验证码 in their chrome.
