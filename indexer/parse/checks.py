@@ -250,7 +250,7 @@ def check_year(report: dict, text_norm: str) -> list[Finding]:
     return out
 
 
-_PLACEHOLDER = re.compile(r"(?:XX|xx|ＸＸ|××|某某|X{3,}|\*{2,}|○○)(?:镇|乡|街道|区|县|市|单位|部门)?")
+_PLACEHOLDER = re.compile(r"(?:XX|xx|××|某某|○○)(?:镇|乡|街道|区|县|市|单位|部门|人民政府|年)|X{3,}|×{3,}")
 _TOWN_REF = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|街道)(?:人民政府|办事处)")
 _NOT_NAME = set("各全本我该此在和与及的等个乡镇街区县市省为对由是将于到从向")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?报告")
@@ -263,7 +263,7 @@ def check_leftovers(report: dict, text_norm: str, title_area: str) -> list[Findi
         out.append(Finding("TEMPLATE_LEFTOVER", "warning", f"正文留有模板占位符“{m.group(0)}”", ["text"]))
     year = report.get("year")
     if year:
-        for m in _TITLE_YEAR.finditer(title_area + "\n" + text_norm):
+        for m in _TITLE_YEAR.finditer(title_area + "\n" + text_norm[:300]):
             y = int(m.group(1))
             if y != year:
                 out.append(Finding("TEMPLATE_LEFTOVER", "warning",

@@ -57,7 +57,21 @@ def extract_text(data: bytes | str, filename: str | None = None) -> Extracted:
     lines = text.split("\n")
     is_md = bool(filename and filename.lower().endswith((".md", ".markdown"))) or bool(
         _MD_SIGN.search(text, 0, 100_000))
-    return Extracted(blocks=blocks_from_lines(lines), format="md" if is_md else "txt")
+    ex = Extracted(blocks=blocks_from_lines(lines), format="md" if is_md else "txt")
+    _page_dates(ex, lines[:40])
+    return ex
+
+
+def _page_dates(ex: Extracted, head: list[str]) -> None:
+    """A text saved from a page keeps its "发布时间：…" / 索引号 lines: read them like the HTML
+    adapter does (its helpers, when present)."""
+    try:
+        from .formats.dates import meta_from_lines, published_from_lines
+    except ImportError:
+        return
+    lines = [ln.strip() for ln in head if ln.strip()]
+    ex.published = published_from_lines(lines)
+    ex.meta = meta_from_lines(lines)
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:

@@ -56,9 +56,11 @@ def test_placeholder_and_other_body_are_leftovers(seed000: str) -> None:
     assert f and "白鹤镇" in f[0].message
 
 
-def test_other_year_report_title_in_text_is_a_leftover(seed000: str) -> None:
-    text = seed000.replace("六、其他需要报告的事项\n", "六、其他需要报告的事项\n详见2023年政府信息公开工作年度报告。\n")
+def test_other_year_in_the_title_area_is_a_leftover(seed000: str) -> None:
+    text = seed000.replace("一、总体情况", "现将本镇2023年政府信息公开工作年度报告公布如下。\n\n一、总体情况", 1)
     assert _codes(text).get("TEMPLATE_LEFTOVER") == "warning"
+    later = seed000.replace("六、其他需要报告的事项\n", "六、其他需要报告的事项\n与2023年政府信息公开工作年度报告相比有所改进。\n")
+    assert "TEMPLATE_LEFTOVER" not in _codes(later)
 
 
 def test_missing_section_and_table(seed000: str) -> None:
