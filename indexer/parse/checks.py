@@ -10,8 +10,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .tables import (RESULT_ITEMS, T2_SINGLES, T2_TRIPLE_COLS, T2_TRIPLES, T3_COLS, T3_ROWS,
-                     T4_GROUPS, T4_OUTCOMES)
+from .tables import (
+    RESULT_ITEMS,
+    T2_SINGLES,
+    T2_TRIPLE_COLS,
+    T2_TRIPLES,
+    T3_COLS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+)
 
 ROW_NAMES = {
     "new": "本年新收", "carried_over": "上年结转", "granted": "予以公开", "partly_granted": "部分公开",
@@ -112,9 +120,9 @@ def check_t3(app: dict) -> list[Finding]:
 def check_t4(appeals: dict) -> list[Finding]:
     out = []
     for g in T4_GROUPS:
-        cell = lambda o: (f"appeals.{g}.{o}", appeals[g][o])  # noqa: E731
+        cells = [(f"appeals.{g}.{o}", appeals[g][o]) for o in T4_OUTCOMES]
         f = sum_check("T4_SUM", f"表四“{GROUP_NAMES[g]}”：维持+纠正+其他+尚未审结 应等于总计",
-                      [cell(o) for o in T4_OUTCOMES[:-1]], cell("total"))
+                      cells[:-1], cells[-1])
         if f:
             out.append(f)
     return out

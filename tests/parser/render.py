@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from indexer.parse.tables import (NOT_HANDLED, OTHER, REFUSED, T3_COLS, T4_GROUPS, T4_OUTCOMES,
-                                  UNABLE)
+from indexer.parse.tables import (
+    NOT_HANDLED,
+    OTHER,
+    REFUSED,
+    T3_COLS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    UNABLE,
+)
 
 LABELS = {
     "new": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",

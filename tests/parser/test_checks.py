@@ -107,3 +107,11 @@ def test_gb18030_bytes(seed000: str) -> None:
 def test_unreadable_input_is_a_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse(data, filename="x.bin")
+
+
+def test_publication_time_and_index_number_from_a_saved_page(seed000: str) -> None:
+    head = "发布时间：2025-01-18 10:02 来源：朝阳镇\n索引号：01525772-2/20240131-00001\n"
+    report = parse((head + seed000).encode(), filename="page.txt").to_json()
+    assert report["published"] == "2025-01-18T10:02:00+08:00"
+    assert report["meta_dates"]["index_number"] == "01525772-2/20240131-00001"
+    assert report["title"] == "孟津区朝阳镇人民政府 2024 年政府信息公开工作年度报告"
