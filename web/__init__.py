@@ -44,5 +44,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     register(app)
+    _server_timing(app)  # registered first, runs last: includes compression
     compress.init_app(app)
     return app
+
+
+def _server_timing(app: Flask) -> None:
+    """`Server-Timing: app;dur=…` on every response (the benchmark reads it; so can ops)."""
+    import time
+
+    from flask import g
+
+    @app.before_request
+    def _start() -> None:
+        g.t0 = time.perf_counter()
+
+    @app.after_request
+    def _stop(resp):  # type: ignore[no-untyped-def]
+        t0 = g.get("t0")
+        if t0 is not None:
+            resp.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
+        return resp

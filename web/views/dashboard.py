@@ -4,10 +4,11 @@ per-area counts with a bar, the publishers table, reports per day against the de
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from .. import deps
 from ..errors import BadRequest
@@ -38,9 +39,23 @@ def year_arg() -> int:
 
 
 def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
+    """monitor.compliance.evaluate, kept for a short while (config NIANBAO_COMPLIANCE_TTL
+    seconds, default 60): the state changes only when a crawl runs, and a national evaluation
+    reads every publisher."""
+    ttl = float(current_app.config.get("NIANBAO_COMPLIANCE_TTL", 60))
+    key = (year, deps.today(), region["province"], region["city"], region["county"])
+    cache = current_app.extensions["nianbao"].setdefault("compliance", {})
+    hit = cache.get(key)
+    if hit and time.monotonic() - hit[0] < ttl:
+        return hit[1]
     mod = deps.stage("monitor.compliance")
-    return mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
-                        region["county"], es=deps.es(), prefix=deps.prefix())
+    report = mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
+                          region["county"], es=deps.es(), prefix=deps.prefix())
+    if ttl > 0:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = (time.monotonic(), report)
+    return report
 
 
 def next_level(region: dict[str, str | None]) -> str:

@@ -43,14 +43,15 @@ def reports_of(pid: str) -> list[dict[str, Any]]:
 def record(pub: dict[str, Any], years: list[int]) -> list[dict[str, Any]]:
     """This publisher's compliance row for each year (evaluated within its county)."""
     try:
-        mod = deps.stage("monitor.compliance")
+        deps.stage("monitor.compliance")
     except Exception:  # noqa: BLE001 — the page still shows the reports
         return []
     out = []
     for year in sorted(set(years), reverse=True):
-        rep = mod.evaluate(deps.db(), year, deps.today(), pub.get("province") or None,
-                           pub.get("city") or None, pub.get("county") or None,
-                           es=deps.es(), prefix=deps.prefix())
+        from .dashboard import compliance
+
+        rep = compliance(year, {"province": pub.get("province") or None,
+                                "city": pub.get("city") or None, "county": pub.get("county") or None})
         out += [{**r, "year": year} for r in rep.get("publishers", []) if r.get("id") == pub["id"]]
     return out
 

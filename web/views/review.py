@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -46,6 +46,7 @@ def reindex(rid: str) -> dict[str, Any]:
     _ok, errors = store.index_reports(deps.es(), deps.prefix(), [new], refresh=True)
     if errors:
         raise BadRequest(f"重新索引失败 / re-indexing failed: {next(iter(errors.values()))}")
+    current_app.extensions["nianbao"]["compliance"] = {}  # findings changed: re-evaluate
     return new
 
 
