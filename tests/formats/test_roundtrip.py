@@ -36,15 +36,7 @@ def test_round_trip(rendered, report, fmt):
     assert_same_facts(got, report)
 
 
-# The core's table-2 header mapping takes the last copy of a spanned header
-# ("本年处理决定数量" ×3) as the value column, where the merged copies are blanked:
-# reported to the parser-core owner (indexer/parse/tables.py `_t2_header`: use setdefault).
-CORE_T2 = pytest.mark.xfail(reason="core: spanned table-2 header maps to a blank copy", strict=False)
-
-
-@pytest.mark.parametrize("fmt", ["txt", pytest.param("html", marks=CORE_T2),
-                                 pytest.param("docx", marks=CORE_T2),
-                                 pytest.param("pdf", marks=CORE_T2)])
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
 def test_table2_single_values_round_trip(rendered, report, fmt):
     """行政许可/处罚/强制/收费: one number spanning three columns (colspan=3)."""
     got = parse(rendered(fmt)).to_json()["active"]
@@ -97,3 +89,22 @@ def test_scanned_image_ocr_round_trip(rendered, report):
     assert t2.rows[3][1:] == [str(a["normative_documents"][k]) for k in ("issued", "repealed", "in_force")]
     assert [r[1] for r in t2.rows if r[0] in ("行政许可", "行政处罚", "行政强制", "行政事业性收费")] == [
         "15", "27", "8", "1.5"]
+
+
+@needs_tesseract
+def test_pdf_page_without_text_layer_is_ocred():
+    """A scanned PDF (an image per page, no text layer) goes through OCR."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from simweb.render_png import _font
+
+    img = Image.new("L", (900, 160), 255)
+    ImageDraw.Draw(img).text((30, 50), "朝阳镇2024年政府信息公开工作年度报告", font=_font(40), fill=0)
+    buf = io.BytesIO()
+    img.save(buf, format="PDF", resolution=150)
+    ex = extract(buf.getvalue(), filename="scan.docx")
+    assert ex.format == "pdf" and ex.ocr
+    text = "".join(b.text for b in ex.blocks if not isinstance(b, Table)).replace(" ", "")
+    assert "政府信息公开工作年度报告" in text

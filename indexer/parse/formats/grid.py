@@ -37,6 +37,8 @@ def _clamp(v: int) -> int:
 
 def span(value: str | None) -> int:
     """An HTML/Word span attribute as an int (bad values count as 1)."""
+    if value is None:
+        return 1
     try:
         return _clamp(int(str(value).strip() or 1))
     except (TypeError, ValueError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
@@ -38,25 +37,44 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 def extract_html(data: bytes) -> Extracted:
     text, _enc = charset.decode(data)
     try:
-        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(_XML_DECL.sub("", text, count=1), _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise CorruptDocument(f"HTML 无法解析：{exc}") from exc
+    if root is None:
+        raise CorruptDocument("HTML 无法解析：没有元素")
     body = root.find("body")
     if body is None:
         body = root
-    lines = _lines(body)
     title = _title(root)
-    published = dates.published_from_lines(lines)
-    meta = dates.meta_from_lines(lines)
-    published = published or dates.published_from_meta(meta)
+    meta = {}
     for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
         node = root.find(f".//meta[@name='{name}']")
         if node is not None and node.get("content"):
-            meta.setdefault("PubDate", node.get("content").strip())
+            meta["PubDate"] = node.get("content").strip()
     _strip_chrome(body)
+    sourced = _sourced_blocks(body)  # one walk of the whole page
+    lines = _lines([b for b, _ in sourced])
+    published = dates.published_from_lines(lines)
+    meta = {**dates.meta_from_lines(lines), **meta}
+    published = published or dates.published_from_meta(meta)
     container = _article(body)
-    blocks = [b for b in _blocks(container) if not _is_meta_table(b)]
+    blocks = [b for b, src in sourced if _within(src, container) and not _is_meta_table(b)]
     return Extracted(blocks=blocks, format="html", title=title, published=published, meta=meta)
+
+
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+
+
+def _within(el, container) -> bool:
+    while el is not None:
+        if el is container:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _text_content(el) -> str:
+    return "".join(el.itertext())
 
 
 # --- title -------------------------------------------------------------------------------
@@ -66,65 +84,83 @@ def _title(root) -> str | None:
         node = root.find(f".//meta[@name='{name}']")
         if node is not None and (t := clean(node.get("content") or "")):
             return t
-    heads = [clean(h.text_content()) for h in root.iter("h1", "h2")]
+    heads = [clean(_text_content(h)) for h in root.iter("h1", "h2")]
     for h in heads:
         if "报告" in h or "報告" in h:
             return h
     node = root.find(".//title")
-    if node is not None and (t := clean(node.text_content())):
+    if node is not None and (t := clean(_text_content(node))):
         return re.split(r"\s*[_|–—-]{1,2}\s*(?=[^_|–—-]*(?:网|政府|门户|平台)[^_|–—-]*$)", t)[0]
     return heads[0] if heads else None
 
 
 # --- chrome and the article container ------------------------------------------------------
 
+_CANDIDATES = etree.XPath("|".join(
+    [".//*[@class or @id]"] + [f".//{t}" for t in sorted(CHROME_TAGS | SKIP - {'head'})]))
+
+
 def _strip_chrome(body) -> None:
     doomed = []
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _CANDIDATES(body):  # one XPath call instead of a Python walk over every element
         if el.tag in CHROME_TAGS or el.tag in SKIP:
             doomed.append(el)
             continue
         name = f"{el.get('class', '')} {el.get('id', '')}"
-        if name.strip() and _CHROME_NAME.search(name) and not el.findall(".//table"):
+        if _CHROME_NAME.search(name) and el.find(".//table") is None:
             doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()  # keeps the tail text, which belongs to the parent
+        _drop(el)
 
 
-def _measure(el, scores: dict, tables: dict) -> tuple[int, int]:
-    """Non-link text length and number of data tables under `el`, memoised per element."""
-    n = 0 if el.tag == "a" else len((el.text or "").strip())
-    t = 1 if el.tag == "table" and len(el.findall("tr")) + len(el.findall("tbody/tr")) >= 3 else 0
-    for ch in el:
-        if isinstance(ch.tag, str):
-            cn, ct = _measure(ch, scores, tables)
-            n += 0 if el.tag == "a" else cn
-            t += ct
-        if el.tag != "a":
-            n += len((ch.tail or "").strip())
-    scores[el], tables[el] = n, t
-    return n, t
+def _drop(el) -> None:
+    """Remove an element, keeping its tail text (which belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+_TEXT = etree.XPath("string(.)")
+_LINK_TEXT = etree.XPath(".//a//text()")
+_WS_RE = re.compile(r"\s+")
+
+
+def _score(el) -> int:
+    """Length of the non-link, non-space text under `el` (computed in C by lxml)."""
+    total = len(_WS_RE.sub("", _TEXT(el)))
+    links = sum(len(_WS_RE.sub("", t)) for t in _LINK_TEXT(el))
+    return total - links
+
+
+def _data_tables(el) -> int:
+    return sum(1 for t in el.iter("table") if len(t.findall("tr")) + len(t.findall("tbody/tr")) >= 3)
 
 
 def _article(body):
     """Descend from <body> into the child holding most of the text and all the data tables."""
-    scores: dict = {}
-    tables: dict = {}
-    _measure(body, scores, tables)
-    node = body
+    node, node_score, node_tables = body, _score(body), _data_tables(body)
     while True:
         kids = [c for c in node if isinstance(c.tag, str)]
         if not kids:
             return node
-        best = max(kids, key=lambda c: scores.get(c, 0))
-        if scores.get(best, 0) < 0.75 * scores[node] or tables.get(best, 0) < tables[node]:
+        scored = [(_score(c), c) for c in kids]
+        best_score, best = max(scored, key=lambda sc: sc[0])
+        if best_score < 0.75 * node_score or best.tag in _LEAVES:
             return node
-        if best.tag in {"p", "table", "h1", "h2", "h3", "span", "font", "strong"}:
+        best_tables = _data_tables(best) if node_tables else 0
+        if best_tables < node_tables:
             return node
-        node = best
+        node, node_score, node_tables = best, best_score, best_tables
+
+
+_LEAVES = {"p", "table", "h1", "h2", "h3", "span", "font", "strong"}
 
 
 # --- blocks ------------------------------------------------------------------------------------
@@ -133,14 +169,20 @@ class _Walker:
     """Turns an element tree into paragraphs and tables in reading order."""
 
     def __init__(self) -> None:
-        self.blocks: list[Block] = []
+        self.blocks: list[tuple[Block, object]] = []  # (block, element it came from)
         self.buf: list[str] = []
+        self.src = None
+
+    def add(self, text: str, src) -> None:
+        if not self.buf:
+            self.src = src
+        self.buf.append(text)
 
     def flush(self) -> None:
         text = clean("".join(self.buf))
         self.buf = []
         if text and not (len(text) < 80 and _CHROME_TEXT.search(text)):
-            self.blocks.append(Paragraph(text))
+            self.blocks.append((Paragraph(text), self.src))
 
     def walk(self, el) -> None:
         tag = el.tag if isinstance(el.tag, str) else None
@@ -150,7 +192,7 @@ class _Walker:
             self.flush()
             table = _table(el)
             if table.rows:
-                self.blocks.append(table)
+                self.blocks.append((table, el))
             return
         if tag == "br":
             self.flush()
@@ -159,26 +201,26 @@ class _Walker:
         if block:
             self.flush()
         if el.text:
-            self.buf.append(el.text)
+            self.add(el.text, el)
         for ch in el:
             self.walk(ch)
             if ch.tail:
-                self.buf.append(ch.tail)
+                self.add(ch.tail, el)
         if block:
             self.flush()
 
 
-def _blocks(el) -> list[Block]:
+def _sourced_blocks(el) -> list[tuple[Block, object]]:
     w = _Walker()
     w.walk(el)
     w.flush()
     return w.blocks
 
 
-def _lines(el) -> list[str]:
+def _lines(blocks: list[Block]) -> list[str]:
     """All text lines of the page (paragraphs and table cells), for dates and metadata."""
     out: list[str] = []
-    for b in _blocks(el):
+    for b in blocks:
         if isinstance(b, Paragraph):
             out.append(b.text)
             continue
@@ -206,8 +248,31 @@ def _is_layout(table) -> bool:
 
 
 def _cell_text(cell) -> str:
-    pieces = [b.text for b in _blocks(cell) if isinstance(b, Paragraph)]
-    return join(pieces)
+    """A cell's text; block elements and <br> inside it separate pieces."""
+    if len(cell) == 0:
+        return clean(cell.text or "")
+    if len(cell) == 1 and len(cell[0]) == 0 and cell[0].tag not in SKIP and cell[0].tag != "br" \
+            and not (cell[0].tail or "").strip() and not (cell.text or "").strip():
+        return clean(cell[0].text or "")  # the common <td><p>text</p></td>
+    parts: list[str] = []
+    _cell_parts(cell, parts)
+    return join([clean(p) for p in "".join(parts).split("\n")])
+
+
+def _cell_parts(el, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for ch in el:
+        tag = ch.tag if isinstance(ch.tag, str) else None
+        if tag is not None and tag not in SKIP:
+            brk = tag in BLOCK or tag == "br"
+            if brk:
+                parts.append("\n")
+            _cell_parts(ch, parts)
+            if brk:
+                parts.append("\n")
+        if ch.tail:
+            parts.append(ch.tail)
 
 
 def _table(table) -> Table:

@@ -57,10 +57,10 @@ def image_blocks(img: Image.Image) -> list[Block]:
     _require_tesseract()
     gray = ImageOps.grayscale(img.convert("RGB") if img.mode not in ("L", "RGB") else img)
     arr = np.asarray(gray)
-    segs, mask = _line_segments(arr < 140)
+    segs, runs = _line_segments(arr < 140)
     tables = [t for t in lattice.find_tables(segs, tol=6.0) if len(t.xs) >= 3 and len(t.ys) >= 3]
     page = arr.copy()
-    page[mask] = 255  # erase ruling lines: Tesseract reads them as 一 or |
+    page[_table_line_mask(arr.shape, runs, tables)] = 255  # Tesseract reads lines as 一 or |
     items: list[tuple[float, Block]] = []
     for t, texts in zip(tables, _cell_texts(page, tables), strict=True):
         table = lattice.to_table(t, texts)
@@ -143,21 +143,36 @@ def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
     return list(zip(rs[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
-def _line_segments(dark: np.ndarray) -> tuple[list[lattice.Seg], np.ndarray]:
+def _line_segments(dark: np.ndarray) -> tuple[list[lattice.Seg], list[tuple[bool, int, int, int]]]:
+    """Segments for the lattice, and the raw pixel runs (to erase the lines later)."""
     h, w = dark.shape
     min_h, min_v = max(60, w // 25), max(30, h // 80)
     segs: list[lattice.Seg] = []
-    mask = np.zeros_like(dark)
+    runs: list[tuple[bool, int, int, int]] = []
     for y, a, b in _runs(dark, min_h):
         segs.append(lattice.Seg(True, float(y), float(a), float(b)))
-        mask[y, a:b] = True
+        runs.append((True, y, a, b))
     for x, a, b in _runs(dark.T, min_v):
         segs.append(lattice.Seg(False, float(x), float(a), float(b)))
-        mask[a:b, x] = True
-    # widen the erase mask by a pixel: anti-aliased line edges
+        runs.append((False, x, a, b))
+    return _merge_runs(segs), runs
+
+
+def _table_line_mask(shape, runs, tables: list[lattice.Lattice]) -> np.ndarray:
+    """Pixels of the ruling lines of the tables found (not glyph strokes elsewhere),
+    widened by a pixel for anti-aliased edges."""
+    mask = np.zeros(shape, dtype=bool)
+    boxes = [t.box for t in tables]
+    for horizontal, pos, a, b in runs:
+        x, y = ((a + b) / 2, pos) if horizontal else (pos, (a + b) / 2)
+        if any(x0 - 8 <= x <= x1 + 8 and y0 - 8 <= y <= y1 + 8 for x0, y0, x1, y1 in boxes):
+            if horizontal:
+                mask[pos, a:b] = True
+            else:
+                mask[a:b, pos] = True
     mask[1:, :] |= mask[:-1, :]
     mask[:, 1:] |= mask[:, :-1]
-    return _merge_runs(segs), mask
+    return mask
 
 
 def _merge_runs(segs: list[lattice.Seg]) -> list[lattice.Seg]:
