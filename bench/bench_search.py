@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     es = es_client(settings, request_timeout=120, connections_per_node=32)
     result: dict[str, Any] = {"docs": a.docs, "server": server_version(es),
-                              "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                              "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}
     try:
         if not a.reuse:
             result["indexing"] = index_corpus(es, a.prefix, a.docs)
@@ -182,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not a.keep:
             store.drop_all(es, a.prefix)
+    result["loadavg_end"] = os.getloadavg()
     save(f"direct_es_{a.docs}", result, a.out)
     return 0
 
