@@ -305,12 +305,16 @@ def versions(es: Elasticsearch, prefix: str, report_id: str, size: int = 100) ->
 
 def new_matches(es: Elasticsearch, prefix: str, q: str, ids: list[str]) -> list[str]:
     """Which of `ids` (e.g. documents just indexed) match a saved query — for alerts."""
-    if not ids:
-        return []
-    query = {"bool": {"must": [parse_query(q).to_es()], "filter": [{"ids": {"values": list(ids)}}]}}
-    res = _call(es.search, index=alias(prefix), query=query, size=len(ids), _source=False,
-                track_total_hits=False)
-    return [h["_id"] for h in res["hits"]["hits"]]
+    compiled = parse_query(q).to_es()
+    ids = list(ids)
+    out: list[str] = []
+    for i in range(0, len(ids), 1000):  # stay under the result window
+        chunk = ids[i:i + 1000]
+        query = {"bool": {"must": [compiled], "filter": [{"ids": {"values": chunk}}]}}
+        res = _call(es.search, index=alias(prefix), query=query, size=len(chunk), _source=False,
+                    track_total_hits=False)
+        out += [h["_id"] for h in res["hits"]["hits"]]
+    return out
 
 
 def known_fields() -> list[str]:
