@@ -85,28 +85,33 @@ def _has_image(page) -> bool:
 
 
 def _segments(page, height: float) -> list[lattice.Seg]:
-    """Axis-parallel straight pieces of every path on the page, y measured from the top."""
+    """Axis-parallel straight pieces of every path on the page, y measured from the top.
+    Uses the raw PDFium API: the object wrappers cost more than the geometry."""
     segs: list[lattice.Seg] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        m = obj.get_matrix()
+    m = pdfium_c.FS_MATRIX()
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+            continue
         pts: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
-        for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
             pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
             px = m.a * x.value + m.c * y.value + m.e
             py = height - (m.b * x.value + m.d * y.value + m.f)
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not pts:
+            if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO or not pts:
                 pts, start = [(px, py)], (px, py)
             else:
                 pts.append((px, py))
-                if (s := lattice.segment(*pts[-2], *pts[-1])) is not None:
-                    segs.append(s)
+                if (sg := lattice.segment(*pts[-2], *pts[-1])) is not None:
+                    segs.append(sg)
             if pdfium_c.FPDFPathSegment_GetClose(seg) and start and pts[-1] != start:
-                if (s := lattice.segment(*pts[-1], *start)) is not None:
-                    segs.append(s)
+                if (sg := lattice.segment(*pts[-1], *start)) is not None:
+                    segs.append(sg)
     return segs
 
 
@@ -145,15 +150,19 @@ def _lines(tp, height: float, boxes) -> list[_Line]:
     chars: list[str] = []
     cur: _Line | None = None
     box = pdfium_c.FS_RECTF()
-    for i in range(tp.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1:
+    n = tp.count_chars()
+    text = tp.get_text_range(0, n)
+    if len(text) != n:  # characters outside the BMP: ask per character
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp.raw, i)) for i in range(n))
+    raw = tp.raw
+    for i, ch in enumerate(text):
+        if ch in "\r\n\x00\ufffe" or (ch == " " and pdfium_c.FPDFText_IsGenerated(raw, i) == 1):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
-        if code in (0, 10, 13, 0xFFFE) or not pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, box):
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
             continue
         top, bottom = height - box.top, height - box.bottom
         mid = (top + bottom) / 2
-        if _inside((box.left + box.right) / 2, mid, boxes):
+        if boxes and _inside((box.left + box.right) / 2, mid, boxes):
             continue
         if cur is None or not (cur.top <= mid <= cur.bottom) or box.left < cur.x0 - 1:
             if cur is not None:
@@ -161,7 +170,7 @@ def _lines(tp, height: float, boxes) -> list[_Line]:
                 lines.append(cur)
             cur, chars = _Line(top, bottom, box.left, box.right, ""), []
         cur.x1 = max(cur.x1, box.right)
-        chars.append(chr(code))
+        chars.append(ch)
     if cur is not None:
         cur.text = clean("".join(chars))
         lines.append(cur)
