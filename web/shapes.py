@@ -7,8 +7,11 @@ from typing import Any
 
 
 def plain(obj: Any) -> Any:
+    if isinstance(obj, str | int | float | bool) or obj is None:
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        # asdict copies deeply already; the leaves from Elasticsearch are JSON values
+        return dataclasses.asdict(obj)
     if hasattr(obj, "model_dump"):
         return plain(obj.model_dump())
     if hasattr(obj, "to_dict") and callable(obj.to_dict):

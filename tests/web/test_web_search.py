@@ -75,3 +75,18 @@ def test_security_headers(client):
     csp = r.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_reflected_query_escaped(client):
+    html = client.get("/search?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_highlight_fragments_checked_before_markup():
+    from web.highlight import mark, safe_fragment
+
+    assert str(safe_fragment("行政&lt;b&gt;<mark>复议</mark>")) == "行政&lt;b&gt;<mark>复议</mark>"
+    for bad in ('<img src=x onerror=alert(1)>', "<mark>x", '<mark class="a">x</mark>', "a & b"):
+        out = str(safe_fragment(bad))
+        assert "<img" not in out and '<mark class' not in out and out.count("<mark>") == out.count("</mark>")
+    assert str(mark("<b>行政复议</b>", ["复议"])) == "&lt;b&gt;行政<mark>复议</mark>&lt;/b&gt;"
