@@ -189,6 +189,8 @@ class Crawl:
         if res.outcome == "not_modified" and usable:
             res.headers.setdefault("content-type", cached.content_type)
             res.sha256 = cached.sha256
+            # Evidence of the content is the 200 that served it (a 304 record has no body).
+            res.warc_file, res.warc_offset = cached.warc_file, cached.warc_offset
             state.remember(self.session, url, res, utcnow())
             try:
                 return res, self.archive.read(cached.sha256)

@@ -136,6 +136,8 @@ class HttpCache(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     content_type: Mapped[str] = mapped_column(String(200), default="")
+    warc_file: Mapped[str | None] = mapped_column(String(300), nullable=True)  # the 200's record
+    warc_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
     checked_at: Mapped[datetime] = mapped_column(DateTime)
 
 

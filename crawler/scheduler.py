@@ -21,6 +21,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from nianbao.db import make_engine
 from nianbao.settings import Settings, get_settings
 
 from .engine import CrawlLocked, run_crawl
@@ -111,7 +112,7 @@ def build_scheduler(settings: Settings, registry_path: Path, *, run_now: bool = 
     pubs = load_registry(registry_path)
     conf = load_schedule(registry_path)
     cls = BlockingScheduler if blocking else BackgroundScheduler
-    sched = cls(jobstores={"default": SQLAlchemyJobStore(url=settings.database_url)},
+    sched = cls(jobstores={"default": SQLAlchemyJobStore(engine=make_engine(settings.database_url))},
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
                 timezone=settings.timezone)
     wanted = plan(pubs, conf, settings.timezone)

@@ -115,6 +115,7 @@ def remember(session: Session, url: str, res: FetchResult, now: datetime) -> Non
         row.last_modified = res.headers.get("last-modified")
         row.sha256 = res.sha256
         row.content_type = res.content_type
+        row.warc_file, row.warc_offset = res.warc_file, res.warc_offset
     session.add(row)
 
 
