@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import urllib.parse
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,8 @@ SIM_PORT = 8800
 def _configure(data_dir: Path, es_url: str, registry: Path) -> None:
     """Point every component at the demo's data dir, registry and Elasticsearch."""
     os.environ["NIANBAO_DATA_DIR"] = str(data_dir)
+    # The simulated sites are local: a shorter per-host delay keeps the first crawl short.
+    os.environ.setdefault("NIANBAO_CRAWL_DELAY_SECONDS", "0.2")
     os.environ["NIANBAO_ES_URL"] = es_url
     os.environ["NIANBAO_REGISTRY_FILE"] = str(registry.resolve())  # absolute: wins over config_dir
     get_settings.cache_clear()
@@ -99,6 +102,9 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
     """一条命令体验全部功能 / the whole product on a simulated world."""
     from simweb.server import SimWeb
 
+    # `kill` / a closed terminal stops the demo like Ctrl-C: the finally block cleans up.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGHUP, _raise_interrupt)
     today = date.fromisoformat(when) if when else date.today()
     year = year or today.year - 1
     base = get_settings()
@@ -138,6 +144,10 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
             web.stop()
         if started_es:
             es_server.stop(base)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int) -> None:
