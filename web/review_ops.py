@@ -66,3 +66,16 @@ def apply_reviews(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[st
                dismissed_findings=[f for f in original["findings"] if f not in
                                    [{k: v for k, v in x.items() if k != "review"} for x in findings]])
     return out
+
+
+def reviews_for(session: Any, report_id: str) -> list[dict[str, Any]]:
+    """The reviews of one report from web_reviews, oldest first (input of apply_reviews)."""
+    from sqlalchemy import select
+
+    from .models import Review
+
+    rows = session.scalars(select(Review).where(Review.report_id == report_id)
+                           .order_by(Review.at, Review.id))
+    return [{"kind": r.kind, "code": r.code, "path": r.path, "old_value": r.old_value,
+             "new_value": r.new_value, "user": r.user, "reason": r.reason,
+             "at": r.at.isoformat() if r.at else None} for r in rows]

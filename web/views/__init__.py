@@ -12,6 +12,7 @@ from ..respond import wants_json
 
 def register(app: Flask) -> None:
     from . import (
+        admin,
         api,
         auth,
         dashboard,
@@ -23,7 +24,7 @@ def register(app: Flask) -> None:
         subscriptions,
     )
 
-    for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, api):
+    for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, admin, api):
         app.register_blueprint(mod.bp)
     from ..findings import meaning, status_label
     from ..security import csrf

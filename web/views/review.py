@@ -11,14 +11,13 @@ import copy
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import deps
 from ..errors import BadRequest
 from ..models import Review
 from ..reports import get_report
-from ..review_ops import apply_reviews, finding_key, set_path
+from ..review_ops import apply_reviews, finding_key, reviews_for, set_path
 from ..security import login_required
 from ..tables import get_path, value_paths
 
@@ -35,11 +34,7 @@ def _reason() -> str:
 def reindex(rid: str) -> dict[str, Any]:
     """Rebuild the report from its original parse and every review, and index it."""
     doc = get_report(rid)
-    rows = deps.db().scalars(select(Review).where(Review.report_id == rid)
-                             .order_by(Review.at, Review.id))
-    reviews = [{"kind": r.kind, "code": r.code, "path": r.path, "old_value": r.old_value,
-                "new_value": r.new_value, "user": r.user, "reason": r.reason,
-                "at": r.at.isoformat() if r.at else None} for r in rows]
+    reviews = reviews_for(deps.db(), rid)
     base = _original(doc)
     new = apply_reviews(base, reviews)
     store = deps.stage("indexer.store")
