@@ -7,7 +7,7 @@ the server time is read from each response's `Server-Timing` header (client late
     python bench/bench_web.py                 # small corpus (1,000 reports)
     python bench/bench_web.py --docs 200000   # five years of 40,000 publishers
 
-Writes bench/results/web.json.
+Writes bench/results/web.json (one entry per corpus size under "runs").
 """
 
 from __future__ import annotations
@@ -217,8 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     out = {"docs": a.docs, "publishers": (a.docs + 4) // 5, "index_seconds": round(index_s, 1),
            "machine": "2 cores shared", "targets": {"search_p95_c1_ms": 150, "page_weight_kb": 300},
            **results, "page_weight": weight}
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out["when"] = datetime.now().isoformat(timespec="seconds")
+    out["load_avg_1m"] = round(os.getloadavg()[0], 2)  # the machine is shared: context for the numbers
+    path = Path(a.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    runs = {}
+    if path.exists():  # one file, one entry per corpus size
+        try:
+            runs = json.loads(path.read_text(encoding="utf-8")).get("runs", {})
+        except ValueError:
+            runs = {}
+    runs[str(a.docs)] = out
+    path.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

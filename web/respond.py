@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, jsonify, render_template, request
 
@@ -69,9 +71,15 @@ def to_xlsx(table: Table) -> Response:
     return _download(buf.getvalue(), table.name, "xlsx")
 
 
+def attachment(filename: str) -> str:
+    """A Content-Disposition value safe for any file name (ASCII fallback + RFC 5987)."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _download(body: bytes, name: str, ext: str) -> Response:
     resp = Response(body, mimetype=MIME[ext])
-    resp.headers["Content-Disposition"] = f"attachment; filename={name}.{ext}"
+    resp.headers["Content-Disposition"] = attachment(f"{name}.{ext}")
     return resp
 
 

@@ -68,12 +68,13 @@ def test_archive_download_and_diff(client, corpus, app):
     doc = s.query(Document).filter_by(url=CORPUS[0]["url"]).one()
     s.query(Version).filter_by(document_id=doc.id).delete()
     s.add_all([Version(document_id=doc.id, seq=1, sha256=v1, norm_sha256="1", fetched_at=doc.first_seen,
-                       content_type="text/plain", filename="v1.txt"),
+                       content_type="text/plain", filename="年报 v1.txt"),
                Version(document_id=doc.id, seq=2, sha256=v2, norm_sha256="2", fetched_at=doc.first_seen,
                        content_type="text/plain", filename="v2.txt")])
     s.commit()
     r = client.get(f"/reports/{rid(corpus)}/archive/{v1}")
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E5%B9%B4%E6%8A%A5%20v1.txt" in r.headers["Content-Disposition"]
     assert r.headers["Content-Security-Policy"].startswith("sandbox")
     assert "120 条" in r.get_data(as_text=True)
     assert client.get(f"/reports/{rid(corpus)}/archive/{'f' * 64}").status_code == 404

@@ -14,7 +14,7 @@ from ..findings import meaning
 from ..highlight import mark, query_terms
 from ..models import Review
 from ..reports import diff_lines, get_report, read_archive, version_text, versions
-from ..respond import respond
+from ..respond import attachment, respond
 from ..tables import report_tables
 
 bp = Blueprint("report", __name__)
@@ -92,7 +92,7 @@ def archive(rid: str, sha256: str) -> Response:
     name = v.get("filename") or f"{sha256[:16]}"
     resp = Response(data, mimetype=ctype.split(";")[0])
     # An archived page is foreign HTML: download it, never render it on our origin.
-    resp.headers["Content-Disposition"] = f"attachment; filename={name}"
+    resp.headers["Content-Disposition"] = attachment(name)
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     resp.headers["X-Archive-SHA256"] = sha256
     return resp
