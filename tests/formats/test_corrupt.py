@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from indexer.parse import ParseError, parse
 from indexer.parse.formats import FormatError, extract
+from tests.formats.tools import require_soffice
 
 
 def _cuts(data: bytes) -> list[bytes]:
@@ -58,8 +57,8 @@ def test_broken_image():
         extract(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
 def test_corrupt_doc_reports_conversion_failure():
+    require_soffice()
     from indexer.parse.formats.detect import OLE2
 
     bad = OLE2 + b"\x00" * 512 + "WordDocument".encode("utf-16-le") + b"\xff" * 512

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from indexer.parse import build_report, parse
 from indexer.parse.blocks import Table
 from indexer.parse.formats import extract
+from tests.formats.tools import require_soffice, require_tesseract
 
 T2_TRIPLES = ("regulations", "normative_documents")
 T2_SINGLES = ("licensing", "penalty", "enforcement", "fees")
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract missing")
 
 
 def assert_same_facts(got: dict, expected: dict, *, prose: bool = True) -> None:
@@ -63,8 +60,8 @@ def test_traditional_html_round_trip(rendered, report):
     assert "報告" in got["title"]
 
 
-@needs_soffice
 def test_doc_round_trip(rendered, report):
+    require_soffice()
     data = rendered("doc")
     assert data.startswith(b"\xd0\xcf\x11\xe0")
     got = parse(data, filename="report.docx").to_json()
@@ -72,9 +69,9 @@ def test_doc_round_trip(rendered, report):
     assert_same_facts(got, report)
 
 
-@needs_tesseract
 def test_scanned_image_ocr_round_trip(rendered, report):
     """A scanned page: tables found in the pixels, numbers read by Tesseract."""
+    require_tesseract()
     ex = extract(rendered("png"), filename="scan.pdf")
     assert ex.ocr and ex.format == "image"
     got = build_report(ex).to_json()  # parse() minus a second OCR run
@@ -91,9 +88,9 @@ def test_scanned_image_ocr_round_trip(rendered, report):
         "15", "27", "8", "1.5"]
 
 
-@needs_tesseract
 def test_pdf_page_without_text_layer_is_ocred():
     """A scanned PDF (an image per page, no text layer) goes through OCR."""
+    require_tesseract()
     import io
 
     from PIL import Image, ImageDraw
@@ -108,3 +105,17 @@ def test_pdf_page_without_text_layer_is_ocred():
     assert ex.format == "pdf" and ex.ocr
     text = "".join(b.text for b in ex.blocks if not isinstance(b, Table)).replace(" ", "")
     assert "政府信息公开工作年度报告" in text
+
+
+def test_doc_antiword_fallback(rendered, report):
+    """Without LibreOffice, antiword still gives the prose (text only, tables as tab rows)."""
+    require_soffice()  # renders the DOC
+    from tests.formats.tools import require
+
+    require("antiword", "antiword")
+    from indexer.parse.formats.convert import _antiword
+
+    ex = _antiword(rendered("doc"), "doc")
+    got = build_report(ex).to_json()
+    assert ex.format == "doc" and got["year"] == report["year"]
+    assert "政府信息公开工作年度报告" in got["title"]

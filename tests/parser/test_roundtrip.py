@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.parse import parse
+from simweb import render
 
-render = pytest.importorskip("simweb.render")
 EXPECTED = Path(__file__).parent / "expected"
 FACTS = ("title", "organ", "place", "county", "year", "template", "narrative", "active",
          "applications", "appeals")
