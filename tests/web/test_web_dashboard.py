@@ -48,6 +48,8 @@ def test_dashboard_exports(client):
     x = client.get("/compliance.xlsx?year=2024&county=孟津区&table=areas")
     ws = load_workbook(io.BytesIO(x.data)).active
     assert ws.cell(1, 1).value == "地区" and ws.max_row == 4  # header + three townships
+    days = client.get("/compliance.csv?year=2024&county=孟津区&table=days").get_data().decode("utf-8-sig")
+    assert days.splitlines()[0] == "日期,发布数量" and "2025-02-10,1" in days
 
 
 def test_publisher_page(client):

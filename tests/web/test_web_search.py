@@ -90,3 +90,16 @@ def test_highlight_fragments_checked_before_markup():
         out = str(safe_fragment(bad))
         assert "<img" not in out and '<mark class' not in out and out.count("<mark>") == out.count("</mark>")
     assert str(mark("<b>行政复议</b>", ["复议"])) == "&lt;b&gt;行政<mark>复议</mark>&lt;/b&gt;"
+
+
+def test_search_when_elasticsearch_is_down(settings, corpus):
+    from elasticsearch import Elasticsearch
+
+    from web import create_app
+
+    dead = Elasticsearch("http://127.0.0.1:9", request_timeout=1, max_retries=0)
+    app = create_app({"TESTING": True, "NIANBAO_SETTINGS": settings, "NIANBAO_ES": dead})
+    r = app.test_client().get("/api/search?q=政府")
+    assert r.status_code == 503 and "不可用" in r.get_json()["error"]["message"]
+    page = app.test_client().get("/search?q=政府")
+    assert page.status_code == 503 and "不可用" in page.get_data(as_text=True)

@@ -6,6 +6,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
+
 from ..errors import BadRequest, WebError
 from ..respond import wants_json
 
@@ -36,6 +38,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(WebError)
     def _web_error(exc: WebError) -> tuple[Response | str, int]:
         return _error(exc.status, exc.code, exc.message, exc.extra)
+
+    @app.errorhandler(NianbaoError)
+    def _stage_error(exc: NianbaoError) -> tuple[Response | str, int]:
+        # Another stage's one-line error: bad input 400, a server we need is down 503.
+        if isinstance(exc, ServiceUnavailable):
+            return _error(503, "unavailable", str(exc), {})
+        if isinstance(exc, UsageError):
+            return _error(400, "bad_request", str(exc), {})
+        return _error(500, "error", str(exc), {})
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:

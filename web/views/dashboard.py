@@ -106,7 +106,9 @@ def dashboard(fmt: str | None = None) -> Response:
     data = {"year": year, "filters": region, "level": level, "counts": report.get("counts", {}),
             "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
             "publishers": pubs, "per_day": chart}
-    if request.args.get("table") == "areas":
+    if request.args.get("table") == "days":
+        table = Table(f"per-day-{year}", [("date", "日期"), ("count", "发布数量")], chart["days"])
+    elif request.args.get("table") == "areas":
         table = Table(f"areas-{year}", [(level, "地区"), *((s, s) for s in STATUSES), ("total", "合计")],
                       [{**a, level: a["name"]} for a in area_rows])
     else:
