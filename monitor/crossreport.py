@@ -160,23 +160,23 @@ def _facts(hit: dict) -> DocFacts:
                     s.get("text") or "", s)
 
 
-def findings_for(es, prefix: str, ids: list[str], pool_limit: int = 500) -> dict[str, list[dict]]:
+def findings_for(es, prefix: str, ids: list[str], pool_limit: int = 200) -> dict[str, list[dict]]:
     """Cross-report findings for the documents `ids` (e.g. just indexed)."""
     if not ids:
         return {}
     index = f"{prefix}-reports"
     res = es.mget(index=index, ids=ids, source_includes=SOURCE)
     targets = [_facts(d) for d in res["docs"] if d.get("found")]
-    pool: dict[str, DocFacts] = {}
-    for t in targets:
-        should = [{"term": {"publisher_id": t.publisher_id}}] if t.publisher_id else []
-        county = t.report.get("county")
-        if county:
-            should.append({"bool": {"filter": [{"term": {"county": county}}, {"term": {"year": t.year}}]}})
-        if not should:
-            continue
-        query = {"bool": {"should": should, "minimum_should_match": 1,
-                          "filter": [{"terms": {"year": [t.year, t.year - 1]}}]}}
-        for hit in es.search(index=index, query=query, size=pool_limit, source_includes=SOURCE)["hits"]["hits"]:
-            pool[hit["_id"]] = _facts(hit)
+    pids = sorted({t.publisher_id for t in targets if t.publisher_id})
+    pairs = sorted({(t.report.get("county"), t.year) for t in targets if t.report.get("county")})
+    should: list[dict] = [{"terms": {"publisher_id": pids}}] if pids else []
+    should += [{"bool": {"filter": [{"term": {"county": c}}, {"term": {"year": y}}]}} for c, y in pairs]
+    if not should:
+        return {}
+    years = sorted({y for t in targets for y in (t.year, t.year - 1)})
+    query = {"bool": {"should": should, "minimum_should_match": 1, "filter": [{"terms": {"year": years}}]}}
+    # One request for the whole batch: other bodies of the same counties, the same bodies' last year.
+    hits = es.search(index=index, query=query, size=min(10_000, pool_limit * max(1, len(pairs))),
+                     source_includes=SOURCE)["hits"]["hits"]
+    pool = {h["_id"]: _facts(h) for h in hits}
     return all_findings(targets, list(pool.values()))

@@ -116,23 +116,57 @@ def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: li
     if not all_events:
         return 0
     subs = list(session.scalars(select(Subscription).where(Subscription.status.in_(("active", "paused")))))
-    by_kind: dict[str, list[Subscription]] = defaultdict(list)
-    for s in subs:
-        by_kind[s.kind].append(s)
+    index = _SubIndex(subs)
     ids = sorted({de.es_id for de in doc_events if de.es_id and de.event.kind in ("new", "modified")})
-    matches = saved_search_matches(es, prefix or "", (s.params.get("q", "") for s in by_kind["saved_search"]), ids) \
-        if by_kind["saved_search"] and ids else {}
+    matches = saved_search_matches(es, prefix or "", index.queries, ids) if index.queries and ids else {}
+    by_doc: dict[str, list[str]] = defaultdict(list)  # es id -> matching queries
+    for q, hits in matches.items():
+        for es_id in hits:
+            by_doc[es_id].append(q)
     rows = []
     for de, ev in all_events:
-        for kind, group in by_kind.items():
-            if kind == "publisher" and ev.publisher_id is None:
-                continue
-            for sub in group:
-                quote = quote_for(sub, de, ev, matches)
-                if quote is not None:
-                    rows.append({"key": f"{sub.id}:{ev.id}", "subscription_id": sub.id, "event_id": ev.id,
-                                 "quote": quote, "status": "pending", "created_at": now})
+        for sub in index.candidates(ev, by_doc.get(de.es_id, []) if de and de.es_id else []):
+            quote = quote_for(sub, de, ev, matches)
+            if quote is not None:
+                rows.append({"key": f"{sub.id}:{ev.id}", "subscription_id": sub.id, "event_id": ev.id,
+                             "quote": quote, "status": "pending", "created_at": now})
     return insert_ignore(session, rows)
+
+
+class _SubIndex:
+    """Subscriptions looked up by what an event carries, so 10,000 of them stay cheap:
+    publisher id, (county, kind) for compliance, finding code, and saved query."""
+
+    def __init__(self, subs: list[Subscription]) -> None:
+        self.publisher: dict[str, list[Subscription]] = defaultdict(list)
+        self.region: dict[str | None, list[Subscription]] = defaultdict(list)
+        self.code: dict[tuple[str, str | None], list[Subscription]] = defaultdict(list)
+        self.query: dict[str, list[Subscription]] = defaultdict(list)
+        for s in subs:
+            p = s.params or {}
+            if s.kind == "publisher":
+                self.publisher[p.get("publisher_id", "")].append(s)
+            elif s.kind == "region_compliance":
+                self.region[p.get("county")].append(s)
+            elif s.kind == "findings":
+                for c in p.get("codes") or []:
+                    self.code[(c, p.get("county"))].append(s)
+            elif s.kind == "saved_search":
+                self.query[p.get("q", "")].append(s)
+        self.queries = list(self.query)
+
+    def candidates(self, ev: Event, queries: list[str]) -> list[Subscription]:
+        out: dict[int, Subscription] = {}
+        groups = [self.publisher.get(ev.publisher_id or "", [])]
+        if ev.kind in ("missing", "late"):
+            groups += [self.region.get(ev.county, []) if ev.county else [], self.region.get(None, [])]
+        for c in ev.codes or []:
+            groups += [self.code.get((c, ev.county), []) if ev.county else [], self.code.get((c, None), [])]
+        groups += [self.query.get(q, []) for q in queries]
+        for g in groups:
+            for s in g:
+                out[s.id] = s
+        return list(out.values())
 
 
 def insert_ignore(session, rows: list[dict]) -> int:

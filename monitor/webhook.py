@@ -30,11 +30,22 @@ def body(key: str, sub, items: list[dict], manage: str) -> bytes:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()
 
 
+_client: httpx.Client | None = None
+
+
+def _http(timeout: float) -> httpx.Client:
+    """One pooled client per process: a connection per webhook would dominate a large run."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(timeout=timeout, follow_redirects=False)
+    return _client
+
+
 def post(url: str, secret: str, key: str, data: bytes, user_agent: str, timeout: float = 10.0) -> None:
     headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, data),
                EVENT_HEADER: key, "User-Agent": user_agent}
     try:
-        r = httpx.post(url, content=data, headers=headers, timeout=timeout)
+        r = _http(timeout).post(url, content=data, headers=headers)
     except httpx.HTTPError as exc:
         raise ServiceUnavailable(f"Webhook 无法连接 / webhook unreachable: {exc}") from exc
     if r.status_code >= 300:
