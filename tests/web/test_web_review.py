@@ -88,3 +88,28 @@ def test_bad_review_input(rclient):
     r = client.post(f"/reports/{rid}/correct", data={"path": "applications.new.total", "value": "3",
                                                      "reason": " ", "csrf_token": token})
     assert r.status_code == 400
+
+
+def test_apply_reviews_is_pure_and_idempotent():
+    import copy
+
+    from web.review_ops import apply_reviews, finding_key
+
+    doc = copy.deepcopy(CORPUS[0])
+    doc["finding_codes"] = ["T3_ROW_SUM", "LATE"]
+    before = copy.deepcopy(doc)
+    key = finding_key(doc["findings"][0])
+    reviews = [{"kind": "correct", "path": "applications.new.natural_person", "new_value": 2,
+                "old_value": None, "user": "a", "at": "2025-03-01T00:00:00", "reason": "r"},
+               {"kind": "dismiss", "code": "T3_ROW_SUM", "path": key, "user": "a", "reason": "r"}]
+    once = apply_reviews(doc, reviews)
+    assert doc == before  # the input is not changed
+    assert once["applications"]["new"]["natural_person"] == 2
+    assert once["finding_codes"] == ["LATE"] and once["dismissed_findings"][0]["code"] == "T3_ROW_SUM"
+    # applying again to the already reviewed document changes nothing, the original stays
+    twice = apply_reviews(once, reviews)
+    assert twice["review_original"] == once["review_original"]
+    assert twice["applications"] == once["applications"] and twice["finding_codes"] == ["LATE"]
+    # a confirmed finding stays, marked
+    kept = apply_reviews(doc, [{"kind": "confirm", "code": "T3_ROW_SUM", "path": key, "user": "a", "reason": "r"}])
+    assert kept["findings"][0]["review"] == "confirmed" and "T3_ROW_SUM" in kept["finding_codes"]
