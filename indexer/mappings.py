@@ -8,6 +8,13 @@ Chinese search uses core analysis only (no plugins):
   Latin letter is its own token at its own position. `match_phrase` then finds any substring of
   the text exactly (spaces and punctuation are skipped on both sides), and offsets stay those of
   the text, so highlights land on the right characters.
+- `text_bi`: overlapping bigrams of those characters (built in Python, indexer.segment.bigrams,
+  whitespace analyzer, positions, no norms). A phrase of n ≥ 2 characters is searched as a
+  phrase of its n-1 bigrams: the same exact substring recall, but the posting lists are far
+  shorter than those of single characters (a 1-character query falls back to `text_norm`).
+  It is derived from `text_norm` when a document is written (indexer.store) and left out of
+  `_source` (it would double the stored size). `text_norm` keeps offsets: it is the field
+  highlighted, with a character phrase, so <mark> lands on the right characters.
 - `*_seg` fields: jieba words (segmented in Python) under a whitespace analyzer, for word-level
   ranking (BM25 over words, not characters).
 All text reaches Elasticsearch already normalised (indexer.segment.normalize).
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 T2_DOC_ROWS = ("regulations", "normative_documents")
 T2_DOC_COLS = ("issued", "repealed", "in_force")
@@ -63,7 +70,8 @@ ANALYSIS = {
 }
 
 _KW = {"type": "keyword", "ignore_above": 256}
-_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "offsets"}
+_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "offsets", "norms": False}
+_BIGRAMS = {"type": "text", "analyzer": "whitespace", "index_options": "positions", "norms": False}
 # The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
 # core; text is lower-cased by normalize() before it gets here.
 _WORDS = {"type": "text", "analyzer": "whitespace"}
@@ -117,6 +125,7 @@ def report_properties() -> dict[str, Any]:
         "text": {"type": "text", "index": False},
         # Normalised search fields (built by indexer.store.build_doc).
         "text_norm": _CHARS,
+        "text_bi": _BIGRAMS,
         "text_seg": _WORDS,
         "norm": {"properties": {k: _KW_TEXT for k in
                                 ("title", "organ", "place", "county", "city", "province")}},
@@ -125,16 +134,23 @@ def report_properties() -> dict[str, Any]:
     }
 
 
+# Derived search-only fields never stored in _source (indexer.store recomputes them on write).
+SOURCE_EXCLUDES = ["text_bi"]
+
+
 def report_mapping() -> dict[str, Any]:
     # dynamic false: fields the parser adds later are kept in _source without surprises.
-    return {"dynamic": False, "properties": report_properties()}
+    return {"dynamic": False, "_source": {"excludes": SOURCE_EXCLUDES},
+            "properties": report_properties()}
 
 
 def versions_mapping() -> dict[str, Any]:
+    # History is listed, never phrase-searched: no bigram field.
     props = report_properties()
+    props.pop("text_bi")
     props["report_id"] = {"type": "keyword"}
     props["version_id"] = {"type": "keyword"}
-    return {"dynamic": False, "properties": props}
+    return {"dynamic": False, "_source": {"excludes": SOURCE_EXCLUDES}, "properties": props}
 
 
 def index_body(kind: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

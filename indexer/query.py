@@ -31,7 +31,7 @@ from typing import Any
 from nianbao.errors import UsageError
 
 from .mappings import FIGURE_ALIASES, FIGURE_PATHS
-from .segment import normalize, segment_query
+from .segment import char_tokens, normalize, segment_query
 
 FINDING_CODES = frozenset("""T3_BALANCE T3_ROW_SUM T3_RESULTS_SUM T4_SUM BLANK_CELL
 NARRATIVE_MISMATCH MISSING_SECTION MISSING_TABLE YEAR_MISMATCH OLD_TEMPLATE TEMPLATE_LEFTOVER
@@ -447,12 +447,23 @@ def _collect(node: Node | None, out: list[str], negated: bool) -> None:
             _collect(c, out, negated)
 
 
+def phrase_clause(value: str) -> dict[str, Any]:
+    """Exact substring match of normalised `value`: a phrase of bigrams when it has two or more
+    characters (text_bi), else the single character (text_norm); or the title contains it."""
+    toks = char_tokens(value)
+    if len(toks) >= 2:
+        body = {"match_phrase": {"text_bi": " ".join(a + b for a, b in zip(toks, toks[1:], strict=False))}}
+    else:
+        body = {"match_phrase": {"text_norm": value}}
+    return {"bool": {"should": [body, {"match_phrase": {"norm.title.chars": value}}]}}
+
+
 def text_clause(value: str) -> dict[str, Any]:
-    """Exact substring recall (character phrase) + word-level ranking (jieba words)."""
+    """Exact substring recall as a filter (no scoring: a phrase then stops at its first match
+    in a document) + word-level ranking (BM25 over jieba words of text and title)."""
     words = " ".join(segment_query(value))
     return {"bool": {
-        "must": [{"multi_match": {"query": value, "type": "phrase",
-                                  "fields": ["text_norm", "norm.title.chars^3"]}}],
+        "filter": [phrase_clause(value)],
         "should": [{"match": {"text_seg": {"query": words}}},
                    {"match": {"title_seg": {"query": words, "boost": 2}}}],
     }}

@@ -96,17 +96,28 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, list[Any]]:
     return out
 
 
-def _aggs(filters: dict[str, list[Any]]) -> dict[str, Any]:
-    """Each facet counts under every selected filter except its own (post_filter semantics)."""
-    aggs = {}
-    for name, f in FACETS.items():
+def _terms_agg(name: str) -> dict[str, Any]:
+    terms: dict[str, Any] = {"field": FACETS[name], "size": FACET_SIZES[name]}
+    if name == "year":
+        terms["order"] = {"_key": "desc"}
+    return {"terms": terms}
+
+
+def _filtered(query: dict[str, Any], filters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bool": {"must": [query], "filter": filters}} if filters else query
+
+
+def facet_bodies(query: dict[str, Any], filters: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Size-0 requests for the facets that have a selection: each counts under every selected
+    filter except its own, so the other choices stay visible. (The unselected facets are plain
+    terms aggregations in the main request, whose query already carries every filter: cheaper
+    than filter-wrapped aggregations over all hits + a post_filter.)"""
+    out = []
+    for name in filters:
         others = [_facet_filter(k, v) for k, v in filters.items() if k != name]
-        terms = {"terms": {"field": f, "size": FACET_SIZES[name]}}
-        if name == "year":
-            terms["terms"]["order"] = {"_key": "desc"}
-        aggs[name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-                      "aggs": {"v": terms}}
-    return aggs
+        out.append({"query": _filtered(query, others), "size": 0, "track_total_hits": False,
+                    "aggs": {name: _terms_agg(name)}})
+    return out
 
 
 def _highlight(terms: list[str]) -> dict[str, Any] | None:
@@ -133,10 +144,12 @@ def _cursor_decode(cursor: str) -> list[Any]:
         raise SearchError("翻页游标无效 / invalid cursor") from None
 
 
-def build_body(q: str | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
-               filters: dict[str, Any] | None = None, facets: bool = True,
-               cursor: str | None = None, highlight: bool = True) -> dict[str, Any]:
-    """The search request body (exposed for the benchmark and for debugging)."""
+def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
+                   filters: dict[str, Any] | None = None, facets: bool = True,
+                   cursor: str | None = None, highlight: bool = True) -> list[dict[str, Any]]:
+    """The request bodies of one search (exposed for the benchmark and for debugging): the
+    main one (hits, total, unselected facets), then one size-0 body per selected facet. More
+    than one body goes to Elasticsearch as a single _msearch."""
     if sort not in SORTS:
         raise SearchError(f"未知的排序 {sort} / unknown sort (use {', '.join(SORTS)})")
     if not 1 <= size <= 200:
@@ -147,19 +160,41 @@ def build_body(q: str | None, *, page: int = 1, size: int = 20, sort: str = "rel
         raise SearchError(f"只能直接翻到前 {MAX_WINDOW} 条，请用 cursor / beyond {MAX_WINDOW} results use the cursor")
     query = parse_query(q)
     flt = _clean_filters(filters)
-    body: dict[str, Any] = {"query": query.to_es(), "size": size, "sort": SORTS[sort],
-                            "_source": HIT_FIELDS, "track_total_hits": True}
+    qes = query.to_es()
+    body: dict[str, Any] = {"query": _filtered(qes, [_facet_filter(k, v) for k, v in flt.items()]),
+                            "size": size, "sort": SORTS[sort], "_source": HIT_FIELDS,
+                            "track_total_hits": True}
     if cursor:
         body["search_after"] = _cursor_decode(cursor)
     else:
         body["from"] = (page - 1) * size
-    if flt:
-        body["post_filter"] = {"bool": {"filter": [_facet_filter(k, v) for k, v in flt.items()]}}
     if facets:
-        body["aggs"] = _aggs(flt)
+        body["aggs"] = {name: _terms_agg(name) for name in FACETS if name not in flt}
     if highlight:
         body["highlight"] = _highlight(query.text_terms())
-    return body
+    return [body] + (facet_bodies(qes, flt) if facets else [])
+
+
+def build_body(q: str | None, **kw: Any) -> dict[str, Any]:
+    """The main request body only (see build_searches)."""
+    return build_searches(q, **kw)[0]
+
+
+def run_searches(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One request, or one _msearch (facet counts are size-0 bodies: request-cacheable)."""
+    if len(bodies) == 1:
+        return [_call(es.search, index=index, body=bodies[0]).body]
+    lines: list[dict[str, Any]] = []
+    for i, b in enumerate(bodies):
+        lines += [{"index": index, "request_cache": True} if i else {"index": index}, b]
+    res = _call(es.msearch, searches=lines)
+    out = []
+    for r in res["responses"]:
+        if "error" in r:
+            err = r["error"]
+            raise ServiceUnavailable(f"搜索服务出错 / search failed: {err.get('type')}: {err.get('reason')}")
+        out.append(r)
+    return out
 
 
 # --- running it ------------------------------------------------------------------------------
@@ -181,15 +216,21 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     """Run a journalist's query. `filters` are facet selections {facet: [values]} (OR within a
     facet, AND across); counts of each facet ignore its own selection so choices stay visible.
     Raises QuerySyntaxError / SearchError (UsageError) for bad input."""
-    body = build_body(q, page=page, size=size, sort=sort, filters=filters, facets=facets, cursor=cursor)
-    res = _call(es.search, index=alias(prefix), body=body)
-    hits = [_hit(h) for h in res["hits"]["hits"]]
+    bodies = build_searches(q, page=page, size=size, sort=sort, filters=filters, facets=facets,
+                            cursor=cursor)
+    responses = run_searches(es, alias(prefix), bodies)
+    res = responses[0]
+    aggs = dict(res.get("aggregations", {}))
+    for r in responses[1:]:
+        aggs.update(r.get("aggregations", {}))
     raw = res["hits"]["hits"]
+    hits = [_hit(h) for h in raw]
     nxt = _cursor_encode(raw[-1]["sort"]) if len(raw) == size else None
     sel = _clean_filters(filters)
+    took = max(r["took"] for r in responses)
     return SearchResult(
-        total=res["hits"]["total"]["value"], took_ms=res["took"], page=page, size=size, sort=sort,
-        query=q or "", hits=hits, facets=_facets(res.get("aggregations", {}), sel), next_cursor=nxt)
+        total=res["hits"]["total"]["value"], took_ms=took, page=page, size=size, sort=sort,
+        query=q or "", hits=hits, facets=_facets(aggs, sel), next_cursor=nxt)
 
 
 def _hit(h: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +246,7 @@ def _facets(aggs: dict[str, Any], selected: dict[str, list[Any]]) -> dict[str, l
     out = {}
     for name in FACETS:
         sel = {str(v) for v in selected.get(name, [])}
-        buckets = aggs.get(name, {}).get("v", {}).get("buckets", [])
+        buckets = aggs.get(name, {}).get("buckets", [])
         out[name] = [{"value": b["key"], "count": b["doc_count"], "selected": str(b["key"]) in sel}
                      for b in buckets]
     return out
@@ -322,4 +363,4 @@ def known_fields() -> list[str]:
 
 
 __all__ = ["SearchResult", "SearchError", "search", "iterate", "scan", "stats", "get_report",
-           "versions", "new_matches", "build_body", "normalize"]
+           "versions", "new_matches", "build_body", "build_searches", "run_searches", "normalize"]

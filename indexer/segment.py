@@ -67,12 +67,44 @@ def normalize(text: str | None) -> str:
     return _SPACES.sub(" ", s).lower().strip()
 
 
+# jieba's own block pattern (jieba.re_han_default): it segments each run of these characters on
+# its own, so cutting the text into these runs first and caching each run's words gives exactly
+# jieba's output. Reports share most of their clauses (boilerplate), so the cache hits often.
+_HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cut_block(block: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(block, HMM=False))
+
+
 def segment(text_norm: str) -> str:
     """jieba words of already-normalised text, space-separated (for a whitespace analyzer)."""
     if not text_norm:
         return ""
-    words = _jieba().lcut(text_norm, HMM=False)
-    return " ".join(w for w in words if w.strip())
+    out: list[str] = []
+    for i, blk in enumerate(_HAN.split(text_norm)):
+        if not blk:
+            continue
+        if i % 2:  # a captured run: jieba words
+            out.extend(_cut_block(blk))
+        else:  # between runs jieba yields every non-space character alone
+            out.extend(c for c in blk if not c.isspace())
+    return " ".join(w for w in out if w.strip())
+
+
+def char_tokens(text_norm: str) -> list[str]:
+    """The characters that carry a token (letters, digits, ideographs), as in `nb_chars`:
+    punctuation and spaces are skipped on both the index and the query side."""
+    return [c for c in text_norm if c.isalnum()]
+
+
+def bigrams(text_norm: str) -> str:
+    """Overlapping character bigrams, space-separated, for the `text_bi` field: a phrase of n
+    characters becomes a phrase of n-1 bigrams, far more selective than n single characters
+    and still an exact substring match (see indexer.mappings)."""
+    t = char_tokens(text_norm)
+    return " ".join(a + b for a, b in zip(t, t[1:], strict=False))
 
 
 def segment_query(text_norm: str) -> list[str]:

@@ -21,7 +21,7 @@ from elasticsearch.helpers import scan, streaming_bulk
 from nianbao.errors import NianbaoError, ServiceUnavailable
 
 from . import mappings as m
-from .segment import normalize, segment
+from .segment import bigrams, normalize, segment
 
 log = logging.getLogger(__name__)
 KINDS = ("reports", "versions")
@@ -73,6 +73,21 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     doc["finding_codes"] = sorted(codes)
     doc.setdefault("status", "live")
     doc["indexed_at"] = _now()
+    return doc
+
+
+def complete_search_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """Fill the search-only fields a document lacks (one read back from `_source` or through
+    get_report, e.g. a review re-index or a rebuild's catch-up), without re-running jieba on
+    fields that are present."""
+    if doc.get("text_norm") is None:
+        doc["text_norm"] = normalize(doc.get("text") or _sections_text(doc))
+    if doc.get("text_seg") is None:
+        doc["text_seg"] = segment(doc["text_norm"])
+    if not doc.get("norm"):
+        doc["norm"] = {k: normalize(doc.get(k)) or None for k in ("title", *REGION_FIELDS)}
+    if doc.get("title_seg") is None:
+        doc["title_seg"] = segment(doc["norm"].get("title") or "")
     return doc
 
 
@@ -137,20 +152,28 @@ def drop_all(es: Elasticsearch, prefix: str) -> None:
 
 # --- writes ----------------------------------------------------------------------------------
 
-def _actions(docs: Iterable[dict[str, Any]], index: str, id_key: str) -> Iterator[dict[str, Any]]:
+def _actions(docs: Iterable[dict[str, Any]], index: str, id_key: str,
+             search_fields: bool) -> Iterator[dict[str, Any]]:
     for d in docs:
+        if search_fields:
+            d = complete_search_fields(dict(d))
+            # derived here, not stored: mappings.SOURCE_EXCLUDES
+            d["text_bi"] = bigrams(d["text_norm"])
         yield {"_op_type": "index", "_index": index, "_id": d[id_key], "_source": d}
 
 
 def bulk(es: Elasticsearch, index: str, docs: Iterable[dict[str, Any]], *, id_key: str = "id",
-         chunk_size: int = 200, refresh: bool = False) -> tuple[set[str], dict[str, str]]:
+         chunk_size: int = 200, refresh: bool = False,
+         search_fields: bool = True) -> tuple[set[str], dict[str, str]]:
     """Bulk-index with the official streaming helper (429s retried with backoff). Returns
     (ids written, {id: error}) — a connection failure raises ServiceUnavailable instead, so the
-    caller keeps its queue items."""
+    caller keeps its queue items. `search_fields` adds the derived fields (`text_bi`, and any
+    missing normalised/segmented ones) to report documents."""
     ok_ids: set[str] = set()
     errors: dict[str, str] = {}
     try:
-        for ok, item in streaming_bulk(es, _actions(docs, index, id_key), chunk_size=chunk_size,
+        for ok, item in streaming_bulk(es, _actions(docs, index, id_key, search_fields),
+                                       chunk_size=chunk_size,
                                        max_chunk_bytes=20 * 1024 * 1024, raise_on_error=False,
                                        max_retries=5, initial_backoff=1, max_backoff=30,
                                        refresh=refresh):
@@ -182,7 +205,8 @@ def version_doc(doc: dict[str, Any], version_id: str | None = None) -> dict[str,
 def index_versions(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *,
                    refresh: bool = False) -> tuple[set[str], dict[str, str]]:
     """Keep every fetched version (the history of a report) in the versions index."""
-    return bulk(es, m.alias_name(prefix, "versions"), (version_doc(d) for d in docs), refresh=refresh)
+    return bulk(es, m.alias_name(prefix, "versions"), (version_doc(d) for d in docs), refresh=refresh,
+                search_fields=False)
 
 
 def delete(es: Elasticsearch, prefix: str, ids: Iterable[str], *, refresh: bool = False) -> int:
@@ -194,11 +218,16 @@ def delete(es: Elasticsearch, prefix: str, ids: Iterable[str], *, refresh: bool 
 
 
 def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
-    """The page disappeared: keep the document (it is evidence) but flag it."""
+    """The page disappeared: keep the document (it is evidence) but flag it. Written as a whole
+    document (not a partial update, which would rebuild it from `_source` and lose `text_bi`)."""
     try:
-        es.update(index=m.alias_name(prefix), id=report_id, doc={"status": "removed"})
+        doc = es.get(index=m.alias_name(prefix), id=report_id)["_source"]
     except NotFoundError:
         return False
+    doc["status"] = "removed"
+    _ok, errors = index_reports(es, prefix, [doc])
+    if errors:
+        raise IndexError_(f"无法标记删除 / cannot mark removed: {next(iter(errors.values()))}")
     return True
 
 
@@ -219,19 +248,20 @@ def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, k
     body = m.index_body(kind, {**(overrides or {}), "refresh_interval": "-1"})
     es.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
     id_key = "id"
-    ok, errors = bulk(es, new, docs, id_key=id_key, chunk_size=500)
+    sf = kind == "reports"
+    ok, errors = bulk(es, new, docs, id_key=id_key, chunk_size=500, search_fields=sf)
     refresh = (overrides or {}).get("refresh_interval", m.DEFAULT_SETTINGS["refresh_interval"])
     es.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
     old = _alias_indices(es, alias)
-    copied = _catch_up(es, old, new, started)
+    copied = _catch_up(es, old, new, started, sf)
     es.indices.refresh(index=new)
     actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": alias}} for o in old]
     actions.append({"add": {"index": new, "alias": alias}})
     es.indices.update_aliases(actions=actions)
-    copied += _catch_up(es, old, new, started)
+    copied += _catch_up(es, old, new, started, sf)
     if old and not keep_old:
         time.sleep(grace_seconds)
-        copied += _catch_up(es, old, new, started)
+        copied += _catch_up(es, old, new, started, sf)
         es.indices.delete(index=",".join(old), ignore_unavailable=True)
     return {"index": new, "indexed": len(ok), "errors": errors, "caught_up": copied, "old": old}
 
@@ -243,12 +273,12 @@ def _alias_indices(es: Elasticsearch, alias: str) -> list[str]:
         return []
 
 
-def _catch_up(es: Elasticsearch, old: list[str], new: str, since: str) -> int:
+def _catch_up(es: Elasticsearch, old: list[str], new: str, since: str, search_fields: bool) -> int:
     """Copy documents written to the old indices since `since` (no reindex module needed)."""
     if not old:
         return 0
     es.indices.refresh(index=",".join(old))
     query = {"query": {"range": {"indexed_at": {"gte": since}}}}
     hits = scan(es, index=",".join(old), query=query, size=500)
-    ok, _err = bulk(es, new, (h["_source"] for h in hits))
+    ok, _err = bulk(es, new, (h["_source"] for h in hits), search_fields=search_fields)
     return len(ok)
