@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from lxml import html as lhtml
+from lxml import etree
 
 ATTACHMENT_EXT = ("pdf", "docx", "doc", "wps", "ofd")
 _REPORT = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告|年报).{0,4}信息公开")
@@ -57,11 +57,26 @@ def simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-def _tree(text: str, url: str):
-    doc = lhtml.fromstring(text or "<html></html>", base_url=url)
-    for bad in doc.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+@lru_cache(maxsize=4)
+def _tree(text: str):
+    """The parsed page without scripts and styles (plain lxml.etree elements: much cheaper
+    than lxml.html's element classes). Cached: one page is read by several helpers; callers
+    must not modify the tree."""
+    try:
+        doc = etree.fromstring(text or "<html></html>", _PARSER)
+    except ValueError:  # an XML declaration with an encoding inside a str
+        doc = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", text), _PARSER)
+    if doc is None:
+        doc = etree.fromstring("<html></html>", _PARSER)
+    etree.strip_elements(doc, "script", "style", "noscript", with_tail=False)
     return doc
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
 
 
 def _links(doc, base: str) -> list[Link]:
@@ -71,10 +86,10 @@ def _links(doc, base: str) -> list[Link]:
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
         url = urldefrag(urljoin(base, href))[0]
-        text = " ".join(a.text_content().split())
+        text = _text(a)
         title = " ".join((a.get("title") or "").split())
         parent = a.getparent()
-        context = " ".join(parent.text_content().split()) if parent is not None else ""
+        context = _text(parent) if parent is not None else ""
         out.append(Link(url, title if len(title) > len(text) else text, context[:300]))
     return out
 
@@ -112,7 +127,7 @@ def _same_column(url: str, entry: str) -> bool:
 
 def parse_listing(text: str, url: str, entry_url: str) -> Listing:
     """Report links and pagination on one list page of the column starting at `entry_url`."""
-    doc = _tree(text, url)
+    doc = _tree(text)
     reports: dict[str, Link] = {}
     pages: list[str] = []
     for link in _links(doc, url):
@@ -133,7 +148,7 @@ def _is_attachment(url: str) -> bool:
 def attachments(text: str, url: str) -> list[str]:
     """Attachment URLs (PDF/DOCX/DOC/WPS/OFD) linked from a report page, in page order."""
     out: list[str] = []
-    for link in _links(_tree(text, url), url):
+    for link in _links(_tree(text), url):
         name = link.text.lower()
         if _is_attachment(link.url) or any(name.endswith("." + e) for e in ATTACHMENT_EXT):
             if link.url not in out:
@@ -141,12 +156,10 @@ def attachments(text: str, url: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4)
 def page_text(text: str, url: str = "") -> str:
-    """Visible text of a page, scripts and styles removed, one line per block."""
-    doc = _tree(text, url or "http://localhost/")
-    for br in doc.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    parts = [t.strip() for t in doc.itertext()]
+    """Visible text of a page, scripts and styles removed, one line per text node."""
+    parts = (t.strip() for t in _tree(text).itertext())
     return "\n".join(p for p in parts if p)
 
 
@@ -179,3 +192,14 @@ def listed_date(context: str) -> datetime | None:
         return datetime(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+def page_title(text: str) -> str | None:
+    """The page's own title: its first <h1>, else <title> without the site suffix."""
+    doc = _tree(text)
+    for tag in ("h1", "title"):
+        for el in doc.iter(tag):
+            title = _text(el)
+            if title:
+                return title.split("_")[0]
+    return None

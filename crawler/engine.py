@@ -11,11 +11,13 @@ import asyncio
 import fcntl
 import os
 import secrets
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.orm import Session
@@ -76,7 +78,29 @@ class _Lock:
         os.close(self.fd)
 
 
+@dataclass
+class Cached:
+    etag: str | None
+    last_modified: str | None
+    sha256: str
+    content_type: str
+    warc_file: str | None
+    warc_offset: int | None
+
+
+@dataclass
+class Inspection:
+    html_text: str | None
+    shown: datetime | None
+    title: str | None
+    attachment: str | None  # the attachment to follow when the page is a short page
+
+
 class Crawl:
+    """One run. All database, archive and parsing work happens on one worker thread (`_w_*`
+    methods; the session is only ever used there), so the event loop only does HTTP and
+    keeps reading responses while pages are processed."""
+
     def __init__(self, settings: Settings, registry: list[Publisher], only: set[str] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.s = settings
@@ -87,20 +111,23 @@ class Crawl:
         self.run_id = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         self.summary = CrawlSummary(self.run_id)
         self.matcher = Matcher(registry)
-        self.pending_fetches: list[dict] = []
-        engine = make_engine(settings.database_url)
-        init_db(engine)
-        self.session: Session = make_session_factory(engine)()
+        self.pending_fetches: deque[dict] = deque()
+        self.engine = make_engine(settings.database_url)
+        self.session: Session | None = None
         self.archive = Archive(settings)
         self.fetcher: Fetcher | None = None
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-worker")
+
+    async def _w(self, fn: Callable, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
 
     # --- run ---------------------------------------------------------------------------------
     async def run(self) -> CrawlSummary:
         lock = _Lock(self.s.data_path / "crawl.lock")
         try:
-            sync_publishers(self.session, self.registry)
+            await self._w(self._w_open)
             self.fetcher = Fetcher(self.s, self.archive, allowed_hosts(self.registry),
-                                   log=self._log, run_id=self.run_id)
+                                   log=self._log, run_id=self.run_id, executor=self.worker)
             entries: dict[str, list[Publisher]] = defaultdict(list)
             for p in self.registry:
                 if self.only is None or p.id in self.only:
@@ -110,15 +137,26 @@ class Crawl:
             await asyncio.gather(*(self._entry(url) for url in entries))
             for host, reason in self.fetcher.blocked_hosts().items():
                 self.summary.hosts[host].blocked = reason
-            self._commit()
             return self.summary
         finally:
             if self.fetcher:
                 await self.fetcher.aclose()
-            self._commit()
-            self.session.close()
-            self.archive.close()
+            await self._w(self._w_close)
+            self.worker.shutdown(wait=True)
             lock.release()
+
+    def _w_open(self) -> None:
+        init_db(self.engine)
+        # No autoflush: the crawl flushes where it needs ids and commits once per document;
+        # implicit flushes before every lookup cost more than the crawl's own work.
+        self.session = make_session_factory(self.engine)(autoflush=False)
+        sync_publishers(self.session, self.registry)
+
+    def _w_close(self) -> None:
+        if self.session is not None:
+            self._w_commit()
+            self.session.close()
+        self.archive.close()
 
     def _log(self, row: dict) -> None:
         self.pending_fetches.append(row)
@@ -131,8 +169,12 @@ class Crawl:
                 row["outcome"] == "http_error" and row["status"] not in (404, 410)):
             stats.errors += 1
 
-    def _commit(self) -> None:
-        state.add_fetches(self.session, self.pending_fetches)
+    def _w_commit(self) -> None:
+        assert self.session is not None
+        rows = []
+        while self.pending_fetches:  # deque: appended to by the loop thread meanwhile
+            rows.append(self.pending_fetches.popleft())
+        state.add_fetches(self.session, rows)
         self.session.commit()
 
     def _tick(self, more_total: int = 0, done: int = 0) -> None:
@@ -144,11 +186,16 @@ class Crawl:
     async def _entry(self, entry_url: str) -> None:
         links = await self._walk_listing(entry_url)
         seen = {link.url for link in links}
-        revisit = [d.url for d in state.known_live(self.session, entry_url) if d.url not in seen]
+        known = await self._w(self._w_known_live, entry_url)
+        revisit = [u for u in known if u not in seen]
         self._tick(more_total=len(links) + len(revisit))
         jobs = [self._report(link.url, entry_url, link.text) for link in links]
         jobs += [self._report(url, entry_url, None) for url in revisit]
         await asyncio.gather(*jobs)
+
+    def _w_known_live(self, entry_url: str) -> list[str]:
+        assert self.session is not None
+        return [d.url for d in state.known_live(self.session, entry_url)]
 
     async def _walk_listing(self, entry_url: str) -> list[discover.Link]:
         todo, done, found = [entry_url], set(), {}
@@ -158,20 +205,25 @@ class Crawl:
                 continue
             done.add(url)
             res, body = await self._get(url, "listing")
-            status = "ok" if body is not None else ("blocked" if res.outcome == "blocked" else "failed")
-            listing = discover.Listing([], [])
-            if body is not None:
-                text = decode_html(body, res.content_type)[0]
-                listing = discover.parse_listing(text, res.final_url or url, entry_url)
+            listing = await self._w(self._w_listing, entry_url, url, res, body)
             for link in listing.reports:
                 if self._wanted(link, entry_url):
                     found.setdefault(link.url, link)
             todo += [p for p in listing.pages if p not in done]
-            state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=url,
-                              host=netloc(url), status=status, report_urls=[r.url for r in listing.reports],
-                              error=res.error if body is None else None, sha256=res.sha256, now=utcnow())
-            self._commit()
         return list(found.values())
+
+    def _w_listing(self, entry_url: str, url: str, res: FetchResult, body: bytes | None) -> discover.Listing:
+        assert self.session is not None
+        status = "ok" if body is not None else ("blocked" if res.outcome == "blocked" else "failed")
+        listing = discover.Listing([], [])
+        if body is not None:
+            text = decode_html(body, res.content_type)[0]
+            listing = discover.parse_listing(text, res.final_url or url, entry_url)
+        state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=url,
+                          host=netloc(url), status=status, report_urls=[r.url for r in listing.reports],
+                          error=res.error if body is None else None, sha256=res.sha256, now=utcnow())
+        self._w_commit()
+        return listing
 
     def _wanted(self, link: discover.Link, entry_url: str) -> bool:
         if self.only is None:
@@ -182,24 +234,34 @@ class Crawl:
     async def _get(self, url: str, kind: str) -> tuple[FetchResult, bytes | None]:
         """Conditional GET; the body (from the archive on a 304), or None on failure."""
         assert self.fetcher is not None
-        cached = state.validators(self.session, url)
-        usable = cached is not None and cached.sha256 and self.archive.has(cached.sha256)
-        res = await self.fetcher.fetch(url, kind, cached.etag if usable else None,
-                                       cached.last_modified if usable else None)
-        if res.outcome == "not_modified" and usable:
+        cached: Cached | None = await self._w(self._w_validators, url)
+        res = await self.fetcher.fetch(url, kind, cached.etag if cached else None,
+                                       cached.last_modified if cached else None)
+        return res, await self._w(self._w_body, url, res, cached)
+
+    def _w_validators(self, url: str) -> Cached | None:
+        assert self.session is not None
+        c = state.validators(self.session, url)
+        if c is None or not c.sha256 or not self.archive.has(c.sha256):
+            return None
+        return Cached(c.etag, c.last_modified, c.sha256, c.content_type, c.warc_file, c.warc_offset)
+
+    def _w_body(self, url: str, res: FetchResult, cached: Cached | None) -> bytes | None:
+        assert self.session is not None
+        if res.outcome == "not_modified" and cached is not None:
             res.headers.setdefault("content-type", cached.content_type)
             res.sha256 = cached.sha256
             # Evidence of the content is the 200 that served it (a 304 record has no body).
             res.warc_file, res.warc_offset = cached.warc_file, cached.warc_offset
             state.remember(self.session, url, res, utcnow())
             try:
-                return res, self.archive.read(cached.sha256)
+                return self.archive.read(cached.sha256)
             except ArchiveMissing:
-                return res, None
+                return None
         if res.outcome == "ok" and res.status == 200:
             state.remember(self.session, url, res, utcnow())
-            return res, res.body
-        return res, None
+            return res.body
+        return None
 
     # --- reports ---------------------------------------------------------------------------------
     async def _report(self, url: str, entry_url: str, title: str | None) -> None:
@@ -209,40 +271,43 @@ class Crawl:
             self._tick(done=1)
 
     async def _report_inner(self, url: str, entry_url: str, title: str | None) -> None:
-        host = self.summary.hosts[netloc(url)]
         res, body = await self._get(url, "report")
         if body is None:
             if res.outcome == "http_error" and res.status in (404, 410):
-                if state.mark_missing(self.session, url, utcnow()):
-                    host.removed += 1
-                self._commit()
+                await self._w(self._w_missing, url)
             return
-        is_html = "html" in res.content_type.lower() or body.lstrip()[:1] == b"<"
-        page_sha = res.sha256
-        primary, primary_res, html_text = body, res, None
-        attachment_url = None
-        shown = None
-        if is_html:
-            html_text = decode_html(body, res.content_type)[0]
-            text = discover.page_text(html_text, url)
-            shown = discover.published_shown(text)
-            title = title or _page_title(html_text, url)
-            atts = discover.attachments(html_text, res.final_url or url)
-            if atts and not discover.is_full_report(text):
-                attachment_url = atts[0]
-                a_res, a_body = await self._get(attachment_url, "attachment")
-                if a_body is None:
-                    self._commit()
-                    return  # try again next crawl; never record a half-seen report
-                primary, primary_res, html_text = a_body, a_res, None
-        if title is None:
-            title = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        self._save(url, entry_url, title, shown, primary, primary_res, html_text, page_sha,
-                   attachment_url)
+        seen: Inspection = await self._w(self._w_inspect, url, res, body, title)
+        primary, primary_res, html_text = body, res, seen.html_text
+        if seen.attachment:
+            a_res, a_body = await self._get(seen.attachment, "attachment")
+            if a_body is None:
+                return  # try again next crawl; never record a half-seen report
+            primary, primary_res, html_text = a_body, a_res, None
+        title = seen.title or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        await self._w(self._w_save, url, entry_url, title, seen.shown, primary, primary_res,
+                      html_text, res.sha256, seen.attachment)
 
-    def _save(self, url: str, entry_url: str, title: str, shown: datetime | None, primary: bytes,
-              res: FetchResult, html_text: str | None, page_sha: str | None,
-              attachment_url: str | None) -> None:
+    def _w_missing(self, url: str) -> None:
+        assert self.session is not None
+        if state.mark_missing(self.session, url, utcnow()):
+            self.summary.hosts[netloc(url)].removed += 1
+        self._w_commit()
+
+    def _w_inspect(self, url: str, res: FetchResult, body: bytes, title: str | None) -> Inspection:
+        is_html = "html" in res.content_type.lower() or body.lstrip()[:1] == b"<"
+        if not is_html:
+            return Inspection(None, None, title, None)
+        html_text = decode_html(body, res.content_type)[0]
+        text = discover.page_text(html_text)
+        atts = discover.attachments(html_text, res.final_url or url)
+        attachment = atts[0] if atts and not discover.is_full_report(text) else None
+        return Inspection(html_text, discover.published_shown(text),
+                          title or discover.page_title(html_text), attachment)
+
+    def _w_save(self, url: str, entry_url: str, title: str, shown: datetime | None, primary: bytes,
+                res: FetchResult, html_text: str | None, page_sha: str | None,
+                attachment_url: str | None) -> None:
+        assert self.session is not None
         pub = self.matcher.match(title, entry_url)
         if pub is None:
             self.summary.unmatched += 1
@@ -260,20 +325,7 @@ class Crawl:
             stats.new += 1
         elif event == "modified":
             stats.changed += 1
-        self._commit()
-
-
-def _page_title(html_text: str, url: str) -> str | None:
-    from lxml import html as lhtml
-
-    doc = lhtml.fromstring(html_text or "<html></html>")
-    for xp in ("//h1", "//title"):
-        nodes = doc.xpath(xp)
-        if nodes:
-            text = " ".join(nodes[0].text_content().split())
-            if text:
-                return text.split("_")[0]
-    return None
+        self._w_commit()
 
 
 def run_crawl(settings: Settings, registry: list[Publisher], only: set[str] | None = None,

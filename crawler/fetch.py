@@ -12,6 +12,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -50,6 +51,7 @@ class FetchResult:
     warc_offset: int | None = None
     started_at: datetime | None = None
     elapsed_ms: int = 0
+    exchange: dict | None = field(default=None, repr=False)  # what the archive must record
 
     @property
     def content_type(self) -> str:
@@ -93,8 +95,10 @@ class HostSlot:
 
 class Fetcher:
     def __init__(self, settings: Settings, archive: Archive, allow: set[str],
-                 log: Callable[[dict], None] | None = None, run_id: str = "") -> None:
+                 log: Callable[[dict], None] | None = None, run_id: str = "",
+                 executor: Executor | None = None) -> None:
         self.s = settings
+        self.executor = executor
         self.archive = archive
         self.allow = allow
         self.log = log or (lambda row: None)
@@ -185,6 +189,7 @@ class Fetcher:
         res = FetchResult(url, kind, "error")
         for attempt in range(1, attempts + 1):
             res = await self._exchange(url, kind, slot, etag, last_modified)
+            await self._archive(res)
             res.attempts = attempt
             retry_after = retry_after_seconds(res.headers.get("retry-after"))
             transient = res.outcome == "error" or (res.status in RETRY_STATUSES and not slot.blocked)
@@ -239,24 +244,37 @@ class Fetcher:
             await resp.aclose()
         body = b"".join(chunks)
         res = FetchResult(url, kind, "ok", status=resp.status_code, headers=dict(resp.headers), body=body)
-        res.warc_file, res.warc_offset = self.archive.warc_record(
-            url, method="GET", request_headers=dict(req.headers), status=resp.status_code,
-            reason=resp.reason_phrase, response_headers=list(resp.headers.items()), body=body,
-            http_version=resp.http_version)
-        res.sha256 = sha256_of(body)
+        res.exchange = dict(method="GET", request_headers=dict(req.headers), status=resp.status_code,
+                            reason=resp.reason_phrase, response_headers=list(resp.headers.items()),
+                            body=body, http_version=resp.http_version)
         if is_challenge(resp.status_code, body, res.content_type):
             slot.blocked = f"anti-bot challenge (HTTP {resp.status_code})"
             slot.pause(MAX_BACKOFF)
             res.outcome, res.error = "blocked", slot.blocked
         elif resp.status_code == 304:
             res.outcome = "not_modified"
-        elif 200 <= resp.status_code < 300:
-            self.archive.put(body)
         elif 300 <= resp.status_code < 400:
             res.outcome = "redirect"
-        else:
+        elif not 200 <= resp.status_code < 300:
             res.outcome = "http_error"
         return res
+
+    def _archive_sync(self, res: FetchResult) -> None:
+        """Every response into the WARC; 2xx bodies into the content store too."""
+        ex = res.exchange
+        res.warc_file, res.warc_offset = self.archive.warc_record(res.url, **ex)
+        res.sha256 = self.archive.put(res.body) if 200 <= ex["status"] < 300 else sha256_of(res.body)
+        res.exchange = None
+
+    async def _archive(self, res: FetchResult) -> None:
+        """Archive outside the host and global slots, on the worker thread when there is one
+        (gzip, hashing and file writes then stay off the event loop)."""
+        if res.exchange is None:
+            return
+        if self.executor is None:
+            self._archive_sync(res)
+        else:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._archive_sync, res)
 
     def _record(self, res: FetchResult, outcome: str | None = None) -> FetchResult:
         self.log({
