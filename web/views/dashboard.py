@@ -4,6 +4,7 @@ per-area counts with a bar, the publishers table, reports per day against the de
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -18,6 +19,10 @@ from ..respond import Table, respond
 bp = Blueprint("dashboard", __name__)
 
 STATUSES = ("on_time", "late", "missing", "not_due", "unknown")
+# The page lists the publishers most in need of attention first, at most HTML_ROWS of them;
+# JSON, CSV and XLSX carry them all.
+SEVERITY = {"missing": 0, "late": 1, "unknown": 2, "not_due": 3, "on_time": 4}
+HTML_ROWS = 300
 LEVELS = ("province", "city", "county", "township")
 
 
@@ -38,23 +43,34 @@ def year_arg() -> int:
     return year
 
 
+_LOCK = threading.Lock()
+
+
 def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
     """monitor.compliance.evaluate, kept for a short while (config NIANBAO_COMPLIANCE_TTL
     seconds, default 60): the state changes only when a crawl runs, and a national evaluation
-    reads every publisher."""
+    reads every publisher. Concurrent requests for the same view wait for one evaluation."""
     ttl = float(current_app.config.get("NIANBAO_COMPLIANCE_TTL", 60))
     key = (year, deps.today(), region["province"], region["city"], region["county"])
-    cache = current_app.extensions["nianbao"].setdefault("compliance", {})
+    ext = current_app.extensions["nianbao"]
+    cache = ext.setdefault("compliance", {})
     hit = cache.get(key)
-    if hit and time.monotonic() - hit[0] < ttl:
+    if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
         return hit[1]
-    mod = deps.stage("monitor.compliance")
-    report = mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
-                          region["county"], es=deps.es(), prefix=deps.prefix())
-    if ttl > 0:
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = (time.monotonic(), report)
+    with _LOCK:
+        key_lock = ext.setdefault("compliance_locks", {}).setdefault(key, threading.Lock())
+    with key_lock:
+        hit = ext.setdefault("compliance", {}).get(key)
+        if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
+            return hit[1]
+        mod = deps.stage("monitor.compliance")
+        report = mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
+                              region["county"], es=deps.es(), prefix=deps.prefix())
+        if ttl > 0:
+            cache = ext.setdefault("compliance", {})
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = (time.monotonic(), report)
     return report
 
 
@@ -115,7 +131,9 @@ def dashboard(fmt: str | None = None) -> Response:
         table = Table(f"compliance-{year}", PUB_COLUMNS,
                       [{**p, "status": status_label(p.get("status")), "findings": finding_codes(p)}
                        for p in pubs])
+    shown = sorted(pubs, key=lambda p: (SEVERITY.get(p.get("status"), 9), -(p.get("days_late") or 0)))
     return respond("dashboard.html", data, fmt=fmt, table=table, statuses=STATUSES,
+                   shown=shown[:HTML_ROWS],
                    chart_json=json.dumps(chart, ensure_ascii=False), finding_codes=finding_codes,
                    crumbs=_crumbs(year, region),
                    rargs={"year": year, **{k: v for k, v in region.items() if v}}, area_link=lambda a: _area_link(year, region, level, a))
