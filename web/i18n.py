@@ -2,7 +2,9 @@
 
 Messages are Chinese in the source; English lives in translations/en/LC_MESSAGES/messages.po
 and its compiled messages.mo is committed (built by `python -m web.i18n`), so nothing is
-compiled at run time. A test checks the .mo is up to date with the .po.
+compiled at run time. A test checks the .mo is up to date with the .po and that every marked
+string has a translation. To add strings: `pybabel extract -F web/babel.cfg -k _ -o /tmp/m.pot web`,
+add the new msgids with their English to messages.po, then `python -m web.i18n`.
 """
 
 from __future__ import annotations
