@@ -70,6 +70,8 @@ ANALYSIS = {
 }
 
 _KW = {"type": "keyword", "ignore_above": 256}
+# Facet fields: global ordinals are built at refresh time, not by the first search after it.
+_FACET = {"type": "keyword", "ignore_above": 256, "eager_global_ordinals": True}
 _CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "offsets", "norms": False}
 _BIGRAMS = {"type": "text", "analyzer": "whitespace", "index_options": "positions", "norms": False}
 # The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
@@ -103,15 +105,15 @@ def report_properties() -> dict[str, Any]:
         "template": {"type": "keyword"},
         "script": {"type": "keyword"},
         "title": {"type": "keyword", "ignore_above": 512},
-        "organ": _KW, "place": _KW, "county": _KW, "city": _KW, "province": _KW,
+        "organ": _KW, "place": _KW, "county": _FACET, "city": _FACET, "province": _FACET,
         "division_code": {"type": "keyword"},
         "level": {"type": "keyword"},
         "year": _INT,
         "published": _DATE, "fetched_at": _DATE, "first_seen": _DATE, "deadline": _DATE,
         "indexed_at": _DATE,
         "days_late": _INT,
-        "timeliness": {"type": "keyword"},
-        "finding_codes": {"type": "keyword"},
+        "timeliness": _FACET,
+        "finding_codes": _FACET,
         "findings": {"properties": {"code": {"type": "keyword"}, "severity": {"type": "keyword"},
                                     "message": {"type": "text", "index": False},
                                     "cells": {"type": "keyword"}}},
