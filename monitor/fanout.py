@@ -133,24 +133,32 @@ def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: li
     return insert_ignore(session, rows)
 
 
+def _area(params: dict) -> tuple | None:
+    """The most specific region a subscription names (its bucket), None for everywhere."""
+    for key in REGION_KEYS[::-1]:
+        if params.get(key):
+            return (key, params[key])
+    return None
+
+
 class _SubIndex:
     """Subscriptions looked up by what an event carries, so 10,000 of them stay cheap:
     publisher id, (county, kind) for compliance, finding code, and saved query."""
 
     def __init__(self, subs: list[Subscription]) -> None:
         self.publisher: dict[str, list[Subscription]] = defaultdict(list)
-        self.region: dict[str | None, list[Subscription]] = defaultdict(list)
-        self.code: dict[tuple[str, str | None], list[Subscription]] = defaultdict(list)
+        self.region: dict[tuple | None, list[Subscription]] = defaultdict(list)
+        self.code: dict[tuple[str, tuple | None], list[Subscription]] = defaultdict(list)
         self.query: dict[str, list[Subscription]] = defaultdict(list)
         for s in subs:
             p = s.params or {}
             if s.kind == "publisher":
                 self.publisher[p.get("publisher_id", "")].append(s)
             elif s.kind == "region_compliance":
-                self.region[p.get("county")].append(s)
+                self.region[_area(p)].append(s)
             elif s.kind == "findings":
                 for c in p.get("codes") or []:
-                    self.code[(c, p.get("county"))].append(s)
+                    self.code[(c, _area(p))].append(s)
             elif s.kind == "saved_search":
                 self.query[p.get("q", "")].append(s)
         self.queries = list(self.query)
@@ -158,10 +166,11 @@ class _SubIndex:
     def candidates(self, ev: Event, queries: list[str]) -> list[Subscription]:
         out: dict[int, Subscription] = {}
         groups = [self.publisher.get(ev.publisher_id or "", [])]
+        areas = [("county", ev.county), ("city", ev.city), ("province", ev.province), None]
         if ev.kind in ("missing", "late"):
-            groups += [self.region.get(ev.county, []) if ev.county else [], self.region.get(None, [])]
+            groups += [self.region.get(a, []) for a in areas]
         for c in ev.codes or []:
-            groups += [self.code.get((c, ev.county), []) if ev.county else [], self.code.get((c, None), [])]
+            groups += [self.code.get((c, a), []) for a in areas]
         groups += [self.query.get(q, []) for q in queries]
         for g in groups:
             for s in g:
