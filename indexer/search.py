@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from elasticsearch import ConnectionError as EsConnectionError
 
 from nianbao.errors import ServiceUnavailable, UsageError
 
+from . import highlight as hl
 from . import mappings as m
 from .query import FIELD_ALIASES, parse_query
 from .segment import normalize
@@ -120,16 +122,6 @@ def facet_bodies(query: dict[str, Any], filters: dict[str, list[Any]]) -> list[d
     return out
 
 
-def _highlight(terms: list[str]) -> dict[str, Any] | None:
-    base = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
-    if not terms:
-        return {**base, "fields": {"text_norm": {"fragment_size": 160, "number_of_fragments": 1,
-                                                 "no_match_size": 160}}}
-    hq = {"bool": {"should": [{"match_phrase": {"text_norm": t}} for t in terms]}}
-    return {**base, "fields": {"text_norm": {"fragment_size": 120, "number_of_fragments": 3,
-                                             "no_match_size": 160, "highlight_query": hq}}}
-
-
 def _cursor_encode(sort_values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
 
@@ -170,8 +162,8 @@ def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = 
         body["from"] = (page - 1) * size
     if facets:
         body["aggs"] = {name: _terms_agg(name) for name in FACETS if name not in flt}
-    if highlight:
-        body["highlight"] = _highlight(query.text_terms())
+    if highlight:  # fragments are cut in Python (indexer.highlight) from text_norm
+        body["_source"] = [*HIT_FIELDS, "text_norm"]
     return [body] + (facet_bodies(qes, flt) if facets else [])
 
 
@@ -224,7 +216,9 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     for r in responses[1:]:
         aggs.update(r.get("aggregations", {}))
     raw = res["hits"]["hits"]
-    hits = [_hit(h) for h in raw]
+    terms = parse_query(q).text_terms()
+    rx = hl.pattern(terms)
+    hits = [_hit(h, terms, rx) for h in raw]
     nxt = _cursor_encode(raw[-1]["sort"]) if len(raw) == size else None
     sel = _clean_filters(filters)
     took = max(r["took"] for r in responses)
@@ -233,11 +227,11 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
         query=q or "", hits=hits, facets=_facets(aggs, sel), next_cursor=nxt)
 
 
-def _hit(h: dict[str, Any]) -> dict[str, Any]:
+def _hit(h: dict[str, Any], terms: list[str], rx: re.Pattern[str] | None) -> dict[str, Any]:
     s = h["_source"]
     out = {k: s.get(k) for k in HIT_FIELDS if k != "finding_codes"}
     out["findings"] = s.get("finding_codes") or []
-    out["highlight"] = h.get("highlight", {}).get("text_norm", [])
+    out["highlight"] = hl.fragments(s.get("text_norm") or "", terms, rx)
     out["score"] = h.get("_score")
     return out
 
