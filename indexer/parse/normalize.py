@@ -36,14 +36,45 @@ def to_simplified(text: str) -> str:
 
 def norm_text(text: str) -> str:
     """The searchable twin of a text: half-width and simplified."""
+    if len(text) <= _SHORT:
+        return _norm_short(text)  # headings, labels, titles repeat within and across reports
     return to_simplified(half_width(text))
+
+
+_SHORT = 200
+
+
+@functools.lru_cache(maxsize=16384)
+def _norm_short(text: str) -> str:
+    return to_simplified(half_width(text))
+
+
+def norm_lines(lines: list[str]) -> tuple[str, str, list[str]]:
+    """("\n".join(lines), its half-width form, the normalised twin of each line), converting
+    the whole text once: OpenCC's phrases never span a line break and half-width is per
+    character, so the normalised text split at the breaks is the lines normalised one by one."""
+    text = "\n".join(lines)
+    half = half_width(text)
+    norm = to_simplified(half)
+    pieces = norm.split("\n")
+    if len(pieces) == len(lines):
+        return half, norm, pieces
+    out, i = [], 0  # some lines hold line breaks of their own
+    for line in lines:
+        k = line.count("\n") + 1
+        out.append("\n".join(pieces[i:i + k]))
+        i += k
+    return half, norm, out
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def script_of(text: str) -> str:
-    """'traditional' when converting to simplified changes a noticeable share of characters."""
+def script_of(text: str, *, unchanged: bool = False) -> str:
+    """'traditional' when converting to simplified changes a noticeable share of characters.
+    `unchanged`: the caller already knows conversion leaves the text as it is."""
+    if unchanged:
+        return "simplified"
     sample = text[:20000]
     simp = to_simplified(sample)
     if simp == sample:

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import checks, meta, narrative
 from .blocks import Extracted, Paragraph
-from .normalize import norm_text, script_of
+from .normalize import half_width, norm_lines, norm_text, script_of
 from .sections import find_sections
 from .tables import extract_tables
 
@@ -75,26 +75,29 @@ def build_report(ex: Extracted) -> Report:
     organ = meta.organ_of(title)
     region = meta.region_of(organ)
     text = "\n".join(paragraphs)
-    text_norm = norm_text(text)
+    text_half, text_norm, para_norm = norm_lines(paragraphs)  # OpenCC once for the whole text
+    body_norm = para_norm[used:]
+    title_norm = norm_text(title) if title else None
     year = meta.year_of(title) or meta.year_from_text(text_norm)
     secs = find_sections(body)
-    sec_norm = {s.number: norm_text(s.text) for s in secs}
+    sec_norm = {s.number: "\n".join(body_norm[s.start:s.end]).strip() for s in secs}
     tables = extract_tables(ex.blocks)
     found_any = any(t is not None for t in (tables.active, tables.applications, tables.appeals))
     report = Report(
         title=title, organ=organ, year=year, published=ex.published,
         template=_template(tables.template_hints, found_any),
-        script=script_of(text + (title or "")),
+        script=script_of(text + (title or ""), unchanged=text_norm == text_half and (
+            title is None or title_norm == half_width(title))),
         sections=[{"number": s.number, "heading": s.heading, "text": s.text} for s in secs],
         narrative={"proactive_items": narrative.proactive_items(sec_norm, text_norm),
                    "applications_received": narrative.applications_received(sec_norm, text_norm)},
         active=tables.active, applications=tables.applications, appeals=tables.appeals,
         findings=[], text=text, text_norm=text_norm, format=ex.format,
-        meta_dates=_meta_dates(ex), title_norm=norm_text(title) if title else None, ocr=ex.ocr,
+        meta_dates=_meta_dates(ex), title_norm=title_norm, ocr=ex.ocr,
         **region,
     )
     first_section = next((i for i, p in enumerate(body) if secs and p.strip().endswith(secs[0].heading)), 0)
-    title_area = norm_text("\n".join([title or "", *body[:first_section]]))
+    title_area = "\n".join([title_norm or "", *body_norm[:first_section]])
     report.findings = checks.run_checks(
         report.to_json(), text_norm=text_norm, title_area=title_area,
         no_appeals=narrative.states_no_appeals(sec_norm, text_norm))

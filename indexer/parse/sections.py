@@ -7,6 +7,7 @@ is k — so 一、二、 sub-headings inside part 五, or "（一）主动公开
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ KEYWORDS: dict[int, tuple[str, ...]] = {
     5: ("存在的主要问题", "主要问题", "存在问题", "改进情况"),
     6: ("其他需要报告", "其他事项", "其他需报告"),
 }
+_WS = re.compile(r"\s+")
 HEADINGS = {1: "总体情况", 2: "主动公开政府信息情况", 3: "收到和处理政府信息公开申请情况",
             4: "政府信息公开行政复议、行政诉讼情况", 5: "存在的主要问题及改进情况",
             6: "其他需要报告的事项"}
@@ -35,12 +37,19 @@ class Section:
     number: int
     heading: str
     text: str
+    start: int = 0  # paragraphs[start:end] make up `text`
+    end: int = 0
 
 
 def heading_part(paragraph: str, expected: int) -> tuple[int, str] | None:
     """(part number, heading text) when the paragraph heads part ≥ expected."""
     if len(paragraph) > 40 or not _HINT.search(paragraph):
         return None
+    return _heading_part(paragraph, expected)
+
+
+@functools.lru_cache(maxsize=8192)  # the same headings come back in report after report
+def _heading_part(paragraph: str, expected: int) -> tuple[int, str] | None:
     norm = norm_text(paragraph).strip()
     m = _PREFIX.match(norm)
     number = None
@@ -49,7 +58,7 @@ def heading_part(paragraph: str, expected: int) -> tuple[int, str] | None:
         raw = next(g for g in m.groups() if g)
         number = cn_to_int(raw)
         rest = norm[m.end():]
-    rest_c = re.sub(r"\s+", "", rest).rstrip(":：。")
+    rest_c = _WS.sub("", rest).rstrip(":：。")
     for k in range(expected, 7):
         if number is not None and number != k:
             continue
@@ -73,5 +82,5 @@ def find_sections(paragraphs: list[str]) -> list[Section]:
     sections = []
     for j, (num, head, idx) in enumerate(found):
         end = found[j + 1][2] if j + 1 < len(found) else len(paragraphs)
-        sections.append(Section(num, head, "\n".join(paragraphs[idx + 1:end]).strip()))
+        sections.append(Section(num, head, "\n".join(paragraphs[idx + 1:end]).strip(), idx + 1, end))
     return sections

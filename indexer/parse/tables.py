@@ -318,10 +318,14 @@ def parse_t4(rows: list[list[str]]) -> dict | None:
 _T3_WORDS = ("自然人", "本年新收", "予以公开")
 
 
+_CLASS_WORDS = (*_T3_WORDS, "规章", "行政复议")
+_WS = re.compile(r"\s+")
+
+
 def _joined(rows: list[list[str]]) -> str:
-    raw = "".join("".join(r) for r in rows)
-    text = raw if any(w in raw for w in (*_T3_WORDS, "规章", "行政复议")) else norm_text(raw)
-    return re.sub(r"\s+", "", text)
+    raw = "".join(map("".join, rows))
+    text = raw if any(w in raw for w in _CLASS_WORDS) else norm_text(raw)
+    return _WS.sub("", text)
 
 
 def classify(table: Table) -> str | None:
@@ -356,11 +360,15 @@ def extract_tables(blocks: list[Block]) -> Tables:
 
 def _dedupe_merged(table: Table) -> list[list[str]]:
     """Blank out copies of merged cells so a spanned number is not read twice."""
-    if not any(any(m) for m in table.merged):
+    merged = table.merged
+    if not any(map(any, merged)):
         return table.rows
     rows = []
     for r, row in enumerate(table.rows):
-        m = table.merged[r] if r < len(table.merged) else []
+        m = merged[r] if r < len(merged) else ()
+        if not any(m):  # most rows: no spanned cell
+            rows.append(row)
+            continue
         rows.append([("" if (c < len(m) and m[c] and is_numeric(v)) else v) for c, v in enumerate(row)])
     return rows
 

@@ -107,6 +107,13 @@ def _cell(text: str) -> str:
     return _TAG.sub("", _BR.sub("", text)).strip()
 
 
+def _cells(parts: list[str], line: str) -> list[str]:
+    """`_cell` of each part; a line without markup needs only the strip."""
+    if "<" not in line:
+        return [c.strip() for c in parts]
+    return [_cell(c) for c in parts]
+
+
 def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
     rows: list[list[str]] = []
     while i < len(lines) and lines[i].lstrip().startswith("|"):
@@ -115,7 +122,7 @@ def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
         if _MD_RULE.match(line):
             continue
         inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
-        rows.append([_cell(c) for c in inner.split("|")])
+        rows.append(_cells(inner.split("|"), inner))
     if rows:
         blocks.append(Table(rows=rows))
     return i
@@ -124,7 +131,8 @@ def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
 def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:
     rows: list[list[str]] = []
     while i < len(lines) and "\t" in lines[i] and lines[i].strip():
-        rows.append([_cell(c) for c in lines[i].rstrip("\n").split("\t")])
+        line = lines[i]
+        rows.append(_cells(line.split("\t"), line))
         i += 1
     if len(rows) == 1 and sum(1 for c in rows[0] if c) <= 1:
         text = " ".join(c for c in rows[0] if c)  # a stray tab in prose
@@ -168,7 +176,7 @@ def _cell_rows(lines: list[str], i: int, blocks: list[Block]) -> int:
         i += 1
     if row:
         rows.append(row)
-    rows = [[_cell(c) for c in r] for r in rows]
+    rows = [_cells(r, "".join(r)) for r in rows]
     if rows:
         blocks.append(Table(rows=rows))
     return i
