@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import logging
+from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
-
 
 log = logging.getLogger(__name__)
 _UTC = ZoneInfo("UTC")

@@ -141,8 +141,9 @@ def add_crawl(session, when: str, urls: list[str], ok: bool = True) -> None:
 def add_report(session, pid: str, url: str, seen: str, shown: str | None, title: str,
                event: str = "new", done: bool = True) -> tuple[int, int]:
     """A document + version + queue event, as the crawler and the indexer leave them."""
-    from crawler.models import Document, QueueRow, Version
     from sqlalchemy import select
+
+    from crawler.models import Document, QueueRow, Version
 
     doc = session.scalar(select(Document).where(Document.url == url))
     if doc is None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.crossreport import DocFacts, all_findings, continuity_findings, duplicate_findings, jump_findings
+from monitor.crossreport import (
+    DocFacts,
+    all_findings,
+    continuity_findings,
+    duplicate_findings,
+    jump_findings,
+)
 
 
 def _seed(seeds_dir: Path, n: str) -> str:

@@ -7,7 +7,6 @@ import uuid
 from datetime import date
 
 from indexer.store import build_doc, ensure_indices, index_reports
-
 from monitor import alerts, subscriptions
 
 from .conftest import add_report

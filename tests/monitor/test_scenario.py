@@ -74,8 +74,8 @@ def test_clock_driven_scenario(world, settings, smtp, receiver, es, es_prefix) -
     engine = make_engine(settings.database_url)
     init_db(engine)
     db = make_session_factory(engine)()
-    region = subscriptions.create(db, settings, kind="region_compliance", channel="email",
-                                  target="watch@example.org", params={"county": "汝城县"})
+    subscriptions.create(db, settings, kind="region_compliance", channel="email",
+                         target="watch@example.org", params={"county": "汝城县"})
     token = re.search(r"/subscriptions/([\w-]+)/confirm", smtp.bodies()[0]).group(1)
     subscriptions.confirm(db, token)
     search = subscriptions.create(db, settings, kind="saved_search", channel="email", target="j@example.org",
@@ -108,7 +108,6 @@ def test_clock_driven_scenario(world, settings, smtp, receiver, es, es_prefix) -
     text = mails[-1].get_body(("plain",)).get_content()
     assert f"{late_pub['name']} 2024 年度报告逾期 {days} 天发布" in text
     found = [m for m in smtp.messages if m["To"] == "j@example.org"]
-    from indexer.search import search as _s
     assert len(found) == 1 and late_doc.title in found[0]["Subject"] and "【" in found[0].get_body(("plain",)).get_content()
     again = alerts.run(settings, pub_day, es=es)
     assert again.sent == 0 and stats.sent >= 2
