@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import secrets
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +36,9 @@ from .match import Matcher
 from .normalize import content_hash
 from .registry import Publisher, allowed_hosts, netloc, sync_publishers
 
+log = logging.getLogger("nianbao.crawler")
 MAX_LIST_PAGES = 500  # per entry: a runaway pager cannot keep us forever
+COMMIT_EVERY = 0.5  # seconds between commits of the state DB during a crawl
 
 
 @dataclass
@@ -114,8 +118,10 @@ class Crawl:
         self.pending_fetches: deque[dict] = deque()
         self.engine = make_engine(settings.database_url)
         self.session: Session | None = None
+        self.validators: state.ValidatorCache
         self.archive = Archive(settings)
         self.fetcher: Fetcher | None = None
+        self._last_commit = 0.0
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-worker")
 
     async def _w(self, fn: Callable, *args: Any) -> Any:
@@ -150,11 +156,12 @@ class Crawl:
         # No autoflush: the crawl flushes where it needs ids and commits once per document;
         # implicit flushes before every lookup cost more than the crawl's own work.
         self.session = make_session_factory(self.engine)(autoflush=False)
+        self.validators = state.ValidatorCache(self.session)
         sync_publishers(self.session, self.registry)
 
     def _w_close(self) -> None:
         if self.session is not None:
-            self._w_commit()
+            self._w_commit(force=True)
             self.session.close()
         self.archive.close()
 
@@ -169,8 +176,15 @@ class Crawl:
                 row["outcome"] == "http_error" and row["status"] not in (404, 410)):
             stats.errors += 1
 
-    def _w_commit(self) -> None:
+    def _w_commit(self, force: bool = False) -> None:
+        """Commit, at most every COMMIT_EVERY seconds unless forced. A document, its version,
+        its queue event and its validators always share one transaction; a kill loses at most
+        the last fraction of a second of work, which the next run redoes (nothing half-done)."""
         assert self.session is not None
+        now = time.monotonic()
+        if not force and now - self._last_commit < COMMIT_EVERY:
+            return
+        self._last_commit = now
         rows = []
         while self.pending_fetches:  # deque: appended to by the loop thread meanwhile
             rows.append(self.pending_fetches.popleft())
@@ -184,20 +198,35 @@ class Crawl:
 
     # --- listing -------------------------------------------------------------------------------
     async def _entry(self, entry_url: str) -> None:
-        links = await self._walk_listing(entry_url)
+        # Reports are fetched as soon as a list page names them, while pagination goes on.
+        jobs: list[asyncio.Task] = []
+
+        def start(link: discover.Link) -> None:
+            self._tick(more_total=1)
+            jobs.append(asyncio.create_task(self._report(link.url, entry_url, link.text)))
+
+        await self._w(self.validators.load, entry_url)
+        try:
+            await self._entry_inner(entry_url, jobs, start)
+        finally:
+            await self._w(self.validators.release, entry_url)
+
+    async def _entry_inner(self, entry_url: str, jobs: list[asyncio.Task],
+                           start: Callable[[discover.Link], None]) -> None:
+        links = await self._walk_listing(entry_url, start)
         seen = {link.url for link in links}
         known = await self._w(self._w_known_live, entry_url)
         revisit = [u for u in known if u not in seen]
-        self._tick(more_total=len(links) + len(revisit))
-        jobs = [self._report(link.url, entry_url, link.text) for link in links]
-        jobs += [self._report(url, entry_url, None) for url in revisit]
+        self._tick(more_total=len(revisit))
+        jobs += [asyncio.create_task(self._report(url, entry_url, None)) for url in revisit]
         await asyncio.gather(*jobs)
 
     def _w_known_live(self, entry_url: str) -> list[str]:
         assert self.session is not None
         return [d.url for d in state.known_live(self.session, entry_url)]
 
-    async def _walk_listing(self, entry_url: str) -> list[discover.Link]:
+    async def _walk_listing(self, entry_url: str,
+                            start: Callable[[discover.Link], None]) -> list[discover.Link]:
         todo, done, found = [entry_url], set(), {}
         while todo and len(done) < MAX_LIST_PAGES:
             url = todo.pop(0)
@@ -207,8 +236,9 @@ class Crawl:
             res, body = await self._get(url, "listing")
             listing = await self._w(self._w_listing, entry_url, url, res, body)
             for link in listing.reports:
-                if self._wanted(link, entry_url):
-                    found.setdefault(link.url, link)
+                if link.url not in found and self._wanted(link, entry_url):
+                    found[link.url] = link
+                    start(link)
             todo += [p for p in listing.pages if p not in done]
         return list(found.values())
 
@@ -241,7 +271,7 @@ class Crawl:
 
     def _w_validators(self, url: str) -> Cached | None:
         assert self.session is not None
-        c = state.validators(self.session, url)
+        c = self.validators.get(url)
         if c is None or not c.sha256 or not self.archive.has(c.sha256):
             return None
         return Cached(c.etag, c.last_modified, c.sha256, c.content_type, c.warc_file, c.warc_offset)
@@ -253,13 +283,13 @@ class Crawl:
             res.sha256 = cached.sha256
             # Evidence of the content is the 200 that served it (a 304 record has no body).
             res.warc_file, res.warc_offset = cached.warc_file, cached.warc_offset
-            state.remember(self.session, url, res, utcnow())
+            self.validators.remember(url, res, utcnow())
             try:
                 return self.archive.read(cached.sha256)
             except ArchiveMissing:
                 return None
         if res.outcome == "ok" and res.status == 200:
-            state.remember(self.session, url, res, utcnow())
+            self.validators.remember(url, res, utcnow())
             return res.body
         return None
 
@@ -267,6 +297,12 @@ class Crawl:
     async def _report(self, url: str, entry_url: str, title: str | None) -> None:
         try:
             await self._report_inner(url, entry_url, title)
+        except Exception as exc:  # one odd page must not end the crawl: logged, retried next run
+            log.exception("report %s failed", url)
+            self._log({"run_id": self.run_id, "url": url, "host": netloc(url), "kind": "report",
+                       "started_at": utcnow(), "status": None, "outcome": "error", "attempts": 1,
+                       "bytes": 0, "sha256": None, "error": f"internal: {type(exc).__name__}: {exc}"[:500],
+                       "elapsed_ms": 0})
         finally:
             self._tick(done=1)
 

@@ -46,8 +46,14 @@ def _now() -> datetime:
     return datetime.utcnow().replace(microsecond=0)
 
 
-def enqueue(session: Session, document_id: int, version_id: int | None, event: str) -> None:
-    """Add an event in the caller's transaction (re-opens an identical earlier event)."""
+def enqueue(session: Session, document_id: int, version_id: int | None, event: str,
+            fresh: bool = False) -> None:
+    """Add an event in the caller's transaction (re-opens an identical earlier event).
+    `fresh`: the version was just created, so no earlier event can exist."""
+    if fresh:
+        session.add(QueueRow(document_id=document_id, version_id=version_id, event=event,
+                             created_at=_now(), attempts=0))
+        return
     same_version = (QueueRow.version_id.is_(None) if version_id is None
                     else QueueRow.version_id == version_id)
     row = session.scalar(select(QueueRow).where(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +44,7 @@ def save_observation(session: Session, obs: Observation, now: datetime) -> str |
     """Upsert the document; a new version + queue event when the normalised content changed.
     Returns the event written (new | modified) or None."""
     doc = session.scalar(select(Document).where(Document.url == obs.url))
+    fresh = doc is None
     if doc is None:
         doc = Document(url=obs.url, first_seen=now, status="live", missing_count=0)
         session.add(doc)
@@ -53,8 +55,8 @@ def save_observation(session: Session, obs: Observation, now: datetime) -> str |
     doc.attachment_url = obs.attachment_url
     doc.last_seen, doc.missing_count = now, 0
     session.flush()
-    latest = session.scalar(select(Version).where(Version.document_id == doc.id)
-                            .order_by(Version.seq.desc()).limit(1))
+    latest = None if fresh else session.scalar(
+        select(Version).where(Version.document_id == doc.id).order_by(Version.seq.desc()).limit(1))
     restored = doc.status == "removed"
     doc.status, doc.removed_at = "live", None
     if latest is not None and latest.norm_sha256 == obs.norm_sha256:
@@ -70,7 +72,7 @@ def save_observation(session: Session, obs: Observation, now: datetime) -> str |
     session.flush()
     doc.current_sha256 = obs.sha256
     event = "new" if latest is None else "modified"
-    enqueue(session, doc.id, version.id, event)
+    enqueue(session, doc.id, version.id, event, fresh=fresh)
     return event
 
 
@@ -102,13 +104,53 @@ def add_listing(session: Session, *, run_id: str, entry_url: str, url: str, host
                              report_urls=report_urls, error=error, sha256=sha256))
 
 
-def validators(session: Session, url: str) -> HttpCache | None:
-    return session.get(HttpCache, url)
+class ValidatorCache:
+    """HTTP validators of one site's URLs, loaded in one query when its crawl starts (one
+    SELECT per URL, most of them misses on a first crawl, cost more than the fetch)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: dict[str, HttpCache] = {}
+        self.loaded: dict[str, int] = {}  # site prefix -> entries using it
+
+    @staticmethod
+    def _prefix(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    def load(self, url: str) -> None:
+        prefix = self._prefix(url)
+        self.loaded[prefix] = self.loaded.get(prefix, 0) + 1
+        if self.loaded[prefix] == 1:
+            like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+            for row in self.session.scalars(select(HttpCache).where(HttpCache.url.like(like, escape="\\"))):
+                self.rows[row.url] = row
+
+    def release(self, url: str) -> None:
+        prefix = self._prefix(url)
+        self.loaded[prefix] -= 1
+        if self.loaded[prefix] == 0:
+            del self.loaded[prefix]
+            for key in [k for k in self.rows if k.startswith(prefix)]:
+                del self.rows[key]
+
+    def get(self, url: str) -> HttpCache | None:
+        if url in self.rows or self._prefix(url) in self.loaded:
+            return self.rows.get(url)
+        return self.session.get(HttpCache, url)
+
+    def remember(self, url: str, res: FetchResult, now: datetime) -> None:
+        row = self.get(url)
+        if row is None:
+            row = HttpCache(url=url, checked_at=now)
+            self.session.add(row)
+            if self._prefix(url) in self.loaded:
+                self.rows[url] = row
+        _update(row, res, now)
 
 
-def remember(session: Session, url: str, res: FetchResult, now: datetime) -> None:
+def _update(row: HttpCache, res: FetchResult, now: datetime) -> None:
     """Keep ETag/Last-Modified and the body hash of a 200 (304s only refresh checked_at)."""
-    row = session.get(HttpCache, url) or HttpCache(url=url, checked_at=now)
     row.checked_at = now
     if res.outcome == "ok" and res.status == 200:
         row.etag = res.headers.get("etag")
@@ -116,7 +158,6 @@ def remember(session: Session, url: str, res: FetchResult, now: datetime) -> Non
         row.sha256 = res.sha256
         row.content_type = res.content_type
         row.warc_file, row.warc_offset = res.warc_file, res.warc_offset
-    session.add(row)
 
 
 def add_fetches(session: Session, rows: list[dict]) -> None:
