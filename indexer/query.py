@@ -340,8 +340,8 @@ class _Parser:
             bound = {">": {"gte": hi}, ">=": {"gte": lo}, "<": {"lt": lo}, "<=": {"lt": hi}, "=": {"gte": lo, "lt": hi}}[op]
             return Filter({"range": {"published": {**bound, "time_zone": "+08:00"}}}, pos)
         n = self.num(value, vpos, allow_float="." in name)
-        bound = {">": {"gt": n}, ">=": {"gte": n}, "<": {"lt": n}, "<=": {"lte": n}, "=": None}[op]
-        return Filter({"term": {target: n}} if bound is None else {"range": {target: bound}}, pos)
+        nbound: dict[str, int | float] | None = {">": {"gt": n}, ">=": {"gte": n}, "<": {"lt": n}, "<=": {"lte": n}, "=": None}[op]
+        return Filter({"term": {target: n}} if nbound is None else {"range": {target: nbound}}, pos)
 
     def num(self, v: str, pos: int, allow_float: bool = False) -> int | float:
         try:

@@ -297,9 +297,9 @@ def stats(es: Elasticsearch, prefix: str, metric: str = "applications.new.total"
     query = parse_query(q).to_es()
     if year is not None:
         query = {"bool": {"must": [query], "filter": [{"term": {"year": int(year)}}]}}
-    metrics = {"sum": {"sum": {"field": path}}, "avg": {"avg": {"field": path}},
-               "max": {"max": {"field": path}}}
-    inner = dict(metrics)
+    metrics: dict[str, Any] = {"sum": {"sum": {"field": path}}, "avg": {"avg": {"field": path}},
+                               "max": {"max": {"field": path}}}
+    inner: dict[str, Any] = dict(metrics)
     if split:
         inner["split"] = {"terms": {"field": split, "size": size}, "aggs": metrics}
     aggs = {"by": {"terms": {"field": by, "size": size}, "aggs": inner}}
