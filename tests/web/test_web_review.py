@@ -113,3 +113,14 @@ def test_apply_reviews_is_pure_and_idempotent():
     # a confirmed finding stays, marked
     kept = apply_reviews(doc, [{"kind": "confirm", "code": "T3_ROW_SUM", "path": key, "user": "a", "reason": "r"}])
     assert kept["findings"][0]["review"] == "confirmed" and "T3_ROW_SUM" in kept["finding_codes"]
+
+
+def test_login_throttled_after_failures(rclient):
+    client, _rid, _ = rclient
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    codes = [client.post("/login", data={"username": "admin", "password": f"wrong{i}", "csrf_token": token}).status_code
+             for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    # even the right password waits now
+    ok = client.post("/login", data={"username": "admin", "password": "test-pass-123", "csrf_token": token})
+    assert ok.status_code == 429

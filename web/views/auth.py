@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import threading
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
+from ..errors import WebError
 from ..security import authenticate
 
 bp = Blueprint("auth", __name__)
+MAX_FAILURES, WINDOW = 5, 300.0  # failed logins per client address per 5 minutes
+_LOCK = threading.Lock()
+
+
+class TooManyAttempts(WebError):
+    status = 429
+    code = "too_many_attempts"
+
+
+def _failures() -> list[float]:
+    """Recent failed logins from this address (in-process: one waitress process serves all)."""
+    book = current_app.extensions["nianbao"].setdefault("login_failures", {})
+    now = time.monotonic()
+    with _LOCK:
+        recent = [t for t in book.get(request.remote_addr, []) if now - t < WINDOW]
+        book[request.remote_addr] = recent
+    return recent
 
 
 def _safe_next(target: str | None) -> str:
@@ -20,12 +50,15 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     if request.method == "POST":
+        if len(_failures()) >= MAX_FAILURES:
+            raise TooManyAttempts("登录失败次数过多，请 5 分钟后再试 / too many failed logins, try again in 5 minutes")
         user = (request.form.get("username") or "").strip()
         role = authenticate(user, request.form.get("password") or "")
         if role:
             session.clear()
             session.update(user=user, role=role)
             return redirect(_safe_next(request.form.get("next")))
+        _failures().append(time.monotonic())
         flash("用户名或密码错误 / wrong user name or password")
         return render_template("login.html", next=request.form.get("next", "")), 401
     return render_template("login.html", next=request.args.get("next", ""))
