@@ -131,7 +131,7 @@ class Crawl:
     async def run(self) -> CrawlSummary:
         lock = _Lock(self.s.data_path / "crawl.lock")
         try:
-            await self._w(self._w_open)
+            opening = asyncio.ensure_future(self._w(self._w_open))
             self.fetcher = Fetcher(self.s, self.archive, allowed_hosts(self.registry),
                                    log=self._log, run_id=self.run_id, executor=self.worker)
             entries: dict[str, list[Publisher]] = defaultdict(list)
@@ -139,7 +139,10 @@ class Crawl:
                 if self.only is None or p.id in self.only:
                     entries[p.entry_url].append(p)
             if self.only is not None and not entries:
+                await opening
                 raise NianbaoError(f"登记表中没有该发布机构 / no such publisher: {', '.join(sorted(self.only))}")
+            # robots.txt of every site is read while the state DB opens.
+            await asyncio.gather(opening, self.fetcher.warm(list(entries)))
             await asyncio.gather(*(self._entry(url) for url in entries))
             for host, reason in self.fetcher.blocked_hosts().items():
                 self.summary.hosts[host].blocked = reason

@@ -142,6 +142,11 @@ class Fetcher:
         return self._record(FetchResult(url, kind, "error", final_url=current,
                                         error=f"too many redirects (> {MAX_REDIRECTS})"))
 
+    async def warm(self, urls: list[str]) -> None:
+        """Read the robots.txt of every allowed host among `urls`, concurrently."""
+        hosts = {netloc(u): urlsplit(u).scheme for u in urls if netloc(u) in self.allow}
+        await asyncio.gather(*(self._load_robots(scheme, h, self.slot(h)) for h, scheme in hosts.items()))
+
     def blocked_hosts(self) -> dict[str, str]:
         return {h: s.blocked for h, s in self.hosts.items() if s.blocked}
 

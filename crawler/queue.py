@@ -121,3 +121,12 @@ def fail(session: Session, id: int, error: str) -> None:  # noqa: A002 (interfac
             row.done_at = _now()
     session.commit()
 
+
+
+def release(session: Session, ids: list[int]) -> None:
+    """Hand claimed items back without counting an attempt (the consumer could not work,
+    e.g. Elasticsearch down: not the item's fault)."""
+    if ids:
+        session.execute(update(QueueRow).where(QueueRow.id.in_(ids), QueueRow.done_at.is_(None))
+                        .values(claimed_at=None, attempts=QueueRow.attempts - 1))
+    session.commit()

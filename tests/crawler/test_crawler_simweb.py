@@ -90,5 +90,8 @@ def test_queue_claim_ack_fail(crawled):
         assert batch[0].id in {i.id for i in rest} and len(rest) == n - 9
         again = queue.claim(s, limit=1000)
         assert again == []  # leased items are not handed out twice
+        queue.release(s, [rest[0].id])  # handed back without counting an attempt
+        back = queue.claim(s, limit=1000)
+        assert [i.id for i in back] == [rest[0].id] and back[0].attempts == rest[0].attempts
         queue.ack(s, [i.id for i in rest])
         assert queue.pending_count(s) == 0
