@@ -1,0 +1,42 @@
+"""Every simulated CMS layout (TRS, Hanweb, gkmlpt, plain; UTF-8 and GBK; four ways of showing
+the publication time), crawled for a few publishers per site with `--publisher`-style filtering."""
+
+from __future__ import annotations
+
+import pytest
+from crawler_world import start_world
+from sqlalchemy import select
+
+from crawler.models import Document, ListingCrawl
+
+
+@pytest.fixture()
+def demo(tmp_path):
+    web, w = start_world(tmp_path, date="2025-02-15", size="demo")
+    try:
+        yield w
+    finally:
+        web.stop()
+
+
+def test_all_layouts_with_publisher_filter(demo):
+    w = demo
+    layouts = {w.web.world.site(i).layout for i in range(len(w.web.hosts))}
+    assert layouts == {"trs", "hanweb", "gkmlpt", "plain"}
+    truth = w.truth()
+    chosen: dict[str, object] = {}
+    for site in range(len(w.web.hosts)):  # two publishers with a visible report on each site
+        pubs = sorted({d.publisher_id for d in truth.values() if d.site == site and d.registered})
+        chosen.update({p: site for p in pubs[:2]})
+    summary = w.crawl(only=set(chosen))
+    want = {u: d for u, d in truth.items() if d.publisher_id in chosen}
+    with w.session() as s:
+        docs = {d.url: d for d in s.scalars(select(Document))}
+        listings = s.scalars(select(ListingCrawl)).all()
+    assert set(docs) == set(want) and summary.total("errors") == 0
+    for url, d in docs.items():
+        t = want[url]
+        assert (d.publisher_id, d.year, d.title) == (t.publisher_id, t.year, t.title)  # GBK decoded
+        assert d.published_shown.date() == t.published.date(), (w.web.world.site(t.site).layout, url)
+    # The whole column was still read (the listing evidence covers every report shown).
+    assert set(truth) <= {u for r in listings for u in r.report_urls}
