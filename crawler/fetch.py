@@ -200,9 +200,14 @@ class Fetcher:
             transient = res.outcome == "error" or (res.status in RETRY_STATUSES and not slot.blocked)
             if not transient or attempt == attempts:
                 break
+            if retry_after is not None and retry_after > MAX_BACKOFF:
+                # The site asks for a longer pause than a run waits: leave it until next run.
+                slot.pause(MAX_BACKOFF)
+                res.error = f"Retry-After {retry_after:.0f}s: left for the next run"
+                break
             self._record(res, outcome="retry")
             backoff = min(MAX_BACKOFF, self.s.crawl_delay_seconds * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
-            wait = max(backoff, min(retry_after or 0.0, MAX_BACKOFF))
+            wait = max(backoff, retry_after or 0.0)
             slot.pause(wait)
         return self._record(res)
 

@@ -72,7 +72,7 @@ def pending_count(session: Session) -> int:
 
 def claim(session: Session, limit: int = 100) -> list[QueueItem]:
     """Lease up to `limit` pending events, oldest first."""
-    now = _now()
+    now = datetime.utcnow()  # microseconds: the claim's own mark, read back below
     free = or_(QueueRow.claimed_at.is_(None), QueueRow.claimed_at < now - LEASE)
     ids = session.scalars(select(QueueRow.id).where(QueueRow.done_at.is_(None), free)
                           .order_by(QueueRow.id).limit(limit)).all()

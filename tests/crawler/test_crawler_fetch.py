@@ -147,3 +147,14 @@ def test_conditional_request_gets_304(fast):
         (first,), _ = fetch_all(fast, {netloc(srv.base)}, [(url, "report", {})])
         (second,), _ = fetch_all(fast, {netloc(srv.base)}, [(url, "report", {"etag": first.headers["etag"]})])
     assert first.outcome == "ok" and second.outcome == "not_modified" and second.status == 304
+
+
+def test_retry_after_longer_than_a_run_waits_is_left_for_next_run(fast):
+    with Server() as srv:
+        srv.routes["/robots.txt"] = ROBOTS
+        srv.routes["/busy.html"] = (503, [("Retry-After", "3600"), ("Content-Type", "text/html")], b"busy")
+        t0 = time.monotonic()
+        (res,), _ = fetch_all(fast, {netloc(srv.base)}, [(f"{srv.base}/busy.html", "report", {})])
+        assert time.monotonic() - t0 < 5
+        assert srv.paths().count("/busy.html") == 1
+    assert res.outcome == "http_error" and res.status == 503 and "next run" in res.error
