@@ -231,6 +231,45 @@ def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
     return True
 
 
+def set_extra_findings(es: Elasticsearch, prefix: str, report_id: str, findings: list[dict[str, Any]],
+                       *, codes: Iterable[str] = (), fields: dict[str, Any] | None = None) -> bool:
+    """Merge findings made outside the parser (the monitor's cross-report and compliance ones)
+    into a stored report. Previous findings whose code is in `codes` or among `findings` are
+    replaced, the parser's kept; codes a reviewer dismissed stay out; `fields` sets top-level
+    values (days_late, timeliness…). Owned by the monitor (added for issue #7). A whole-document
+    write (a partial update would lose `text_bi`), guarded by seq_no so that a concurrent
+    re-index wins. Returns False when the report is not in the index."""
+    from elasticsearch import ConflictError
+
+    own = set(codes) | {f["code"] for f in findings}
+    for _ in range(3):
+        try:
+            got = es.get(index=m.alias_name(prefix), id=report_id)
+        except NotFoundError:
+            return False
+        src = got["_source"]
+        dismissed = {f.get("code") for f in src.get("dismissed_findings") or []}
+        new = [f for f in findings if f["code"] not in dismissed]
+        doc = dict(src, **(fields or {}))
+        doc["findings"] = [f for f in src.get("findings") or [] if f.get("code") not in own] + new
+        codes_now = (set(src.get("finding_codes") or []) - own) | {f.get("code") for f in doc["findings"]}
+        doc["finding_codes"] = sorted(c for c in codes_now if c)
+        if (orig := src.get("review_original")) is not None:  # keep what apply_reviews re-applies
+            doc["review_original"] = dict(orig, findings=[f for f in orig.get("findings") or []
+                                                          if f.get("code") not in own] + findings)
+        if all(doc.get(k) == src.get(k) for k in doc):
+            return True
+        doc["indexed_at"] = _now()  # a rebuild running now copies it over
+        action = next(_actions([doc], got["_index"], "id", True))
+        try:
+            es.index(index=got["_index"], id=report_id, document=action["_source"],
+                     if_seq_no=got["_seq_no"], if_primary_term=got["_primary_term"])
+            return True
+        except ConflictError:
+            continue
+    raise IndexError_(f"报告 {report_id} 正被反复改写 / report keeps changing, findings not saved")
+
+
 # --- rebuild with an alias swap --------------------------------------------------------------
 
 def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, kind: str = "reports",

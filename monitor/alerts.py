@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from nianbao.errors import ServiceUnavailable
 
-from . import delivery, events, fanout
+from . import delivery, docfindings, events, fanout
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,13 @@ def _es(settings):
 
 def collect(session, settings, today: date, now: datetime, es=None) -> tuple[int, int, bool]:
     """Compute fresh events and their outbox rows; returns (events, outbox rows, es used)."""
-    evs = events.compliance_events(session, today, now, settings.grace_days)
+    reports: dict[int, dict] = {}  # compliance per year, shared with the findings write-back
+    evs = events.compliance_events(session, today, now, settings.grace_days, reports=reports)
     docs = []
     if es is not None:
         docs = events.queue_events(session, now, es, settings.es_index_prefix)
+        # before the commit: a crash here re-reads the batch on the next run (writes are idempotent)
+        docfindings.write_back(session, es, settings.es_index_prefix, docs, today, settings.grace_days, reports)
     n = fanout.fan_out(session, es, settings.es_index_prefix, evs, docs, now)
     session.commit()
     return len(evs) + len(docs), n, es is not None

@@ -19,6 +19,7 @@ from .models import Cursor, Event
 
 log = logging.getLogger(__name__)
 QUEUE_CURSOR = "queue_done_at"
+CROSS_CODES = ("DUPLICATE_TEXT", "FIGURE_JUMP", "YEAR_CONTINUITY")
 OVERLAP = timedelta(minutes=5)  # re-read a little: rows finished in the same second are not lost
 
 
@@ -29,6 +30,7 @@ class DocEvent:
     event: Event
     es_id: str | None = None
     findings: list[dict] = field(default_factory=list)
+    cross: list[dict] = field(default_factory=list)  # the cross-report findings among `findings`
 
 
 def insert_events(session, rows: list[dict[str, Any]], now: datetime) -> list[Event]:
@@ -67,11 +69,15 @@ def compliance_rows(report: dict) -> list[dict[str, Any]]:
     return out
 
 
-def compliance_events(session, today: date, now: datetime, grace_days: int, rules=None) -> list[Event]:
-    """Missing and late events for the report year whose deadlines fall in `today`'s year."""
+def compliance_events(session, today: date, now: datetime, grace_days: int, rules=None,
+                      reports: dict[int, dict] | None = None) -> list[Event]:
+    """Missing and late events for the report year whose deadlines fall in `today`'s year.
+    The evaluation is left in `reports[year]` for the write-back of findings."""
     from .compliance import evaluate
 
     report = evaluate(session, today.year - 1, today, grace_days=grace_days, rules=rules)
+    if reports is not None and rules is None:
+        reports[report["year"]] = report
     return insert_events(session, compliance_rows(report), now)
 
 
@@ -130,7 +136,9 @@ def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> 
         else:
             extra = []
         key = f"{qr.event}:{doc.id}:{qr.version_id or 0}"
-        meta[key] = (ids[qr.id] if es_doc else None, (es_doc.get("findings") or []) + extra)
+        own = CROSS_CODES if qr.event != "removed" else ()  # fresh: drop an older write-back's
+        mine = [f for f in es_doc.get("findings") or [] if f.get("code") not in own]
+        meta[key] = (ids[qr.id] if es_doc else None, mine + extra, extra)
         out_rows.append({
             "key": key, "kind": qr.event, "year": doc.year, "publisher_id": doc.publisher_id,
             "document_id": doc.id, "province": pub.province if pub else es_doc.get("province") or "",

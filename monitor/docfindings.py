@@ -1,0 +1,85 @@
+"""Write the monitor's findings back into the Elasticsearch report documents, so that
+`finding:DUPLICATE_TEXT` searches, the facets and the report page see them.
+
+After each indexed batch: cross-report findings (DUPLICATE_TEXT with its similarity,
+FIGURE_JUMP, YEAR_CONTINUITY) and the compliance row's findings of the report (LATE with the
+days, MODIFIED, REMOVED, BACKDATED, DATE_CONFLICT). A report that a new one duplicates gets
+the mirror DUPLICATE_TEXT too. MISSING has no document: it stays on the compliance row.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from .events import CROSS_CODES, DocEvent
+
+log = logging.getLogger(__name__)
+COMPLIANCE_CODES = ("LATE", "MODIFIED", "REMOVED", "BACKDATED", "DATE_CONFLICT")
+
+
+def compliance_findings(row: dict | None) -> tuple[list[dict], dict[str, Any]]:
+    """The row's findings that belong on the report document, and its timeliness fields."""
+    if row is None or row["status"] not in ("late", "on_time"):
+        return [], {}
+    found = [f for f in row["findings"] if f["code"] in COMPLIANCE_CODES]
+    fields = {"deadline": row["deadline"], "days_late": row["days_late"] or 0, "timeliness": row["status"]}
+    return found, fields
+
+
+def _rows(session, year: int, today: date, grace_days: int, reports: dict[int, dict]) -> dict[str, dict]:
+    """Compliance rows by publisher id, one evaluation per year and run."""
+    if year not in reports:
+        from .compliance import evaluate
+
+        reports[year] = evaluate(session, year, today, grace_days=grace_days)
+    return {r["id"]: r for r in reports[year]["publishers"]}
+
+
+def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date, grace_days: int,
+               reports: dict[int, dict] | None = None) -> int:
+    """Store the findings of the batch's documents (and their duplicates) on the ES documents;
+    returns how many documents were written to."""
+    from indexer.store import set_extra_findings
+
+    reports = {} if reports is None else reports
+    targets: dict[str, tuple[str | None, int | None, bool]] = {}  # es id -> (publisher, year, cross known)
+    cross: dict[str, list[dict]] = {}
+    for de in doc_events:
+        if de.es_id is None:
+            continue
+        ev = de.event
+        known = targets.get(de.es_id, (None, None, False))[2] or ev.kind != "removed"
+        targets[de.es_id] = (ev.publisher_id, ev.year, known)
+        if ev.kind != "removed":
+            cross[de.es_id] = de.cross
+    n = 0
+    for es_id, (pid, year, known) in targets.items():
+        rows = _rows(session, year, today, grace_days, reports) if pid and year else {}
+        found, fields = compliance_findings(rows.get(pid))
+        codes = COMPLIANCE_CODES + (CROSS_CODES if known else ())
+        n += _write(set_extra_findings, es, prefix, es_id, found + cross.get(es_id, []), codes, fields)
+    for es_id, extra in _partners(es, prefix, cross, set(targets)).items():
+        n += _write(set_extra_findings, es, prefix, es_id, extra, CROSS_CODES, None)
+    return n
+
+
+def _write(fn, es, prefix: str, es_id: str, findings: list[dict], codes: tuple, fields) -> int:
+    try:
+        return int(bool(fn(es, prefix, es_id, findings, codes=codes, fields=fields)))
+    except Exception as exc:  # the alert itself must still go out
+        log.warning("findings of %s not stored: %s", es_id, exc)
+        return 0
+
+
+def _partners(es, prefix: str, cross: dict[str, list[dict]], done: set[str]) -> dict[str, list[dict]]:
+    """Cross-report findings recomputed for the reports the batch's documents duplicate."""
+    ids = sorted({f["similar_to"] for fs in cross.values() for f in fs
+                  if f["code"] == "DUPLICATE_TEXT" and f.get("similar_to") not in done})
+    if not ids:
+        return {}
+    from .crossreport import findings_for
+
+    found = findings_for(es, prefix, ids)
+    return {i: found.get(i, []) for i in ids}
