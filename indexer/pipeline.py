@@ -112,12 +112,15 @@ def item_meta(item: Any, report: dict[str, Any], pub: Any) -> dict[str, Any]:
 def build_item_doc(session: Session, archive: Any, item: Any) -> dict[str, Any]:
     """Archive → parse → ES document. Raises NianbaoError (ParseError, ArchiveMissing …)."""
     from indexer.parse import parse
+    from indexer.reviews import apply_reviews, reviews_for
 
     if not item.sha256:
         raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
     data = archive.read(item.sha256)
     report = parse(data, item.filename or None, item.content_type or None).to_json()
-    return store.build_doc(report, item_meta(item, report, _publisher(session, item.publisher_id)))
+    doc = store.build_doc(report, item_meta(item, report, _publisher(session, item.publisher_id)))
+    # Human corrections and dismissals survive a re-crawl: apply them to the fresh parse.
+    return apply_reviews(doc, reviews_for(session, doc["id"]))
 
 
 # --- the run ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 # Packages whose models.py define tables on Base; imported by init_db so that
 # create_all sees every table whatever was imported before.
-MODEL_MODULES = ("crawler.models", "monitor.models", "web.models")
+MODEL_MODULES = ("crawler.models", "indexer.reviews", "monitor.models", "web.models")
 
 
 class Base(DeclarativeBase):

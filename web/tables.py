@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from indexer.reviews import get_path
+
 
 @dataclass
 class Cell:
@@ -42,17 +44,6 @@ T3_GROUPS = [
 T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 T4_HEADS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-
-
-def get_path(doc: dict[str, Any], path: str) -> Any:
-    cur: Any = doc
-    for key in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(key)
-    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
-        cur = cur["value"]
-    return cur
 
 
 def fmt(v: Any) -> str:

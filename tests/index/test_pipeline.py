@@ -179,3 +179,25 @@ def test_rebuild_from_archive(world, es) -> None:  # type: ignore[no-untyped-def
     after = es.indices.get_alias(name=mappings.alias_name(s.es_index_prefix)).body
     assert list(after) == [out["index"]] and list(before) != list(after)
     assert _count(es, s) == n
+
+
+def test_reindex_keeps_reviewed_corrections(world, es) -> None:  # type: ignore[no-untyped-def]
+    """A corrected cell and a dismissed finding survive a re-crawl of the same report."""
+    from indexer.reviews import Review
+
+    s, factory, _n = world
+    pipeline.run_once(s, es=es, session_factory=factory)
+    before = search.get_report(es, s.es_index_prefix, "mj-cy-2024")
+    parsed = before["applications"]["new"]["total"]
+    with factory() as session:
+        session.add(Review(report_id="mj-cy-2024", kind="correct", path="applications.new.total",
+                           old_value=parsed, new_value=parsed + 7, reason="misread", user="editor"))
+        session.commit()
+        # the site serves the report again: the crawler queues it anew
+        row = session.scalars(select(QueueRow).limit(1)).one()
+        queue.enqueue(session, row.document_id, row.version_id, "modified")
+        session.commit()
+    pipeline.run_once(s, es=es, session_factory=factory)
+    after = search.get_report(es, s.es_index_prefix, "mj-cy-2024")
+    assert after["applications"]["new"]["total"] == parsed + 7
+    assert after["review_original"]["values"]["applications.new.total"] == parsed

@@ -93,7 +93,7 @@ def test_bad_review_input(rclient):
 def test_apply_reviews_is_pure_and_idempotent():
     import copy
 
-    from web.review_ops import apply_reviews, finding_key
+    from indexer.reviews import apply_reviews, finding_key
 
     doc = copy.deepcopy(CORPUS[0])
     doc["finding_codes"] = ["T3_ROW_SUM", "LATE"]

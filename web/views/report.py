@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 
+from indexer.reviews import Review
+
 from .. import deps
 from ..errors import BadRequest, NotFound
 from ..findings import meaning
 from ..highlight import mark, query_terms
-from ..models import Review
 from ..reports import diff_lines, get_report, read_archive, version_text, versions
 from ..respond import attachment, respond
 from ..tables import report_tables

@@ -1,7 +1,7 @@
 """Review: confirm or dismiss a finding, correct a misread cell — who, when, why recorded.
 
 Each review is a row of web_reviews; the report is then rebuilt from its original parse plus all
-reviews (web.review_ops.apply_reviews) and re-indexed through indexer.store, so the corrected
+reviews (indexer.reviews.apply_reviews) and re-indexed through indexer.store, so the corrected
 values are what search, facets, the dashboard and alerts read.
 """
 
@@ -13,11 +13,11 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from indexer.reviews import Review, apply_reviews, finding_key, reviews_for, set_path
+
 from .. import deps
 from ..errors import BadRequest
-from ..models import Review
 from ..reports import get_report
-from ..review_ops import apply_reviews, finding_key, reviews_for, set_path
 from ..security import login_required
 from ..tables import get_path, value_paths
 

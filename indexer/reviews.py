@@ -3,16 +3,55 @@
 The ES document keeps `review_original` (the parser's findings and the original value of every
 corrected cell) and `corrections` (who/when/why), and carries the corrected values in the
 contract fields, so search, facets, the dashboard and alerts all see the corrected report.
-`apply_reviews(doc, reviews)` is pure and idempotent: the indexer can call it again on a freshly
-parsed document so that a re-crawl does not lose a correction.
+`apply_reviews(doc, reviews)` is pure and idempotent: the indexer calls it again on every freshly
+parsed document so that a re-crawl does not lose a correction. The portal records reviews;
+the table lives here because the index stage owns "the current facts of a report".
 """
 
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
-from .tables import get_path
+from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nianbao.db import Base
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+class Review(Base):
+    """A decision on a finding (confirm / dismiss), or a corrected cell, with who/when/why.
+
+    For a correction, `path` is the contract path of the cell, `old_value` the value the parser
+    read (the original parse is kept), and `new_value` the value used from then on.
+    """
+
+    __tablename__ = "web_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # confirm | dismiss | correct
+    code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    path: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    old_value: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+def get_path(doc: dict[str, Any], path: str) -> Any:
+    cur: Any = doc
+    for key in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(key)
+    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
+        cur = cur["value"]
+    return cur
 
 
 def finding_key(f: dict[str, Any]) -> str:
@@ -72,7 +111,6 @@ def reviews_for(session: Any, report_id: str) -> list[dict[str, Any]]:
     """The reviews of one report from web_reviews, oldest first (input of apply_reviews)."""
     from sqlalchemy import select
 
-    from .models import Review
 
     rows = session.scalars(select(Review).where(Review.report_id == report_id)
                            .order_by(Review.at, Review.id))
