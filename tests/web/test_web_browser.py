@@ -40,7 +40,7 @@ def live(app) -> Iterator[str]:
 @pytest.fixture()
 def page(live):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+        pytest.fail("Debian chromium is not installed: apt-get install -y chromium (scripts/setup does)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
