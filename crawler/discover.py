@@ -138,7 +138,23 @@ def parse_listing(text: str, url: str, entry_url: str) -> Listing:
                 or link.text in _PAGER_TEXT or link.text.isdigit()):
             if link.url not in pages:
                 pages.append(link.url)
+    for page in _scripted_pages(text, url):
+        if page not in pages:
+            pages.append(page)
     return Listing(list(reports.values()), pages)
+
+
+# TRS-generated columns write their pager in JavaScript: createPageHTML(7, 0, "index", "html")
+# means 7 pages: index.html, index_1.html … index_6.html.
+_TRS_PAGER = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
+
+
+def _scripted_pages(text: str, url: str) -> list[str]:
+    m = _TRS_PAGER.search(text)
+    if not m:
+        return []
+    count, stem, ext = min(int(m[1]), 500), m[2], m[3]
+    return [urljoin(url, f"{stem}_{i}.{ext}") for i in range(1, count)]
 
 
 def _is_attachment(url: str) -> bool:

@@ -206,7 +206,8 @@ class Crawl:
 
         def start(link: discover.Link) -> None:
             self._tick(more_total=1)
-            jobs.append(asyncio.create_task(self._report(link.url, entry_url, link.text)))
+            listed = discover.listed_date(link.context)
+            jobs.append(asyncio.create_task(self._report(link.url, entry_url, link.text, listed)))
 
         await self._w(self.validators.load, entry_url)
         try:
@@ -297,9 +298,10 @@ class Crawl:
         return None
 
     # --- reports ---------------------------------------------------------------------------------
-    async def _report(self, url: str, entry_url: str, title: str | None) -> None:
+    async def _report(self, url: str, entry_url: str, title: str | None,
+                      listed: datetime | None = None) -> None:
         try:
-            await self._report_inner(url, entry_url, title)
+            await self._report_inner(url, entry_url, title, listed)
         except Exception as exc:  # one odd page must not end the crawl: logged, retried next run
             log.exception("report %s failed", url)
             self._log({"run_id": self.run_id, "url": url, "host": netloc(url), "kind": "report",
@@ -309,7 +311,8 @@ class Crawl:
         finally:
             self._tick(done=1)
 
-    async def _report_inner(self, url: str, entry_url: str, title: str | None) -> None:
+    async def _report_inner(self, url: str, entry_url: str, title: str | None,
+                            listed: datetime | None) -> None:
         res, body = await self._get(url, "report")
         if body is None:
             if res.outcome == "http_error" and res.status in (404, 410):
@@ -323,7 +326,8 @@ class Crawl:
                 return  # try again next crawl; never record a half-seen report
             primary, primary_res, html_text = a_body, a_res, None
         title = seen.title or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        await self._w(self._w_save, url, entry_url, title, seen.shown, primary, primary_res,
+        # The page's own date first; else the date the list shows beside the link.
+        await self._w(self._w_save, url, entry_url, title, seen.shown or listed, primary, primary_res,
                       html_text, res.sha256, seen.attachment)
 
     def _w_missing(self, url: str) -> None:

@@ -122,6 +122,7 @@ def build_scheduler(settings: Settings, registry_path: Path, *, run_now: bool = 
         if run_now:
             sched.add_job("crawler.scheduler:pipeline_job", id=f"{job_id}-now", replace_existing=True,
                           kwargs={"registry_path": str(registry_path), **kwargs})
+    importlib.import_module("monitor.alerts").schedule_jobs(sched, settings)  # the daily digest
     names = {j[0] for j in wanted}
     # Once the job store is open (on start), drop persisted jobs that left the config.
     sched.add_listener(lambda _ev: prune_stale(sched, names), EVENT_SCHEDULER_STARTED)

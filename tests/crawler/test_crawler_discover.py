@@ -140,3 +140,11 @@ def test_retry_after_forms():
     assert retry_after_seconds("3") == 3.0
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_scripted_trs_pager():
+    page = ('<html><body><ul><li><a href="./t1.html">城关镇2024年政府信息公开工作年度报告</a></li></ul>'
+            '<script>createPageHTML(3, 0, "index", "html");</script></body></html>')
+    url = "http://h:1/xxgk/ndbg/index.html"
+    assert parse_listing(page, url, url).pages == [
+        "http://h:1/xxgk/ndbg/index_1.html", "http://h:1/xxgk/ndbg/index_2.html"]
