@@ -91,4 +91,48 @@ def digest(settings, today: date | None = None, **kw) -> RunStats:
     return run(settings, today, daily=True, **kw)
 
 
-__all__ = ["run", "digest", "RunStats", "ServiceUnavailable"]
+DIGEST_JOB = "monitor-digest"  # not "nianbao-…": the crawler prunes those that left its config
+BEIJING = "Asia/Shanghai"
+DIGEST_HOUR, DIGEST_MINUTE = 8, 0
+
+
+def digest_time(settings) -> tuple[int, int]:
+    """When the daily digest goes out (Beijing time): settings `digest_hour`/`digest_minute` if
+    the settings carry them, else NIANBAO_DIGEST_HOUR / NIANBAO_DIGEST_MINUTE, else 08:00."""
+    import os
+
+    from nianbao.errors import UsageError
+
+    out = []
+    for name, default, top in (("hour", DIGEST_HOUR, 23), ("minute", DIGEST_MINUTE, 59)):
+        raw = getattr(settings, f"digest_{name}", None)
+        raw = raw if raw is not None else os.environ.get(f"NIANBAO_DIGEST_{name.upper()}", default)
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= top:
+            raise UsageError(f"每日摘要时间设置无效：digest_{name}={raw!r}（应为 0–{top}）")
+        out.append(value)
+    return out[0], out[1]
+
+
+def digest_job() -> dict:
+    """The scheduled daily digest (job functions are stored by reference: no arguments)."""
+    from nianbao.settings import get_settings
+
+    return digest(get_settings()).to_dict()
+
+
+def schedule_jobs(scheduler, settings) -> list[str]:
+    """Add the monitor's jobs to an APScheduler 3 scheduler (crawler.scheduler calls this):
+    the daily digest, every day at the configured hour, Beijing time. Returns the job ids."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    hour, minute = digest_time(settings)
+    scheduler.add_job("monitor.alerts:digest_job", CronTrigger(hour=hour, minute=minute, timezone=BEIJING),
+                      id=DIGEST_JOB, name="每日摘要 / daily digest", replace_existing=True)
+    return [DIGEST_JOB]
+
+
+__all__ = ["run", "digest", "schedule_jobs", "RunStats", "ServiceUnavailable"]
