@@ -158,3 +158,14 @@ def test_retry_after_longer_than_a_run_waits_is_left_for_next_run(fast):
         assert time.monotonic() - t0 < 5
         assert srv.paths().count("/busy.html") == 1
     assert res.outcome == "http_error" and res.status == 503 and "next run" in res.error
+
+
+def test_robots_crawl_delay_is_honoured(fast):
+    robots = (200, [("Content-Type", "text/plain")], b"User-agent: *\nCrawl-delay: 0.4\n")
+    with Server() as srv:
+        srv.routes["/robots.txt"] = robots
+        for i in range(3):
+            srv.routes[f"/p{i}.html"] = html(f"<p>{i}</p>")
+        fetch_all(fast, {netloc(srv.base)}, [(f"{srv.base}/p{i}.html", "report", {}) for i in range(3)])
+        times = [h.at for h in srv.log if h.path != "/robots.txt"]
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.4 - 0.03
