@@ -231,7 +231,7 @@ class Crawl:
 
     async def _walk_listing(self, entry_url: str,
                             start: Callable[[discover.Link], None]) -> list[discover.Link]:
-        todo, done, found = [entry_url], set(), {}
+        todo, done, found = [entry_url], set[str](), {}
         while todo and len(done) < MAX_LIST_PAGES:
             url = todo.pop(0)
             if url in done:

@@ -272,6 +272,7 @@ class Fetcher:
     def _archive_sync(self, res: FetchResult) -> None:
         """Every response into the WARC; 2xx bodies into the content store too."""
         ex = res.exchange
+        assert ex is not None
         res.warc_file, res.warc_offset = self.archive.warc_record(res.url, **ex)
         res.sha256 = self.archive.put(res.body) if 200 <= ex["status"] < 300 else sha256_of(res.body)
         res.exchange = None

@@ -98,7 +98,7 @@ def _validate(path: Path, rows: Iterable[tuple[int, dict]]) -> list[Publisher]:
         data = {k: ("" if v is None else str(v)) for k, v in raw.items() if k in FIELDS}
         data = {k: v for k, v in data.items() if v != "" or k in ("id", "name", "entry_url", "level")}
         try:
-            pub = Publisher(**data)
+            pub = Publisher.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(_row_error(path, rowno, exc)) from None
         if pub.id in seen:
