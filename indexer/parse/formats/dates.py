@@ -48,7 +48,7 @@ def meta_from_lines(lines: list[str]) -> dict[str, str]:
     and value in adjacent lines (metadata tables)."""
     meta: dict[str, str] = {}
     for i, line in enumerate(lines):
-        if len(line) > 200:
+        if len(line) > 200 or line.isdigit():  # a figure is neither a label nor label: value
             continue
         only = _LABEL_ONLY.match(line)
         if only and i + 1 < len(lines) and not _LABEL_ONLY.match(lines[i + 1]):

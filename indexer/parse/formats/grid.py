@@ -11,28 +11,42 @@ MAX_SPAN = 200  # a bad rowspan="9999" must not blow up memory
 
 def expand(rows: Iterable[Iterable[tuple[str, int, int]]]) -> Table:
     """Rows of (text, rowspan, colspan) → grid; covered positions repeat the text, marked merged."""
-    grid: dict[tuple[int, int], tuple[str, bool]] = {}
+    grid: list[dict[int, tuple[str, bool]]] = []  # per row: column → (text, is a copy)
     n_rows = width = 0
     for r, row in enumerate(rows):
-        n_rows = max(n_rows, r + 1)
+        n_rows = r + 1
+        if len(grid) <= r:
+            grid.append({})
+        here = grid[r]
         c = 0
         for text, rowspan, colspan in row:
-            while (r, c) in grid:
+            while c in here:
                 c += 1
             rs, cs = _clamp(rowspan), _clamp(colspan)
-            for dr in range(rs):
-                for dc in range(cs):
-                    grid.setdefault((r + dr, c + dc), (text, bool(dr or dc)))
+            if rs == 1 and cs == 1:  # the common cell: its position is free
+                here[c] = (text, False)
+            else:
+                while len(grid) < r + rs:
+                    grid.append({})
+                for dr in range(rs):
+                    below = grid[r + dr]
+                    for dc in range(cs):
+                        below.setdefault(c + dc, (text, bool(dr or dc)))
             c += cs
-            width = max(width, c)
+            if c > width:
+                width = c
     # a rowspan reaching past the last row adds no rows of its own
-    texts = [[grid.get((r, c), ("", False))[0] for c in range(width)] for r in range(n_rows)]
-    merged = [[grid.get((r, c), ("", False))[1] for c in range(width)] for r in range(n_rows)]
+    empty = ("", False)
+    texts, merged = [], []
+    for here in grid[:n_rows]:
+        cells = [here.get(c, empty) for c in range(width)]
+        texts.append([t for t, _ in cells])
+        merged.append([m for _, m in cells])
     return Table(rows=texts, merged=merged)
 
 
 def _clamp(v: int) -> int:
-    return min(max(v, 1), MAX_SPAN)
+    return v if 1 <= v <= MAX_SPAN else min(max(v, 1), MAX_SPAN)
 
 
 def span(value: str | None) -> int:
