@@ -6,9 +6,7 @@ Events are stored once per key; re-reading a source is harmless, so the cursors 
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -163,13 +161,3 @@ def _cross(es, prefix: str | None, ids: list[str]) -> dict[str, list[dict]]:
     except Exception as exc:  # a comparison failing must not hold back the alert itself
         log.warning("cross-report findings failed: %s", exc)
         return {}
-
-
-_MARK = re.compile(r"</?mark>")
-
-
-def plain_highlight(fragment: str) -> str:
-    """ES highlight HTML (escaped, <mark>) -> plain text with our private markers."""
-    from .render import HL_POST, HL_PRE
-
-    return html.unescape(_MARK.sub(lambda m: HL_POST if m.group().startswith("</") else HL_PRE, fragment))

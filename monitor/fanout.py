@@ -6,30 +6,62 @@ Saved searches run against only the newly indexed documents, many queries per ES
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select
 
-from .events import DocEvent, plain_highlight
+from .events import DocEvent
 from .models import Event, Outbox, Subscription
 
 MSEARCH_BATCH = 200
+FRAGMENT, MAX_FRAGMENTS, _BREAKS = 120, 3, "。！？；\n"
 REGION_KEYS = ("province", "city", "county")
 
 
-def _highlight(terms: list[str]) -> dict[str, Any]:
-    field: dict[str, Any] = {"fragment_size": 120, "number_of_fragments": 3, "no_match_size": 0}
-    if terms:
-        field["highlight_query"] = {"bool": {"should": [{"match_phrase": {"text_norm": t}} for t in terms]}}
-    return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
-            "fields": {"text_norm": field}}
+def quote_fragments(text: str, rx: re.Pattern[str] | None) -> list[str]:
+    """Up to 3 fragments around the first matches, plain text with the render's markers.
+    Built in Python like the search page's (indexer.highlight, same match rule), but scanning
+    only as far as the third fragment: ES's highlighter on every hit was most of a run."""
+    from .render import HL_POST, HL_PRE
+
+    if rx is None or not text:
+        return []
+    windows: list[list] = []  # [lo, hi, spans]
+    for m in rx.finditer(text):
+        s, e = m.span()
+        if windows and s < windows[-1][1]:
+            if e <= windows[-1][1]:
+                windows[-1][2].append((s, e))
+            continue
+        if len(windows) == MAX_FRAGMENTS:
+            break
+        back = max(0, s - 40)
+        cut = max(text.rfind(b, back, s) for b in _BREAKS)
+        lo = cut + 1 if cut >= 0 else max(0, s - 20)
+        windows.append([lo, max(min(len(text), lo + FRAGMENT), e), [(s, e)]])
+    out = []
+    for lo, hi, spans in windows:
+        parts, pos = [], lo
+        for s, e in spans:
+            parts += [text[pos:s], HL_PRE, text[s:e], HL_POST]
+            pos = e
+        parts.append(text[pos:hi])
+        out.append("".join(parts).strip())
+    return out
+
+
+def _texts(es, prefix: str, ids: list[str]) -> dict[str, str]:
+    res = es.mget(index=f"{prefix}-reports", ids=ids, source_includes=["text_norm"])
+    return {d["_id"]: d["_source"].get("text_norm") or "" for d in res["docs"] if d.get("found")}
 
 
 def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]) -> dict[str, dict[str, list[str]]]:
     """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`."""
+    from indexer.highlight import pattern
     from indexer.query import parse_query
 
     queries = sorted(set(queries))
@@ -37,6 +69,7 @@ def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]
     if not ids or not queries or es is None:
         return out
     ids_filter = {"ids": {"values": ids}}
+    texts: dict[str, str] | None = None
     for i in range(0, len(queries), MSEARCH_BATCH):
         batch, searches = [], []
         for q in queries[i:i + MSEARCH_BATCH]:
@@ -44,18 +77,18 @@ def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]
                 parsed = parse_query(q)
             except Exception:  # validated on create; a parser change must not stop the others
                 continue
-            batch.append(q)
+            batch.append((q, pattern(parsed.text_terms())))
             searches += [{"index": f"{prefix}-reports"},
                          {"query": {"bool": {"must": [parsed.to_es()], "filter": [ids_filter]}},
-                          "size": len(ids), "_source": False, "highlight": _highlight(parsed.text_terms())}]
+                          "size": len(ids), "_source": False, "track_total_hits": False}]
         if not searches:
             continue
         res = es.msearch(searches=searches)
-        for q, r in zip(batch, res["responses"], strict=True):
+        for (q, rx), r in zip(batch, res["responses"], strict=True):
             hits = r.get("hits", {}).get("hits", [])
             if hits:
-                out[q] = {h["_id"]: [plain_highlight(f) for f in h.get("highlight", {}).get("text_norm", [])]
-                          for h in hits}
+                texts = texts if texts is not None else _texts(es, prefix, ids)
+                out[q] = {h["_id"]: quote_fragments(texts.get(h["_id"], ""), rx) for h in hits}
     return out
 
 
@@ -128,8 +161,10 @@ def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: li
         for sub in index.candidates(ev, by_doc.get(de.es_id, []) if de and de.es_id else []):
             quote = quote_for(sub, de, ev, matches)
             if quote is not None:
+                feed = sub.channel == "feed"  # feeds are read, not sent: delivered once written
                 rows.append({"key": f"{sub.id}:{ev.id}", "subscription_id": sub.id, "event_id": ev.id,
-                             "quote": quote, "status": "pending", "created_at": now})
+                             "quote": quote, "status": "sent" if feed else "pending", "created_at": now,
+                             "sent_at": now if feed else None})
     return insert_ignore(session, rows)
 
 
@@ -183,9 +218,12 @@ def insert_ignore(session, rows: list[dict]) -> int:
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        mod = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
-        stmt = mod.insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["key"])
+    if dialect == "sqlite":
+        return _sqlite_insert(session, rows)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["key"])
     else:
         keys = set(session.scalars(select(Outbox.key).where(Outbox.key.in_([r["key"] for r in rows]))))
         rows = [r for r in rows if r["key"] not in keys]
@@ -194,3 +232,22 @@ def insert_ignore(session, rows: list[dict]) -> int:
     for i in range(0, len(rows), 1000):
         total += max(session.connection().execute(stmt, rows[i:i + 1000]).rowcount, 0)
     return total
+
+
+_SQLITE_INSERT = ("INSERT INTO monitor_outbox (key, subscription_id, event_id, quote, status, created_at, sent_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING")
+
+
+def _sqlite_time(t: datetime | None) -> str | None:
+    return None if t is None else t.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
+
+
+def _sqlite_insert(session, rows: list[dict]) -> int:
+    """The same insert straight through the driver, in the session's transaction: at 250,000
+    rows SQLAlchemy's per-row binding cost as much as SQLite itself."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    cur = session.connection().connection.driver_connection.cursor()
+    before = cur.connection.total_changes
+    cur.executemany(_SQLITE_INSERT, [(r["key"], r["subscription_id"], r["event_id"], dumps(r["quote"]), r["status"],
+                                      _sqlite_time(r["created_at"]), _sqlite_time(r.get("sent_at"))) for r in rows])
+    return cur.connection.total_changes - before
