@@ -231,43 +231,60 @@ def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
     return True
 
 
-def set_extra_findings(es: Elasticsearch, prefix: str, report_id: str, findings: list[dict[str, Any]],
-                       *, codes: Iterable[str] = (), fields: dict[str, Any] | None = None) -> bool:
+def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, dict[str, Any]]) -> set[str]:
     """Merge findings made outside the parser (the monitor's cross-report and compliance ones)
-    into a stored report. Previous findings whose code is in `codes` or among `findings` are
-    replaced, the parser's kept; codes a reviewer dismissed stay out; `fields` sets top-level
-    values (days_late, timeliness…). Owned by the monitor (added for issue #7). A whole-document
-    write (a partial update would lose `text_bi`), guarded by seq_no so that a concurrent
-    re-index wins. Returns False when the report is not in the index."""
-    from elasticsearch import ConflictError
-
-    own = set(codes) | {f["code"] for f in findings}
+    into stored reports. `updates`: {report id: {"findings": [...], "codes": [...], "fields":
+    {...}}}; previous findings whose code is in `codes` or among `findings` are replaced, the
+    parser's kept; codes a reviewer dismissed stay out; `fields` sets top-level values
+    (days_late, timeliness…). Owned by the monitor (added for issue #7). Whole-document writes
+    (a partial update would lose `text_bi`) in one bulk, guarded by seq_no so that a concurrent
+    re-index wins (then merged again). Returns the ids found in the index."""
+    alias = m.alias_name(prefix)
+    found: set[str] = set()
+    todo = dict(updates)
     for _ in range(3):
-        try:
-            got = es.get(index=m.alias_name(prefix), id=report_id)
-        except NotFoundError:
-            return False
-        src = got["_source"]
-        dismissed = {f.get("code") for f in src.get("dismissed_findings") or []}
-        new = [f for f in findings if f["code"] not in dismissed]
-        doc = dict(src, **(fields or {}))
-        doc["findings"] = [f for f in src.get("findings") or [] if f.get("code") not in own] + new
-        codes_now = (set(src.get("finding_codes") or []) - own) | {f.get("code") for f in doc["findings"]}
-        doc["finding_codes"] = sorted(c for c in codes_now if c)
-        if (orig := src.get("review_original")) is not None:  # keep what apply_reviews re-applies
-            doc["review_original"] = dict(orig, findings=[f for f in orig.get("findings") or []
-                                                          if f.get("code") not in own] + findings)
-        if all(doc.get(k) == src.get(k) for k in doc):
-            return True
-        doc["indexed_at"] = _now()  # a rebuild running now copies it over
-        action = next(_actions([doc], got["_index"], "id", True))
-        try:
-            es.index(index=got["_index"], id=report_id, document=action["_source"],
-                     if_seq_no=got["_seq_no"], if_primary_term=got["_primary_term"])
-            return True
-        except ConflictError:
-            continue
-    raise IndexError_(f"报告 {report_id} 正被反复改写 / report keeps changing, findings not saved")
+        if not todo:
+            return found
+        actions = []
+        for got in es.mget(index=alias, ids=list(todo))["docs"]:
+            if not got.get("found"):
+                continue
+            found.add(got["_id"])
+            doc = _merge_extra(got["_source"], todo[got["_id"]])
+            if doc is not None:
+                src = next(_actions([doc], got["_index"], "id", True))["_source"]
+                actions.append({"_op_type": "index", "_index": got["_index"], "_id": got["_id"], "_source": src,
+                                "if_seq_no": got["_seq_no"], "if_primary_term": got["_primary_term"]})
+        retry = set()
+        for ok, item in streaming_bulk(es, actions, raise_on_error=False, max_retries=3):
+            res = item["index"]
+            if not ok and res.get("status") == 409:
+                retry.add(res["_id"])
+            elif not ok:
+                raise IndexError_(f"无法保存问题 / findings not saved: {str(res.get('error'))[:300]}")
+        todo = {k: v for k, v in todo.items() if k in retry}
+    if todo:
+        raise IndexError_(f"报告 {sorted(todo)[0]} 正被反复改写 / report keeps changing, findings not saved")
+    return found
+
+
+def _merge_extra(src: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
+    """The document with the extra findings merged in, or None when nothing changes."""
+    findings = update.get("findings") or []
+    own = set(update.get("codes") or ()) | {f["code"] for f in findings}
+    dismissed = {f.get("code") for f in src.get("dismissed_findings") or []}
+    doc = dict(src, **(update.get("fields") or {}))
+    doc["findings"] = [f for f in src.get("findings") or [] if f.get("code") not in own] + \
+        [f for f in findings if f["code"] not in dismissed]
+    codes = (set(src.get("finding_codes") or []) - own) | {f.get("code") for f in doc["findings"]}
+    doc["finding_codes"] = sorted(c for c in codes if c)
+    if (orig := src.get("review_original")) is not None:  # keep what apply_reviews re-applies
+        doc["review_original"] = dict(orig, findings=[f for f in orig.get("findings") or []
+                                                      if f.get("code") not in own] + findings)
+    if all(doc.get(k) == src.get(k) for k in doc):
+        return None
+    doc["indexed_at"] = _now()  # a rebuild running now copies it over
+    return doc
 
 
 # --- rebuild with an alias swap --------------------------------------------------------------

@@ -54,22 +54,18 @@ def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date
         targets[de.es_id] = (ev.publisher_id, ev.year, known)
         if ev.kind != "removed":
             cross[de.es_id] = de.cross
-    n = 0
+    updates: dict[str, dict[str, Any]] = {}
     for es_id, (pid, year, known) in targets.items():
         rows = _rows(session, year, today, grace_days, reports) if pid and year else {}
         found, fields = compliance_findings(rows.get(pid))
-        codes = COMPLIANCE_CODES + (CROSS_CODES if known else ())
-        n += _write(set_extra_findings, es, prefix, es_id, found + cross.get(es_id, []), codes, fields)
+        updates[es_id] = {"findings": found + cross.get(es_id, []), "fields": fields,
+                          "codes": COMPLIANCE_CODES + (CROSS_CODES if known else ())}
     for es_id, extra in _partners(es, prefix, cross, set(targets)).items():
-        n += _write(set_extra_findings, es, prefix, es_id, extra, CROSS_CODES, None)
-    return n
-
-
-def _write(fn, es, prefix: str, es_id: str, findings: list[dict], codes: tuple, fields) -> int:
+        updates[es_id] = {"findings": extra, "codes": CROSS_CODES}
     try:
-        return int(bool(fn(es, prefix, es_id, findings, codes=codes, fields=fields)))
-    except Exception as exc:  # the alert itself must still go out
-        log.warning("findings of %s not stored: %s", es_id, exc)
+        return len(set_extra_findings(es, prefix, updates)) if updates else 0
+    except Exception as exc:  # the alerts themselves must still go out
+        log.warning("findings of %d reports not stored: %s", len(updates), exc)
         return 0
 
 

@@ -108,9 +108,10 @@ def test_set_extra_findings_merges_and_respects_reviews(es, es_prefix) -> None:
                dismissed_findings=[{"code": "FIGURE_JUMP", "message": "核实无误"}])
     index_reports(es, prefix, [doc], refresh=True)
     jump = {"code": "FIGURE_JUMP", "severity": "info", "message": "增至"}
-    assert set_extra_findings(es, prefix, "mj-cy-2024", [dup, jump])
+    assert set_extra_findings(es, prefix, {"mj-cy-2024": {"findings": [dup, jump]},
+                                           "nope-2024": {"findings": [dup]}}) == {"mj-cy-2024"}
     got = get_report(es, prefix, "mj-cy-2024")
     assert got["finding_codes"] == ["DUPLICATE_TEXT", "T3_BALANCE"]  # the dismissed one stays out
-    assert set_extra_findings(es, prefix, "mj-cy-2024", [], codes=["DUPLICATE_TEXT"])  # no longer found
+    assert got["findings"][-1]["similarity"] == 0.9
+    set_extra_findings(es, prefix, {"mj-cy-2024": {"findings": [], "codes": ["DUPLICATE_TEXT"]}})  # gone now
     assert get_report(es, prefix, "mj-cy-2024")["finding_codes"] == ["T3_BALANCE"]
-    assert set_extra_findings(es, prefix, "nope-2024", [dup]) is False
