@@ -99,19 +99,33 @@ def _failed(session, settings, sub, d, now, error, stats) -> None:
     session.commit()
 
 
-def _new_deliveries(session, sub: Subscription, now: datetime) -> list[Delivery]:
-    ids = list(session.scalars(select(Outbox.id).where(Outbox.subscription_id == sub.id,
-                                                       Outbox.status == "pending").order_by(Outbox.id)))
-    out = []
-    for i in range(0, len(ids), MAX_ITEMS):
-        chunk = ids[i:i + MAX_ITEMS]
-        d = Delivery(key=_delivery_key(sub.id, chunk), subscription_id=sub.id, status="sending",
-                     attempts=0, created_at=now)
-        session.add(d)
-        session.execute(update(Outbox).where(Outbox.id.in_(chunk)).values(status="sending", delivery_key=d.key))
-        out.append(d)
+def _new_deliveries(session, subs: list[Subscription], now: datetime) -> dict[int, list[Delivery]]:
+    """Group the pending rows of `subs` into deliveries (≤ MAX_ITEMS rows each), all recorded
+    'sending' in one commit before anything is sent."""
+    ids: dict[int, list[int]] = {}
+    wanted = [s.id for s in subs]
+    for k in range(0, len(wanted), 500):
+        for sub_id, row_id in session.execute(select(Outbox.subscription_id, Outbox.id).where(
+                Outbox.subscription_id.in_(wanted[k:k + 500]), Outbox.status == "pending").order_by(Outbox.id)):
+            ids.setdefault(sub_id, []).append(row_id)
+    out: dict[int, list[Delivery]] = {}
+    for sub_id, rows in ids.items():
+        for i in range(0, len(rows), MAX_ITEMS):
+            chunk = rows[i:i + MAX_ITEMS]
+            d = Delivery(key=_delivery_key(sub_id, chunk), subscription_id=sub_id, status="sending",
+                         attempts=0, created_at=now)
+            session.add(d)
+            session.execute(update(Outbox).where(Outbox.id.in_(chunk)).values(status="sending", delivery_key=d.key))
+            out.setdefault(sub_id, []).append(d)
     session.commit()  # recorded before anything is sent
     return out
+
+
+def _release(session, unsent: list[Delivery]) -> None:
+    for d in unsent:
+        session.execute(update(Outbox).where(Outbox.delivery_key == d.key).values(status="pending", delivery_key=None))
+        session.delete(d)
+    session.commit()
 
 
 def _mark_feed_rows(session, now: datetime) -> None:
@@ -137,17 +151,19 @@ def deliver(session, settings, now: datetime, *, daily: bool = False) -> Deliver
         if sub.status == "active" and (d.status == "sending" or d.next_attempt_at is None or d.next_attempt_at <= now):
             _attempt(session, settings, sub, d, now, stats)
     pending = set(session.scalars(select(Outbox.subscription_id).where(Outbox.status == "pending").distinct()))
-    for sub in subs.values():
-        if sub.id not in pending or sub.status != "active" or (daily and sub.last_digest_on == now.date()):
-            continue
-        if session.scalar(select(Delivery.key).where(Delivery.subscription_id == sub.id,
-                                                     Delivery.status == "failed").limit(1)):
-            continue  # keep order: the failed message goes first, when its backoff ends
-        for d in _new_deliveries(session, sub, now):
+    held = set(session.scalars(select(Delivery.subscription_id).where(Delivery.status == "failed").distinct()))
+    # a failed message goes first, when its backoff ends: its subscription waits
+    due = [sub for sub in subs.values() if sub.id in pending and sub.id not in held and sub.status == "active"
+           and not (daily and sub.last_digest_on == now.date())]
+    for sub_id, batch in _new_deliveries(session, due, now).items():
+        sub = subs[sub_id]
+        for n, d in enumerate(batch):
             _attempt(session, settings, sub, d, now, stats)
             if sub.status != "active" or d.status != "sent":
+                _release(session, batch[n + 1:])  # never sent: back in line behind the failed one
                 break
-        if daily:
+    if daily:
+        for sub in due:
             sub.last_digest_on = now.date()
-            session.commit()
+        session.commit()
     return stats
