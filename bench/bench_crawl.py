@@ -141,6 +141,21 @@ def _wait_for(url: str, timeout: float = 60) -> dict:
     raise SystemExit(f"simweb did not come up at {url}")
 
 
+def _registry_rows(size: str, hosts: list[str]) -> list[dict]:
+    """The registry of the sites served (the server's own export walks the whole world)."""
+    from simweb.world import World
+
+    world = World(1, size)
+    rows = []
+    for i, base in enumerate(hosts):
+        site = world.site(i)
+        rows += [{"id": p.id, "name": p.name, "level": p.level, "province": site.county.province,
+                  "city": site.county.city, "county": site.county.name, "code": p.code,
+                  "deadline": p.deadline, "entry_url": base + site.list_path}
+                 for p in world.publishers(i)]
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="demo")
@@ -151,6 +166,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=18811)
     ap.add_argument("--control-port", type=int, default=18810)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "crawl.json"))
     ap.add_argument("--child", choices=["ours", "scrapy"])
     ap.add_argument("--registry")
     ap.add_argument("--data-dir")
@@ -172,8 +188,8 @@ def main() -> None:
                               start_new_session=True)
     try:
         control = f"http://127.0.0.1:{a.control_port}/_sim"
-        _wait_for(f"{control}/state")
-        rows = _wait_for(f"{control}/registry")["publishers"]
+        hosts = _wait_for(f"{control}/state")["hosts"]
+        rows = _registry_rows(a.size, hosts)
         with tempfile.TemporaryDirectory() as tmp:
             reg = Path(tmp) / "publishers.yaml"
             reg.write_text(yaml.safe_dump({"publishers": rows}, allow_unicode=True), encoding="utf-8")
@@ -201,7 +217,7 @@ def main() -> None:
         "ratio_peak_rss": round(ours["peak_rss_mb"] / scrapy_r["peak_rss_mb"], 3),
         "note": "median of interleaved rounds; ours also archives (WARC + CAS) and writes the state DB; the Scrapy spider only fetches and parses",
     }
-    out = ROOT / "bench" / "results" / "crawl.json"
+    out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

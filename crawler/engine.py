@@ -167,6 +167,7 @@ class Crawl:
             self._w_commit(force=True)
             self.session.close()
         self.archive.close()
+        self.engine.dispose()  # a long-lived caller (portal, scheduler) runs many crawls
 
     def _log(self, row: dict) -> None:
         self.pending_fetches.append(row)
@@ -175,7 +176,9 @@ class Crawl:
             stats.fetched += 1
         if row["outcome"] == "not_modified":
             stats.not_modified += 1
-        if row["outcome"] in ("error", "blocked", "too_large", "robots") or (
+        # A link robots.txt forbids is policy, not an error; an unreadable robots.txt is one.
+        robots_down = row["outcome"] == "robots" and (row["error"] or "").startswith("robots.txt")
+        if row["outcome"] in ("error", "blocked", "too_large") or robots_down or (
                 row["outcome"] == "http_error" and row["status"] not in (404, 410)):
             stats.errors += 1
 

@@ -119,20 +119,31 @@ def build_scheduler(settings: Settings, registry_path: Path, *, run_now: bool = 
     for job_id, trigger, kwargs in wanted:
         sched.add_job("crawler.scheduler:pipeline_job", trigger, id=job_id, name=job_id,
                       kwargs={"registry_path": str(registry_path), **kwargs}, replace_existing=True)
-        if run_now:
-            sched.add_job("crawler.scheduler:pipeline_job", id=f"{job_id}-now", replace_existing=True,
-                          kwargs={"registry_path": str(registry_path), **kwargs})
-    importlib.import_module("monitor.alerts").schedule_jobs(sched, settings)  # the daily digest
+    if run_now:  # one immediate run of everything scheduled (not one per schedule)
+        off = sorted(p.id for p in pubs if p.schedule == "off")
+        sched.add_job("crawler.scheduler:pipeline_job", id=f"{JOB_PREFIX}now", replace_existing=True,
+                      kwargs={"registry_path": str(registry_path), "exclude": off})
+    _add_monitor_jobs(sched, settings)
     names = {j[0] for j in wanted}
     # Once the job store is open (on start), drop persisted jobs that left the config.
     sched.add_listener(lambda _ev: prune_stale(sched, names), EVENT_SCHEDULER_STARTED)
     return sched
 
 
+def _add_monitor_jobs(sched: BaseScheduler, settings: Settings) -> None:
+    """The monitor's own jobs (the daily digest) when the monitor is installed."""
+    try:
+        alerts = importlib.import_module("monitor.alerts")
+    except ImportError:
+        return
+    if hasattr(alerts, "schedule_jobs"):
+        alerts.schedule_jobs(sched, settings)
+
+
 def prune_stale(sched: BaseScheduler, wanted: set[str]) -> list[str]:
     """Remove persisted schedule jobs whose schedule is no longer in the config."""
     gone = [j.id for j in sched.get_jobs() if j.id.startswith(JOB_PREFIX)
-            and j.id not in wanted and not j.id.endswith("-now")]
+            and j.id not in wanted and j.id != f"{JOB_PREFIX}now"]
     for job_id in gone:
         sched.remove_job(job_id)
     return gone

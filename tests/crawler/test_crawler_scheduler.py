@@ -54,11 +54,14 @@ def test_job_store_persists_and_prunes(tmp_path):
     sched.shutdown(wait=False)
     with sqlite3.connect(tmp_path / "var" / "state.db") as con:
         ids = {r[0] for r in con.execute("select id from apscheduler_jobs")}
-    assert ids == {"nianbao-busy", "nianbao-quiet", "nianbao-hourly"}
-    f = _registry(tmp_path, {})  # the override left the config
-    sched = build_scheduler(settings, f, blocking=False)
+    # (other packages may add their own jobs, e.g. the monitor's daily digest)
+    assert {i for i in ids if i.startswith("nianbao-")} == {"nianbao-busy", "nianbao-quiet", "nianbao-hourly"}
+    f = _registry(tmp_path, {"p2": "off"})  # the hourly override left the config
+    sched = build_scheduler(settings, f, blocking=False, run_now=True)
     sched.start(paused=True)
-    assert {j.id for j in sched.get_jobs()} == {"nianbao-busy", "nianbao-quiet"}
+    jobs = {j.id: j for j in sched.get_jobs() if j.id.startswith("nianbao-")}
+    assert set(jobs) == {"nianbao-busy", "nianbao-quiet", "nianbao-now"}
+    assert jobs["nianbao-now"].kwargs["exclude"] == ["p2"]  # one immediate run, 'off' left out
     sched.shutdown(wait=False)
 
 
