@@ -6,7 +6,9 @@ Result shapes (what web/api_search.py serves as JSON):
   `{total, took_ms, page, size, sort, query, hits: [{id, title, organ, place, county, city,
   province, year, published, url, status, timeliness, highlight: [html…], findings: [codes]}],
   facets: {year|province|city|county|finding|timeliness: [{value, count, selected}]},
-  next_cursor}` — highlight fragments are HTML-escaped with <mark>…</mark> around matches.
+  next_cursor, total_exact, facets_sampled}` — highlight fragments are HTML-escaped with
+  <mark>…</mark> around matches; above TOTAL_LIMIT matches `total` and the facet counts are
+  estimates from a random sample (`total_exact` false, `facets_sampled` true).
 - `stats()` → `{metric, by, split, year, buckets: [{key, count, sum, avg, max, split: […]}]}`.
 - `get_report()` → the stored document (contract JSON + ES metadata) or None;
   `versions()` → past versions, newest first.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -47,6 +50,10 @@ SORTS = {
 HIT_FIELDS = ["id", "title", "organ", "place", "county", "city", "province", "year", "published",
               "url", "status", "timeliness", "finding_codes"]
 MAX_WINDOW = 10_000
+TOTAL_LIMIT = 10_000  # matches counted exactly; above, total and facets are estimated
+SAMPLE_DOCS = 20_000  # documents a sampled facet count looks at (about)
+SAMPLER = "_sample"
+_DOC_COUNTS: dict[str, tuple[float, int]] = {}
 STATS_BY = {"year", "province", "city", "county", "place", "organ", "template", "format", "timeliness"}
 
 
@@ -65,6 +72,8 @@ class SearchResult:
     hits: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     next_cursor: str | None = None
+    total_exact: bool = True
+    facets_sampled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,8 +149,8 @@ def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = 
                    filters: dict[str, Any] | None = None, facets: bool = True,
                    cursor: str | None = None, highlight: bool = True) -> list[dict[str, Any]]:
     """The request bodies of one search (exposed for the benchmark and for debugging): the
-    main one (hits, total, unselected facets), then one size-0 body per selected facet. More
-    than one body goes to Elasticsearch as a single _msearch."""
+    main one (hits; the total counted exactly up to TOTAL_LIMIT), then, with facets, one size-0
+    body for the unselected facets and one per selected facet (see facet_bodies)."""
     if sort not in SORTS:
         raise SearchError(f"未知的排序 {sort} / unknown sort (use {', '.join(SORTS)})")
     if not 1 <= size <= 200:
@@ -153,18 +162,20 @@ def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = 
     query = parse_query(q)
     flt = _clean_filters(filters)
     qes = query.to_es()
-    body: dict[str, Any] = {"query": _filtered(qes, [_facet_filter(k, v) for k, v in flt.items()]),
-                            "size": size, "sort": SORTS[sort], "_source": HIT_FIELDS,
-                            "track_total_hits": True}
+    everything = _filtered(qes, [_facet_filter(k, v) for k, v in flt.items()])
+    body: dict[str, Any] = {"query": everything, "size": size, "sort": SORTS[sort],
+                            "_source": HIT_FIELDS, "track_total_hits": TOTAL_LIMIT}
     if cursor:
         body["search_after"] = _cursor_decode(cursor)
     else:
         body["from"] = (page - 1) * size
-    if facets:
-        body["aggs"] = {name: _terms_agg(name) for name in FACETS if name not in flt}
     if highlight:  # fragments are cut in Python (indexer.highlight) from text_norm
         body["_source"] = [*HIT_FIELDS, "text_norm"]
-    return [body] + (facet_bodies(qes, flt) if facets else [])
+    if not facets:
+        return [body]
+    rest = {"query": everything, "size": 0, "track_total_hits": False,
+            "aggs": {name: _terms_agg(name) for name in FACETS if name not in flt}}
+    return [body, rest, *facet_bodies(qes, flt)]
 
 
 def build_body(q: str | None, **kw: Any) -> dict[str, Any]:
@@ -172,13 +183,44 @@ def build_body(q: str | None, **kw: Any) -> dict[str, Any]:
     return build_searches(q, **kw)[0]
 
 
+def sampled(body: dict[str, Any], probability: float | None) -> dict[str, Any]:
+    """A size-0 facet body counted on a random sample of the matches (counts scaled back by
+    Elasticsearch), or exactly when `probability` is None."""
+    if probability is None:
+        return body
+    sampler = {"random_sampler": {"probability": probability, "seed": 1},
+               "aggs": body["aggs"]}
+    return {**body, "aggs": {SAMPLER: sampler}}
+
+
+def unsampled_aggs(res: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """(aggregations, sampled doc count or None) of a facet response."""
+    aggs = res.get("aggregations", {})
+    if SAMPLER in aggs:
+        inner = dict(aggs[SAMPLER])
+        return inner, inner.pop("doc_count", None)
+    return aggs, None
+
+
+def sample_probability(es: Elasticsearch, index: str) -> float | None:
+    """Probability that samples about SAMPLE_DOCS documents of the whole index; None (count
+    exactly) when that is more than half of it. The index size is cached for a minute."""
+    now = time.monotonic()
+    hit = _DOC_COUNTS.get(index)
+    if hit is None or now - hit[0] > 60:
+        hit = (now, int(_call(es.count, index=index)["count"]))
+        _DOC_COUNTS[index] = hit
+    p = SAMPLE_DOCS / max(hit[1], 1)
+    return None if p > 0.5 else round(p, 6)
+
+
 def run_searches(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One request, or one _msearch (facet counts are size-0 bodies: request-cacheable)."""
     if len(bodies) == 1:
         return [_call(es.search, index=index, body=bodies[0]).body]
     lines: list[dict[str, Any]] = []
-    for i, b in enumerate(bodies):
-        lines += [{"index": index, "request_cache": True} if i else {"index": index}, b]
+    for b in bodies:
+        lines += [{"index": index, "request_cache": True} if b.get("size") == 0 else {"index": index}, b]
     res = _call(es.msearch, searches=lines)
     out = []
     for r in res["responses"]:
@@ -207,24 +249,38 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
            cursor: str | None = None) -> SearchResult:
     """Run a journalist's query. `filters` are facet selections {facet: [values]} (OR within a
     facet, AND across); counts of each facet ignore its own selection so choices stay visible.
-    Raises QuerySyntaxError / SearchError (UsageError) for bad input."""
+    Raises QuerySyntaxError / SearchError (UsageError) for bad input.
+
+    Totals and facet counts are exact up to TOTAL_LIMIT matches. Above it (a common word over
+    the whole country) the total and the facet counts are estimated from a random sample of
+    about SAMPLE_DOCS documents (`total_exact` / `facets_sampled` say so): counting every one
+    of 200,000 matches in six facets cost more than the rest of the search together."""
     bodies = build_searches(q, page=page, size=size, sort=sort, filters=filters, facets=facets,
                             cursor=cursor)
-    responses = run_searches(es, alias(prefix), bodies)
-    res = responses[0]
-    aggs = dict(res.get("aggregations", {}))
-    for r in responses[1:]:
-        aggs.update(r.get("aggregations", {}))
+    index = alias(prefix)
+    res = _call(es.search, index=index, body=bodies[0]).body
+    total = res["hits"]["total"]["value"]
+    exact = res["hits"]["total"]["relation"] == "eq"
+    took = res["took"]
+    aggs: dict[str, Any] = {}
+    p = None
+    if len(bodies) > 1:
+        p = None if exact else sample_probability(es, index)
+        for i, r in enumerate(run_searches(es, index, [sampled(b, p) for b in bodies[1:]])):
+            part, n_sampled = unsampled_aggs(r)
+            aggs.update(part)
+            if i == 0 and n_sampled is not None and p:
+                total = max(total, round(n_sampled / p))
+            took += r["took"]
     raw = res["hits"]["hits"]
     terms = parse_query(q).text_terms()
     rx = hl.pattern(terms)
     hits = [_hit(h, terms, rx) for h in raw]
     nxt = _cursor_encode(raw[-1]["sort"]) if len(raw) == size else None
     sel = _clean_filters(filters)
-    took = max(r["took"] for r in responses)
     return SearchResult(
-        total=res["hits"]["total"]["value"], took_ms=took, page=page, size=size, sort=sort,
-        query=q or "", hits=hits, facets=_facets(aggs, sel), next_cursor=nxt)
+        total=total, took_ms=took, page=page, size=size, sort=sort, query=q or "", hits=hits,
+        facets=_facets(aggs, sel), next_cursor=nxt, total_exact=exact, facets_sampled=p is not None)
 
 
 def _hit(h: dict[str, Any], terms: list[str], rx: re.Pattern[str] | None) -> dict[str, Any]:
