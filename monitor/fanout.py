@@ -79,8 +79,8 @@ def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]
                 continue
             batch.append((q, pattern(parsed.text_terms())))
             searches += [{"index": f"{prefix}-reports"},
-                         {"query": {"bool": {"must": [parsed.to_es()], "filter": [ids_filter]}},
-                          "size": len(ids), "_source": False, "track_total_hits": False}]
+                         {"query": {"bool": {"filter": [parsed.to_es(), ids_filter]}},  # no scoring
+                          "size": len(ids), "_source": False, "track_total_hits": False, "sort": ["_doc"]}]
         if not searches:
             continue
         res = es.msearch(searches=searches)
@@ -105,7 +105,8 @@ def _deadline_quote(ev: Event) -> dict:
     return {k: p.get(k) for k in ("days_late", "deadline", "published") if p.get(k) is not None}
 
 
-def quote_for(sub: Subscription, de: DocEvent | None, ev: Event, matches: dict) -> dict | None:
+def quote_for(sub: Subscription, de: DocEvent | None, ev: Event, matches: dict,
+              cache: dict | None = None) -> dict | None:
     """What this subscription should see of the event, or None when it does not match."""
     params = sub.params or {}
     if not (_region_ok(params, ev) and _year_ok(params, ev)):
@@ -131,8 +132,17 @@ def quote_for(sub: Subscription, de: DocEvent | None, ev: Event, matches: dict) 
         if ev.kind not in ("new", "modified") or de is None or de.es_id is None:
             return None
         hit = matches.get(params.get("q", ""), {}).get(de.es_id)
-        return None if hit is None else {"q": params["q"], "highlights": hit}
+        return None if hit is None else _search_quote(params["q"], de.es_id, hit, cache)
     return None
+
+
+def _search_quote(q: str, es_id: str, hit: list[str], cache: dict | None) -> dict:
+    """One quote object per query and document, shared by its subscribers (encoded once)."""
+    if cache is None:
+        return {"q": q, "highlights": hit}
+    if (q, es_id) not in cache:
+        cache[(q, es_id)] = {"q": q, "highlights": hit}
+    return cache[(q, es_id)]
 
 
 def _code_message(code: str, ev: Event) -> str:
@@ -156,10 +166,10 @@ def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: li
     for q, hits in matches.items():
         for es_id in hits:
             by_doc[es_id].append(q)
-    rows = []
+    rows, quotes = [], {}
     for de, ev in all_events:
         for sub in index.candidates(ev, by_doc.get(de.es_id, []) if de and de.es_id else []):
-            quote = quote_for(sub, de, ev, matches)
+            quote = quote_for(sub, de, ev, matches, quotes)
             if quote is not None:
                 feed = sub.channel == "feed"  # feeds are read, not sent: delivered once written
                 rows.append({"key": f"{sub.id}:{ev.id}", "subscription_id": sub.id, "event_id": ev.id,
@@ -248,6 +258,13 @@ def _sqlite_insert(session, rows: list[dict]) -> int:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     cur = session.connection().connection.driver_connection.cursor()
     before = cur.connection.total_changes
-    cur.executemany(_SQLITE_INSERT, [(r["key"], r["subscription_id"], r["event_id"], dumps(r["quote"]), r["status"],
+    encoded: dict[int, str] = {}  # by object: a saved search's quote is shared by its subscribers
+
+    def enc(quote: dict) -> str:
+        if id(quote) not in encoded:
+            encoded[id(quote)] = dumps(quote)
+        return encoded[id(quote)]
+
+    cur.executemany(_SQLITE_INSERT, [(r["key"], r["subscription_id"], r["event_id"], enc(r["quote"]), r["status"],
                                       _sqlite_time(r["created_at"]), _sqlite_time(r.get("sent_at"))) for r in rows])
     return cur.connection.total_changes - before
