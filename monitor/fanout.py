@@ -1,7 +1,7 @@
 """Events -> subscriptions -> outbox rows (one per subscription and event, by unique key).
 
 Saved searches run against only the newly indexed documents, many queries per ES request
-(msearch), each distinct query once however many subscribers share it.
+(named clauses), each distinct query once however many subscribers share it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from .events import DocEvent
 from .models import Event, Outbox, Subscription
 
-MSEARCH_BATCH = 200
+QUERY_BATCH = 500  # named clauses per request (well under ES's clause limit)
 FRAGMENT, MAX_FRAGMENTS, _BREAKS = 120, 3, "。！？；\n"
 REGION_KEYS = ("province", "city", "county")
 
@@ -60,7 +60,9 @@ def _texts(es, prefix: str, ids: list[str]) -> dict[str, str]:
 
 
 def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]) -> dict[str, dict[str, list[str]]]:
-    """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`."""
+    """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`.
+    Many queries per request, each a named clause: a hit's `matched_queries` tells which
+    matched (thousands of small searches cost far more than a few wide ones)."""
     from indexer.highlight import pattern
     from indexer.query import parse_query
 
@@ -68,27 +70,26 @@ def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]
     out: dict[str, dict[str, list[str]]] = {}
     if not ids or not queries or es is None:
         return out
-    ids_filter = {"ids": {"values": ids}}
     texts: dict[str, str] | None = None
-    for i in range(0, len(queries), MSEARCH_BATCH):
-        batch, searches = [], []
-        for q in queries[i:i + MSEARCH_BATCH]:
+    for i in range(0, len(queries), QUERY_BATCH):
+        batch, clauses = [], []
+        for q in queries[i:i + QUERY_BATCH]:
             try:
                 parsed = parse_query(q)
             except Exception:  # validated on create; a parser change must not stop the others
                 continue
+            clauses.append({"bool": {"filter": [parsed.to_es()], "_name": str(len(batch))}})
             batch.append((q, pattern(parsed.text_terms())))
-            searches += [{"index": f"{prefix}-reports"},
-                         {"query": {"bool": {"filter": [parsed.to_es(), ids_filter]}},  # no scoring
-                          "size": len(ids), "_source": False, "track_total_hits": False, "sort": ["_doc"]}]
-        if not searches:
+        if not clauses:
             continue
-        res = es.msearch(searches=searches)
-        for (q, rx), r in zip(batch, res["responses"], strict=True):
-            hits = r.get("hits", {}).get("hits", [])
-            if hits:
-                texts = texts if texts is not None else _texts(es, prefix, ids)
-                out[q] = {h["_id"]: quote_fragments(texts.get(h["_id"], ""), rx) for h in hits}
+        body = {"bool": {"filter": [{"ids": {"values": ids}}], "should": clauses, "minimum_should_match": 1}}
+        hits = es.search(index=f"{prefix}-reports", query=body, size=len(ids), source=False,
+                         track_total_hits=False)["hits"]["hits"]
+        for h in hits:
+            texts = texts if texts is not None else _texts(es, prefix, ids)
+            for name in h.get("matched_queries") or []:
+                q, rx = batch[int(name)]
+                out.setdefault(q, {})[h["_id"]] = quote_fragments(texts.get(h["_id"], ""), rx)
     return out
 
 
