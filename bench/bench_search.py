@@ -5,8 +5,8 @@
 
 The corpus is bench/gen_corpus.py (five years of a national set of publishers). Queries are a
 fixed mix of phrase, boolean, filter and facet searches built the way the portal builds them
-(indexer.search.build_searches / run_searches: one request, or one _msearch when facets are
-selected), run at each concurrency level. `make_queries` and `run_load` are
+(indexer.search.search: the hits request, then one _msearch of size-0 facet requests), run at
+each concurrency level; ES's own `took` is recorded beside the client time. `make_queries` and `run_load` are
 reusable: the API benchmark runs the same mix through HTTP and compares with these numbers.
 Results go to bench/results/search.json (merged by key, so other runs' entries survive).
 """
@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_corpus import PROVINCES, corpus, report  # noqa: E402
-from indexer import mappings, store  # noqa: E402
-from indexer.search import build_searches, run_searches  # noqa: E402
+from indexer import store  # noqa: E402
+from indexer.search import search  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "search.json"
 WORDS = ["信息公开", "依申请公开", "预警信息", "政务新媒体", "保密审查", "营商环境", "财政预决算",
@@ -107,12 +107,14 @@ def run_load(call: Callable[[dict[str, Any]], Any], queries: list[dict[str, Any]
             "by_kind": {k: summary(v) for k, v in sorted(by_kind.items())}}
 
 
-def es_caller(es: Any, prefix: str) -> Callable[[dict[str, Any]], Any]:
-    index = mappings.alias_name(prefix)
-
+def es_caller(es: Any, prefix: str, took: list[tuple[str, int]] | None = None) -> Callable[[dict[str, Any]], Any]:
+    """indexer.search.search itself (what the API calls): its requests to Elasticsearch plus
+    the Python work (query parsing, highlight fragments). ES's own `took` goes to `took`."""
     def call(qd: dict[str, Any]) -> Any:
-        bodies = build_searches(qd["q"], size=20, sort=qd["sort"], filters=qd["filters"])
-        return run_searches(es, index, bodies)
+        res = search(es, prefix, qd["q"], size=20, sort=qd["sort"], filters=qd["filters"])
+        if took is not None:
+            took.append((qd["kind"], res.took_ms))
+        return res
 
     return call
 
@@ -171,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the index afterwards")
     ap.add_argument("--reuse", action="store_true", help="search an index left by --keep")
     ap.add_argument("--threads", type=int, default=2, help="bulk indexing threads (2 at most here)")
+    ap.add_argument("--warm", action="store_true",
+                    help="keep the request/query caches between levels (default: each level starts cold)")
+    ap.add_argument("--key", help="result key (default direct_es_<docs>)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     a = ap.parse_args(argv)
+    key = a.key or f"direct_es_{a.docs}"
     settings = get_settings()
     es = es_client(settings, request_timeout=600, connections_per_node=32)
     result: dict[str, Any] = {"docs": a.docs, "server": server_version(es),
@@ -180,26 +186,30 @@ def main(argv: list[str] | None = None) -> int:
                               "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}
     try:
         if a.reuse:  # keep the indexing figures of the run that built the index
-            old = json.loads(a.out.read_text()).get(f"direct_es_{a.docs}", {}) if a.out.exists() else {}
+            old = json.loads(a.out.read_text()).get(key, {}) if a.out.exists() else {}
             if "indexing" in old:
                 result["indexing"] = {**old["indexing"], "from_run": old.get("when")}
         else:
             result["indexing"] = index_corpus(es, a.prefix, a.docs, threads=a.threads)
             print(json.dumps(result["indexing"], ensure_ascii=False), flush=True)
         queries = make_queries(a.docs, a.queries)
-        call = es_caller(es, a.prefix)
         for qd in queries[:20]:  # warm-up
-            call(qd)
+            es_caller(es, a.prefix)(qd)
         result["search_direct_es"] = []
         for c in (int(x) for x in a.concurrency.split(",")):
-            r = run_load(call, queries, c)
+            if not a.warm:  # each level starts cold: no cache entries from the last one
+                es.indices.clear_cache(index=f"{a.prefix}-reports", request=True, query=True)
+            took: list[tuple[str, int]] = []
+            r = run_load(es_caller(es, a.prefix, took), queries, c)
+            r["es_took"] = {k: summary([float(t) for kk, t in took if kk == k]) for k in sorted({k for k, _ in took})}
             result["search_direct_es"].append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
     finally:
         if not a.keep:
             store.drop_all(es, a.prefix)
     result["loadavg_end"] = os.getloadavg()
-    save(f"direct_es_{a.docs}", result, a.out)
+    result["caches"] = "kept between levels" if a.warm else "cleared before each level"
+    save(key, result, a.out)
     return 0
 
 
