@@ -19,15 +19,18 @@ def _t2s() -> opencc.OpenCC:
 
 
 _FULL = re.compile("[\uff01-\uff5e\u3000\u00a0]")
-
-
-def _half(m: re.Match) -> str:
-    return chr(_HALF[ord(m.group())])
+_HALF_CHR = {chr(c): chr(v) for c, v in _HALF.items()}
 
 
 def half_width(text: str) -> str:
-    # a regex over the few full-width characters beats str.translate over every character
-    return _FULL.sub(_half, text)
+    # A report uses a handful of distinct full-width characters (，：（）…) many times:
+    # replace each one everywhere at once (str.translate looks up every character).
+    m = _FULL.search(text)
+    while m:
+        ch = m.group()
+        text = text.replace(ch, _HALF_CHR[ch])
+        m = _FULL.search(text, m.start())
+    return text
 
 
 def to_simplified(text: str) -> str:

@@ -109,12 +109,16 @@ def kind(cell: str) -> str:
     return "n" if is_numeric(cell) else "t"
 
 
-def _split(row: list[str], kinds: list[str] | None = None) -> tuple[list[str], int]:
+def _kinds(row: list[str]) -> str:
+    """The kind of every cell as one string ("ttbnnn"): str.find/rfind do the scanning."""
+    return "".join(map(kind, row))
+
+
+def _split(row: list[str], kinds: str | None = None) -> tuple[list[str], int]:
     """Label cells (non-numeric text) and the index where the data cells start."""
-    kinds = kinds or [kind(c) for c in row]
-    last = len(kinds) - 1
-    while last >= 0 and kinds[last] != "t":
-        last -= 1
+    if kinds is None:
+        kinds = _kinds(row)
+    last = kinds.rfind("t")
     labels = [c for c, k in zip(row[: last + 1], kinds) if k == "t"]
     return labels, last + 1
 
@@ -126,14 +130,16 @@ def _row_key(labels: list[str], matcher) -> str | None:
     return matcher("".join(labels)) if len(labels) > 1 else None
 
 
-def _align(row: list[str], start: int, positions: list[int], kinds: list[str] | None = None) -> list[Value]:
+def _align(row: list[str], start: int, positions: list[int], kinds: str | None = None) -> list[Value]:
     """Values of `row` at `positions` shifted so they follow the labels and cover the most
     numeric cells (ties: the smallest shift)."""
-    kinds = kinds or [kind(c) for c in row]
-    numeric = [i for i in range(start, len(row)) if kinds[i] == "n"]
+    if kinds is None:
+        kinds = _kinds(row)
     first, last = positions[0], positions[-1]
-    if start <= first and last < len(row) and (not numeric or (numeric[0] >= first and numeric[-1] <= last)):
-        return [cell_value(row[p]) for p in positions]  # the header's columns hold every number
+    first_n = kinds.find("n", start)
+    if start <= first and last < len(row) and (first_n < 0 or (first_n >= first and kinds.rfind("n", start) <= last)):
+        return list(map(cell_value, map(row.__getitem__, positions)))  # the header's columns hold every number
+    numeric = [i for i in range(start, len(row)) if kinds[i] == "n"]
     lo = start - first
     hi = max(lo, len(row) - 1 - last)
     if numeric:
@@ -172,11 +178,14 @@ def _is_t3_header(row: list[str]) -> bool:
     return any(_header_cell(c) for c in row if c)
 
 
+_NONE7 = (None,) * 7
+
+
 def parse_t3(rows: list[list[str]]) -> dict | None:
     positions = _t3_positions(rows)
     found: dict[str, list[Value]] = {}
     for row in rows:
-        kinds = [kind(c) for c in row]
+        kinds = _kinds(row)
         if "n" not in kinds and _is_t3_header(row):
             continue
         labels, start = _split(row, kinds)
@@ -189,7 +198,7 @@ def parse_t3(rows: list[list[str]]) -> dict | None:
             found[key] = vals
     if len(found) < 3:
         return None
-    return {k: dict(zip(T3_COLS, found.get(k, [None] * 7))) for k in T3_ROWS}
+    return {k: dict(zip(T3_COLS, found.get(k, _NONE7))) for k in T3_ROWS}
 
 
 def _right_positions(row: list[str], start: int, n: int) -> list[int]:
@@ -366,11 +375,24 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
     rows = []
     for r, row in enumerate(table.rows):
         m = merged[r] if r < len(merged) else ()
-        if not any(m):  # most rows: no spanned cell
-            rows.append(row)
-            continue
-        rows.append([("" if (c < len(m) and m[c] and is_numeric(v)) else v) for c, v in enumerate(row)])
+        out = row
+        for c in _true_positions(m):  # only the few copied positions are looked at
+            if c < len(row) and is_numeric(row[c]):
+                if out is row:
+                    out = list(row)
+                out[c] = ""
+        rows.append(out)
     return rows
+
+
+def _true_positions(flags) -> list[int]:
+    out, c = [], -1
+    while True:
+        try:
+            c = flags.index(True, c + 1)  # a C scan
+        except ValueError:
+            return out
+        out.append(c)
 
 
 def _old_t3(rows: list[list[str]]) -> bool:

@@ -21,7 +21,11 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\ufeff|\u200b")
 _MD_SIGN = re.compile(r"^(?:#{1,6}\s|\|.*\|[ \t]*$)", re.M)
-_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def _is_cell(line: str) -> bool:
+    """A line of the one-cell-per-line encoding: a leading tab and no other."""
+    return line.startswith("\t") and line.find("\t", 1) < 0
 
 
 def decode(data: bytes) -> str:
@@ -79,9 +83,13 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if line.lstrip().startswith("|") and "|" in line.strip()[1:]:
+        if "\t" not in line and "|" not in line:  # prose: no table encoding can start here
+            if text := _paragraph(line):
+                blocks.append(Paragraph(text))
+            i += 1
+        elif line.lstrip().startswith("|") and "|" in line.strip()[1:]:
             i = _md_table(lines, i, blocks)
-        elif _CELL_LINE.match(line) and _starts_cell_rows(lines, i):
+        elif _is_cell(line) and _starts_cell_rows(lines, i):
             i = _cell_rows(lines, i, blocks)
         elif "\t" in line.strip("\t ") or (line.count("\t") >= 2 and line.strip()):
             i = _tab_table(lines, i, blocks)
@@ -119,7 +127,7 @@ def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
     while i < len(lines) and lines[i].lstrip().startswith("|"):
         line = lines[i].strip()
         i += 1
-        if _MD_RULE.match(line):
+        if "--" in line and _MD_RULE.match(line):
             continue
         inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
         rows.append(_cells(inner.split("|"), inner))
@@ -146,10 +154,10 @@ def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:
 def _starts_cell_rows(lines: list[str], i: int) -> bool:
     """A cell-per-line table: a group of ≥2 tabbed single-cell lines."""
     j = i + 1
-    while j < len(lines) and j < i + 3 and lines[j] and not _CELL_LINE.match(lines[j]):
+    while j < len(lines) and j < i + 3 and lines[j] and not _is_cell(lines[j]):
         j += 1  # continuation lines of the first cell
-    return j < len(lines) and bool(_CELL_LINE.match(lines[j])) or (
-        j + 1 < len(lines) and not lines[j].strip() and bool(_CELL_LINE.match(lines[j + 1])))
+    return j < len(lines) and bool(_is_cell(lines[j])) or (
+        j + 1 < len(lines) and not lines[j].strip() and bool(_is_cell(lines[j + 1])))
 
 
 def _cell_rows(lines: list[str], i: int, blocks: list[Block]) -> int:
@@ -160,13 +168,13 @@ def _cell_rows(lines: list[str], i: int, blocks: list[Block]) -> int:
     n = len(lines)
     while i < n:
         line = lines[i]
-        if _CELL_LINE.match(line):
+        if _is_cell(line):
             row.append(line[1:].strip())
         elif not line.strip():
             if row:
                 rows.append(row)
                 row = []
-            if i + 1 < n and lines[i + 1].strip() and not _CELL_LINE.match(lines[i + 1]):
+            if i + 1 < n and lines[i + 1].strip() and not _is_cell(lines[i + 1]):
                 i += 1
                 break
         elif row:

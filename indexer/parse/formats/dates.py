@@ -10,6 +10,7 @@ _LABEL_ALT = "|".join(sorted(META_LABELS, key=len, reverse=True))
 _LABEL_VALUE = re.compile(
     rf"({_LABEL_ALT})\s*[:：]\s*(.+?)(?=\s*(?:{_LABEL_ALT}|作者|点击|浏览|访问|字号|【|\|)\s*[:：]?|\s{{2,}}|$)")
 _LABEL_ONLY = re.compile(rf"^({_LABEL_ALT}|日期)\s*[:：]?$")
+_ANY_LABEL = re.compile(rf"{_LABEL_ALT}|日期")  # needed by both patterns above
 
 DATE = (r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
         r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
@@ -35,7 +36,10 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 
 def published_from_lines(lines: list[str]) -> str | None:
     """The publication time a page shows: a labelled time first, then '网站名 • date'."""
-    for pattern in (_PUB_LABELED, _BULLET):
+    joined = "\n".join(lines)
+    for pattern, needs in ((_PUB_LABELED, ("时间", "日期")), (_BULLET, ("•", "·"))):
+        if not any(w in joined for w in needs):
+            continue  # every match contains one of these
         for line in lines:
             m = pattern.search(line)
             if m and (iso := to_iso(m)):
@@ -47,9 +51,11 @@ def meta_from_lines(lines: list[str]) -> dict[str, str]:
     """Raw label → value pairs (索引号, 发布日期, 成文日期, …), label-colon-value or label
     and value in adjacent lines (metadata tables)."""
     meta: dict[str, str] = {}
+    if not _ANY_LABEL.search("\n".join(lines)):
+        return meta  # no label anywhere: nothing below can match
     for i, line in enumerate(lines):
-        if len(line) > 200 or line.isdigit():  # a figure is neither a label nor label: value
-            continue
+        if len(line) > 200 or line.isdigit() or not _ANY_LABEL.search(line):
+            continue  # a figure or a line without a label is neither a label nor label: value
         only = _LABEL_ONLY.match(line)
         if only and i + 1 < len(lines) and not _LABEL_ONLY.match(lines[i + 1]):
             meta.setdefault(only.group(1), lines[i + 1].strip())

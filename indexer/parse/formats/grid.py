@@ -11,38 +11,57 @@ MAX_SPAN = 200  # a bad rowspan="9999" must not blow up memory
 
 def expand(rows: Iterable[Iterable[tuple[str, int, int]]]) -> Table:
     """Rows of (text, rowspan, colspan) → grid; covered positions repeat the text, marked merged."""
-    grid: list[dict[int, tuple[str, bool]]] = []  # per row: column → (text, is a copy)
+    texts: list[list[str | None]] = []  # None: a position no cell has covered yet
+    marks: list[list[bool]] = []
     n_rows = width = 0
     for r, row in enumerate(rows):
         n_rows = r + 1
-        if len(grid) <= r:
-            grid.append({})
-        here = grid[r]
+        if len(texts) <= r:
+            texts.append([])
+            marks.append([])
+        here = texts[r]
         c = 0
         for text, rowspan, colspan in row:
-            while c in here:
+            while c < len(here) and here[c] is not None:
                 c += 1
             rs, cs = _clamp(rowspan), _clamp(colspan)
-            if rs == 1 and cs == 1:  # the common cell: its position is free
-                here[c] = (text, False)
+            if rs == 1 and cs == 1:  # the common cell
+                if c == len(here):
+                    here.append(text)
+                    marks[r].append(False)
+                else:
+                    here[c] = text
+                    marks[r][c] = False
             else:
-                while len(grid) < r + rs:
-                    grid.append({})
-                for dr in range(rs):
-                    below = grid[r + dr]
-                    for dc in range(cs):
-                        below.setdefault(c + dc, (text, bool(dr or dc)))
+                _place(texts, marks, r, c, rs, cs, text)
             c += cs
             if c > width:
                 width = c
     # a rowspan reaching past the last row adds no rows of its own
-    empty = ("", False)
-    texts, merged = [], []
-    for here in grid[:n_rows]:
-        cells = [here.get(c, empty) for c in range(width)]
-        texts.append([t for t, _ in cells])
-        merged.append([m for _, m in cells])
-    return Table(rows=texts, merged=merged)
+    out_t, out_m = [], []
+    for t, m in zip(texts[:n_rows], marks[:n_rows]):
+        if len(t) < width:
+            t = t + [None] * (width - len(t))
+            m = m + [False] * (width - len(m))
+        out_t.append(["" if x is None else x for x in t] if None in t else t)
+        out_m.append(m)
+    return Table(rows=out_t, merged=out_m)
+
+
+def _place(texts: list, marks: list, r: int, c: int, rs: int, cs: int, text: str) -> None:
+    """A spanning cell: fill the free positions of its rs × cs block (earlier cells keep theirs)."""
+    while len(texts) < r + rs:
+        texts.append([])
+        marks.append([])
+    for dr in range(rs):
+        t, m = texts[r + dr], marks[r + dr]
+        if len(t) < c + cs:
+            m.extend([False] * (c + cs - len(t)))
+            t.extend([None] * (c + cs - len(t)))
+        for dc in range(cs):
+            if t[c + dc] is None:
+                t[c + dc] = text
+                m[c + dc] = bool(dr or dc)
 
 
 def _clamp(v: int) -> int:

@@ -157,14 +157,30 @@ def _article(body):
         kids = [c for c in node if isinstance(c.tag, str)]
         if not kids:
             return node
-        scored = [(_score(c), c) for c in kids]
-        best_score, best = max(scored, key=lambda sc: sc[0])
-        if best_score < 0.75 * node_score or best.tag in _LEAVES:
+        best_score, best = _best_child(kids, node_score)
+        if best is None or best_score < 0.75 * node_score or best.tag in _LEAVES:
             return node
         best_tables = _data_tables(best) if node_tables else 0
         if best_tables < node_tables:
             return node
         node, node_score, node_tables = best, best_score, best_tables
+
+
+def _best_child(kids: list, node_score: int) -> tuple[int, object]:
+    """The highest-scoring child, or (0, None) when none can reach 3/4 of the parent.
+    Without <a> children the children's scores sum to at most the parent's, so the one
+    reaching 3/4 is the maximum, and once the unscored rest cannot reach 3/4 we stop."""
+    if node_score <= 0 or any(k.tag == "a" for k in kids):
+        return max(((_score(c), c) for c in kids), key=lambda sc: sc[0])
+    need, budget = 0.75 * node_score, node_score
+    for k in kids:
+        score = _score(k)
+        if score >= need:
+            return score, k
+        budget -= score
+        if budget < need:
+            break
+    return 0, None
 
 
 _LEAVES = {"p", "table", "h1", "h2", "h3", "span", "font", "strong"}
