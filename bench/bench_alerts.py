@@ -161,7 +161,10 @@ def main() -> None:
     args = ap.parse_args()
     random.seed(7)
 
+    from sqlalchemy import select
+
     from monitor import alerts
+    from monitor.models import Subscription
     from nianbao.db import init_db, make_engine, make_session_factory
     from nianbao.es import es_client
     from nianbao.settings import get_settings
@@ -181,6 +184,8 @@ def main() -> None:
         published = setup_db(session, args.publishers, args.reports, day)
         setup_es(es, prefix, published, seeds)
         kinds = make_subs(session, args.subs, args.publishers, hook)
+        distinct = len({s.params["q"] for s in
+                        session.scalars(select(Subscription).where(Subscription.kind == "saved_search"))})
         setup_s = time.perf_counter() - t0
         prof = cProfile.Profile() if args.profile else None
         t0 = time.perf_counter()
@@ -201,6 +206,8 @@ def main() -> None:
     result = {
         "benchmark": "alerts", "subscriptions": args.subs, "subscriptions_by_kind": kinds,
         "publishers": args.publishers, "new_reports": args.reports, "setup_seconds": round(setup_s, 2),
+        "vocabulary": {"words": VOCAB_SIZE, "per_report": WORDS_PER_REPORT, "common_queries": COMMON_QUERIES},
+        "distinct_saved_queries": distinct, "loadavg": [round(x, 2) for x in os.getloadavg()],
         "first_run_seconds": round(first_s, 2), "first_run": first.to_dict(),
         "second_run_seconds": round(second_s, 2), "second_run": second.to_dict(),
         "target_seconds": 60, "ok": first_s < 60 and second.sent == 0,
