@@ -79,19 +79,22 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _links(doc, base: str) -> list[Link]:
-    out = []
+def _anchors(doc, base: str):
+    """(element, absolute URL without fragment, text or longer title) of each followable link."""
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
-        url = urldefrag(urljoin(base, href))[0]
         text = _text(a)
         title = " ".join((a.get("title") or "").split())
-        parent = a.getparent()
-        context = _text(parent) if parent is not None else ""
-        out.append(Link(url, title if len(title) > len(text) else text, context[:300]))
-    return out
+        yield a, urldefrag(urljoin(base, href))[0], (title if len(title) > len(text) else text)
+
+
+def _context(a) -> str:
+    """Text of the link's parent (dates shown beside it). Only asked for report links: most
+    links are chrome, and a chrome link's parent can be the whole page."""
+    parent = a.getparent()
+    return _text(parent)[:300] if parent is not None else ""
 
 
 def is_report_title(text: str) -> bool:
@@ -130,14 +133,16 @@ def parse_listing(text: str, url: str, entry_url: str) -> Listing:
     doc = _tree(text)
     reports: dict[str, Link] = {}
     pages: list[str] = []
-    for link in _links(doc, url):
-        if is_report_title(link.text) or (_is_attachment(link.url) and is_report_title(link.context)):
-            reports.setdefault(link.url, link)
-        elif _same_column(link.url, entry_url) and (
-                _LIST_NAME.match(urlsplit(link.url).path.rsplit("/", 1)[-1] or "index.html")
-                or link.text in _PAGER_TEXT or link.text.isdigit()):
-            if link.url not in pages:
-                pages.append(link.url)
+    for a, href, label in _anchors(doc, url):
+        if is_report_title(label):
+            reports.setdefault(href, Link(href, label, _context(a)))
+        elif _is_attachment(href) and is_report_title(context := _context(a)):
+            reports.setdefault(href, Link(href, label, context))
+        elif _same_column(href, entry_url) and (
+                _LIST_NAME.match(urlsplit(href).path.rsplit("/", 1)[-1] or "index.html")
+                or label in _PAGER_TEXT or label.isdigit()):
+            if href not in pages:
+                pages.append(href)
     for page in _scripted_pages(text, url):
         if page not in pages:
             pages.append(page)
@@ -164,11 +169,11 @@ def _is_attachment(url: str) -> bool:
 def attachments(text: str, url: str) -> list[str]:
     """Attachment URLs (PDF/DOCX/DOC/WPS/OFD) linked from a report page, in page order."""
     out: list[str] = []
-    for link in _links(_tree(text), url):
-        name = link.text.lower()
-        if _is_attachment(link.url) or any(name.endswith("." + e) for e in ATTACHMENT_EXT):
-            if link.url not in out:
-                out.append(link.url)
+    for _a, href, name in _anchors(_tree(text), url):
+        name = name.lower()
+        if _is_attachment(href) or any(name.endswith("." + e) for e in ATTACHMENT_EXT):
+            if href not in out:
+                out.append(href)
     return out
 
 

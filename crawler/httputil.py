@@ -20,7 +20,7 @@ _CHALLENGE = re.compile(
 )
 
 
-_STRONG = re.compile(r"__jsl_clearance|acw_sc__v2|cf-chl|js-challenge|anti-bot challenge", re.I)
+_STRONG_BYTES = re.compile(rb"__jsl_clearance|acw_sc__v2|cf-chl|js-challenge|anti-bot challenge", re.I)
 
 
 def _canonical(enc: str) -> str:
@@ -71,14 +71,14 @@ def is_challenge(status: int, body: bytes, content_type: str = "") -> bool:
         return False
     if content_type and "html" not in content_type.lower() and b"<script" not in body[:4096].lower():
         return False
+    if status in (200, 202):
+        # A 200 challenge must be small and carry a vendor cookie marker (ASCII: no decoding
+        # needed): report pages may well contain a script and the word 验证码 in their chrome.
+        return len(body) < 16_000 and bool(_STRONG_BYTES.search(body))
     text, _ = decode_html(body, content_type)
     if status == 403:  # a WAF's refusal page that wants JavaScript run, or says so
         return "<script" in text.lower() or bool(_CHALLENGE.search(text))
-    if status == 503:
-        return bool(_CHALLENGE.search(text)) and "<script" in text.lower()
-    # A 200 challenge must be small and carry a vendor cookie marker: report pages may well
-    # contain a script and the word 验证码 in their chrome.
-    return len(body) < 16_000 and bool(_STRONG.search(text))
+    return bool(_CHALLENGE.search(text)) and "<script" in text.lower()  # 503
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
