@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         if a.reuse:  # keep the indexing figures of the run that built the index
             old = json.loads(a.out.read_text()).get(key, {}) if a.out.exists() else {}
             if "indexing" in old:
-                result["indexing"] = {**old["indexing"], "from_run": old.get("when")}
+                result["indexing"] = {**old["indexing"],
+                                      "from_run": old["indexing"].get("from_run") or old.get("when")}
         else:
             result["indexing"] = index_corpus(es, a.prefix, a.docs, threads=a.threads)
             print(json.dumps(result["indexing"], ensure_ascii=False), flush=True)
