@@ -7,6 +7,7 @@ from typing import Any
 
 from . import checks, meta, narrative
 from .blocks import Extracted, Paragraph
+from .region import region_from_text
 from .normalize import half_width, norm_lines, norm_text, script_of
 from .sections import find_sections
 from .tables import extract_tables
@@ -79,6 +80,8 @@ def build_report(ex: Extracted) -> Report:
     body_norm = para_norm[used:]
     title_norm = norm_text(title) if title else None
     year = meta.year_of(title) or meta.year_from_text(text_norm)
+    if not (region["county"] or region["city"] or region["province"]):
+        region.update(region_from_text(text_norm))  # "…通过卢氏县人民政府门户网站…"
     secs = find_sections(body)
     sec_norm = {s.number: "\n".join(body_norm[s.start:s.end]).strip() for s in secs}
     tables = extract_tables(ex.blocks)

@@ -24,17 +24,18 @@ def expand(rows: Iterable[Iterable[tuple[str, int, int]]]) -> Table:
         for text, rowspan, colspan in row:
             while c < len(here) and here[c] is not None:
                 c += 1
-            rs, cs = _clamp(rowspan), _clamp(colspan)
-            if rs == 1 and cs == 1:  # the common cell
+            if rowspan == 1 and colspan == 1:  # the common cell
                 if c == len(here):
                     here.append(text)
                     marks[r].append(False)
                 else:
                     here[c] = text
                     marks[r][c] = False
+                c += 1
             else:
+                rs, cs = _clamp(rowspan), _clamp(colspan)
                 _place(texts, marks, r, c, rs, cs, text)
-            c += cs
+                c += cs
             if c > width:
                 width = c
     # a rowspan reaching past the last row adds no rows of its own

@@ -313,7 +313,12 @@ def _table(table) -> Table:
         for td in tr:
             if td.tag in _CELL_TAGS:
                 rs, cs = td.get("rowspan"), td.get("colspan")
-                row.append((_cell_text(td), 1 if rs is None else span(rs), 1 if cs is None else span(cs)))
+                if len(td) == 0:  # a bare text cell: _cell_text without the call
+                    text = td.text
+                    text = clean(text) if text else ""
+                else:
+                    text = _cell_text(td)
+                row.append((text, 1 if rs is None else span(rs), 1 if cs is None else span(cs)))
         rows.append(row)
     grid = expand(rows)
     # drop rows that are entirely empty (spacer rows)
