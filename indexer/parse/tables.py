@@ -238,6 +238,10 @@ def parse_t2(rows: list[list[str]]) -> tuple[dict | None, set[str]]:
     return (out if seen else None), hints
 
 
+# Tesseract reads 本年废止件数 as 本年记止件数; "记止件数" is no other header's wording
+_OCR_REPEALED = "记止件数"
+
+
 def _t2_header(norms: list[str], hints: set[str]) -> dict[str, int]:
     """Map the data columns of a table-2 block by their headers (2021 vs 2019 wording); a
     header spanning several columns counts at its first one."""
@@ -246,7 +250,7 @@ def _t2_header(norms: list[str], hints: set[str]) -> dict[str, int]:
         if "制发" in s:
             cols.setdefault("issued", i)
             hints.add("2021")
-        elif "废止" in s:
+        elif "废止" in s or _OCR_REPEALED in s:
             cols.setdefault("repealed", i)
         elif "现行有效" in s:
             cols.setdefault("in_force", i)

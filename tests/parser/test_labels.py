@@ -153,3 +153,18 @@ def test_year_from_the_period_when_the_title_has_none() -> None:
     assert year_from_text("本报告统计时限为2023年1月1日至12月31日。") == 2023
     assert year_from_text("现将2022年度政府信息公开工作年度报告公布如下") == 2022
     assert year_from_text("无年份") is None
+
+
+def test_table_two_header_tolerates_the_ocr_reading_of_fei() -> None:
+    """Tesseract reads 本年废止件数 as 本年记止件数; the column is still `repealed`."""
+    from indexer.parse.tables import parse_t2
+
+    rows = [["信息内容", "本年制发件数", "本年记止件数", "现行有效件数"], ["规章", "1", "2", "3"]]
+    got, _ = parse_t2(rows)
+    assert got["regulations"] == {"issued": 1, "repealed": 2, "in_force": 3}
+    # the columns go by the header, so a swapped order proves the header was read
+    swapped = [["信息内容", "本年记止件数", "本年制发件数", "现行有效件数"], ["规章", "1", "2", "3"]]
+    assert parse_t2(swapped)[0]["regulations"] == {"issued": 2, "repealed": 1, "in_force": 3}
+    # 记止 on its own (not the header wording) maps nothing
+    other = [["信息内容", "本年制发件数", "登记止", "现行有效件数"], ["规章", "1", "2", "3"]]
+    assert parse_t2(other)[0]["regulations"] == {"issued": 1, "repealed": None, "in_force": 3}
