@@ -55,9 +55,11 @@ def test_faults_survived_and_logged(early):
     # known reports are not counted as missing.
     web.clear_faults()
     web.add_fault(kind="challenge", site=0)
+    web.add_fault(kind="forbidden", site=1, path="/module/")  # a WAF's 403 page on attachments
     second = w.crawl()
-    host0 = web.hosts[0].split("//")[1]
-    assert second.hosts[host0].blocked
+    host0, host1 = (h.split("//")[1] for h in web.hosts[:2])
+    assert second.hosts[host0].blocked and "412" in second.hosts[host0].blocked
+    assert second.hosts[host1].blocked and "403" in second.hosts[host1].blocked
     with w.session() as s:
         rows = s.scalars(select(ListingCrawl).where(ListingCrawl.run_id == second.run_id,
                                                      ListingCrawl.host == host0)).all()
