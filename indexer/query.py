@@ -29,13 +29,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from nianbao.errors import UsageError
+from nianbao.findings import FINDINGS
 
 from .mappings import FIGURE_ALIASES, FIGURE_PATHS
 from .segment import char_tokens, normalize, segment_query
 
-FINDING_CODES = frozenset("""T3_BALANCE T3_ROW_SUM T3_RESULTS_SUM T4_SUM BLANK_CELL
-NARRATIVE_MISMATCH MISSING_SECTION MISSING_TABLE YEAR_MISMATCH OLD_TEMPLATE TEMPLATE_LEFTOVER
-ZERO_REPORT DUPLICATE_TEXT LATE MISSING MODIFIED REMOVED YEAR_CONTINUITY BACKDATED""".split())
+FINDING_CODES = frozenset(FINDINGS)
 
 # Names people type → canonical field. Chinese aliases for the common ones.
 FIELD_ALIASES = {

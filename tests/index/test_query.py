@@ -107,3 +107,11 @@ def test_errors_point_at_the_column(q: str, column: int, needle: str) -> None:
 
 def test_text_terms_are_normalised() -> None:
     assert parse_query("＂ＡＢＣ類＂").text_terms() == ["abc类"]
+
+
+@pytest.mark.parametrize("code", ["FIGURE_JUMP", "DATE_CONFLICT", "UNCHECKED", "T3_BALANCE", "BACKDATED"])
+def test_every_catalogued_finding_is_searchable(code: str) -> None:
+    from nianbao.findings import FINDINGS
+
+    assert code in FINDINGS
+    assert f'"finding_codes": "{code}"' in es(f"finding:{code}")
