@@ -157,7 +157,7 @@ def _article(body):
         kids = [c for c in node if isinstance(c.tag, str)]
         if not kids:
             return node
-        best_score, best = _best_child(kids, node_score)
+        best_score, best = _best_child(node, kids, node_score)
         if best is None or best_score < 0.75 * node_score or best.tag in _LEAVES:
             return node
         best_tables = _data_tables(best) if node_tables else 0
@@ -166,21 +166,31 @@ def _article(body):
         node, node_score, node_tables = best, best_score, best_tables
 
 
-def _best_child(kids: list, node_score: int) -> tuple[int, object]:
+def _best_child(node, kids: list, node_score: int) -> tuple[int, object]:
     """The highest-scoring child, or (0, None) when none can reach 3/4 of the parent.
-    Without <a> children the children's scores sum to at most the parent's, so the one
-    reaching 3/4 is the maximum, and once the unscored rest cannot reach 3/4 we stop."""
-    if node_score <= 0 or any(k.tag == "a" for k in kids):
+    Without <a> (or non-element) children, the children's scores add up to the parent's
+    minus its own text and the tails, so: the one reaching 3/4 is the maximum; once the
+    unscored rest cannot reach 3/4 we stop; and the child with the most children (usually
+    the big one) gets its score by subtraction instead of another pass over its text."""
+    if node_score <= 0 or len(kids) != len(node) or any(k.tag == "a" for k in kids):
         return max(((_score(c), c) for c in kids), key=lambda sc: sc[0])
-    need, budget = 0.75 * node_score, node_score
-    for k in kids:
+    need = 0.75 * node_score
+    rest = node_score - _nonws(node.text) - sum(_nonws(k.tail) for k in kids)  # Σ kids' scores
+    big = max(range(len(kids)), key=lambda i: len(kids[i]))
+    for i, k in enumerate(kids):
+        if i == big:
+            continue
         score = _score(k)
         if score >= need:
             return score, k
-        budget -= score
-        if budget < need:
-            break
-    return 0, None
+        rest -= score
+        if rest < need:
+            return 0, None
+    return (rest, kids[big]) if rest >= need else (0, None)
+
+
+def _nonws(text: str | None) -> int:
+    return sum(map(len, text.split())) if text else 0
 
 
 _LEAVES = {"p", "table", "h1", "h2", "h3", "span", "font", "strong"}
