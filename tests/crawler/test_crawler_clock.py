@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from crawler_world import start_world
+from .crawler_world import start_world
 from sqlalchemy import select
 
 from crawler.archive import Archive

@@ -4,7 +4,7 @@ neighbours that are not reports, links to hosts outside the registry."""
 from __future__ import annotations
 
 import yaml
-from crawler_httpd import Server, html
+from .crawler_httpd import Server, html
 from sqlalchemy import select
 
 from crawler.engine import run_crawl

@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import pytest
-from crawler_httpd import Server, html
+from .crawler_httpd import Server, html
 
 from crawler.archive import Archive
 from crawler.fetch import Fetcher

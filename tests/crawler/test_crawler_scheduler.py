@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from crawler_world import start_world
+from .crawler_world import start_world
 
 from crawler.registry import load_registry
 from crawler.scheduler import build_scheduler, pipeline_job, plan

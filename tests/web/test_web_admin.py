@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import csrf_of, login
+from .conftest import csrf_of, login
 
 
 def test_admin_adds_supervisor_who_can_review_but_not_administer(client, app, corpus):

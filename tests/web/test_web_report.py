@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import CORPUS
+from .conftest import CORPUS
 
 
 def rid(corpus, pid="mj-cy", year=2024):

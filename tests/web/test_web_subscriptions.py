@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import csrf_of
+from .conftest import csrf_of
 
 
 @pytest.fixture()
