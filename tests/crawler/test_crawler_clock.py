@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from .crawler_world import start_world
 from sqlalchemy import select
 
 from crawler.archive import Archive
 from crawler.models import Document, QueueRow, Version
+
+from .crawler_world import start_world
 
 
 def _events(s, url: str) -> list[str]:

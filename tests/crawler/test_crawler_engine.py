@@ -4,12 +4,13 @@ neighbours that are not reports, links to hosts outside the registry."""
 from __future__ import annotations
 
 import yaml
-from .crawler_httpd import Server, html
 from sqlalchemy import select
 
 from crawler.engine import run_crawl
 from crawler.models import Document, Fetch, ListingCrawl, Version
 from crawler.registry import load_registry
+
+from .crawler_httpd import Server, html
 
 ROBOTS = (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\n")
 

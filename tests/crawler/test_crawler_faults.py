@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from .crawler_world import start_world
 from sqlalchemy import select
 
 from crawler.models import Document, Fetch, ListingCrawl
+
+from .crawler_world import start_world
 
 
 @pytest.fixture()

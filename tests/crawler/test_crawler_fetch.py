@@ -6,11 +6,12 @@ import asyncio
 import time
 
 import pytest
-from .crawler_httpd import Server, html
 
 from crawler.archive import Archive
 from crawler.fetch import Fetcher
 from crawler.registry import netloc
+
+from .crawler_httpd import Server, html
 
 ROBOTS = (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\n")
 

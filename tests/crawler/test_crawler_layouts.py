@@ -4,10 +4,11 @@ the publication time), crawled for a few publishers per site with `--publisher`-
 from __future__ import annotations
 
 import pytest
-from .crawler_world import start_world
 from sqlalchemy import select
 
 from crawler.models import Document, ListingCrawl
+
+from .crawler_world import start_world
 
 
 @pytest.fixture()

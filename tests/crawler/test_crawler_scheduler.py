@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from .crawler_world import start_world
 
 from crawler.registry import load_registry
 from crawler.scheduler import build_scheduler, pipeline_job, plan
 from nianbao.settings import get_settings
+
+from .crawler_world import start_world
 
 TZ = "Asia/Shanghai"
 

@@ -4,6 +4,7 @@ audit trail on the report page."""
 from __future__ import annotations
 
 import pytest
+
 from .conftest import CORPUS, TODAY, csrf_of, fill_db, index_corpus, login
 
 
