@@ -46,11 +46,11 @@ def gazetteer() -> Gazetteer:
                      {k: frozenset(v) for k, v in cities.items()}, frozenset(provinces))
 
 
-def _mentions(text: str, names) -> set[str]:
-    """Names from `names` ending at a 县/区/市/… that 人民政府 or 政府 follows (longest first)."""
+def _mentions(text: str, ends: list[int], names) -> set[str]:
+    """Names from `names` ending at `ends` (after a 县/区/市/… that 人民政府 or 政府 follows),
+    the longest that is a name."""
     found = set()
-    for m in _GOV.finditer(text):
-        end = m.end()
+    for end in ends:
         for k in range(min(_LONGEST, end), 1, -1):
             if text[end - k:end] in names:
                 found.add(text[end - k:end])
@@ -60,17 +60,18 @@ def _mentions(text: str, names) -> set[str]:
 
 def region_from_text(text_norm: str) -> dict[str, str | None]:
     """{county, city, province} the prose names unambiguously (values may be None)."""
-    g = gazetteer()
-    if not _GOV.search(text_norm):
+    ends = [m.end() for m in _GOV.finditer(text_norm)]
+    if not ends:
         return {"county": None, "city": None, "province": None}
-    counties = _mentions(text_norm, g.counties)
+    g = gazetteer()
+    counties = _mentions(text_norm, ends, g.counties)
     county = next(iter(counties)) if len(counties) == 1 else None
     parents = g.counties.get(county, frozenset()) if county else frozenset()
-    cities = _mentions(text_norm, g.cities)
+    cities = _mentions(text_norm, ends, g.cities)
     city = next(iter(cities)) if len(cities) == 1 else None
     if city and county and city not in {c for _, c in parents}:
         city = None  # a city that is not the county's: ambiguous
-    provinces = _mentions(text_norm, g.provinces)
+    provinces = _mentions(text_norm, ends, g.provinces)
     province = next(iter(provinces)) if len(provinces) == 1 else None
     if province and county and province not in {p for p, _ in parents}:
         province = None

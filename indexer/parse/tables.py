@@ -139,18 +139,42 @@ def _align(row: list[str], start: int, positions: list[int], kinds: str | None =
     first_n = kinds.find("n", start)
     if start <= first and last < len(row) and (first_n < 0 or (first_n >= first and kinds.rfind("n", start) <= last)):
         return list(map(cell_value, map(row.__getitem__, positions)))  # the header's columns hold every number
-    numeric = [i for i in range(start, len(row)) if kinds[i] == "n"]
+    k = max(0, -min(positions))  # bit p + k stands for column p (a header may start at -1)
+    numeric = 0  # bit i + k: cell i (after the labels) is a number
+    for i in range(start, len(row)):
+        if kinds[i] == "n":
+            numeric |= 1 << (i + k)
     lo = start - first
     hi = max(lo, len(row) - 1 - last)
     if numeric:
-        hi = max(hi, numeric[-1] - last)
+        hi = max(hi, numeric.bit_length() - 1 - k - last)
+    best = _best_shift(numeric, positions, k, lo, hi)
+    return [cell_value(row[p + best]) if 0 <= p + best < len(row) else None for p in positions]
+
+
+def _best_shift(numeric: int, positions: list[int], k: int, lo: int, hi: int) -> int:
+    """The shift in [lo, hi] that lands most header positions on numbers (bit masks, offset
+    by k); ties go to the smallest shift."""
+    wanted = _mask(tuple(positions), k)
+    distinct = len(set(positions)) == len(positions)
     best, best_score = lo, -1
-    num_set = set(numeric)
-    for s in sorted(range(lo, hi + 1), key=lambda s: (abs(s), s)):
-        score = sum(1 for p in positions if p + s in num_set)
+    for s in sorted(range(lo, hi + 1), key=_by_size):
+        if distinct:
+            score = (numeric & (wanted << s if s >= 0 else wanted >> -s)).bit_count()
+        else:
+            score = sum(1 for p in positions if p + s + k >= 0 and numeric >> (p + s + k) & 1)
         if score > best_score:
             best, best_score = s, score
-    return [cell_value(row[p + best]) if 0 <= p + best < len(row) else None for p in positions]
+    return best
+
+
+def _by_size(s: int) -> tuple[int, int]:
+    return abs(s), s
+
+
+@functools.lru_cache(maxsize=256)
+def _mask(positions: tuple[int, ...], k: int) -> int:
+    return sum(1 << (p + k) for p in positions)  # positions are distinct columns
 
 
 def _t3_positions(rows: list[list[str]]) -> list[int] | None:
@@ -342,7 +366,11 @@ def _joined(rows: list[list[str]]) -> str:
 
 
 def classify(table: Table) -> str | None:
-    text = _joined([r[:20] for r in table.rows[:40]])
+    head = [r[:20] for r in table.rows[:40]]
+    raw = "".join(map("".join, head))
+    if any(w in raw for w in _T3_WORDS):
+        return "t3"  # found as is: found after dropping spaces too (the common case, cheap)
+    text = _joined(head)
     if any(w in text for w in _T3_WORDS):
         return "t3"
     if ("行政复议" in text or "复议后起诉" in text or "审结" in text) and ("维持" in text or "纠正" in text):

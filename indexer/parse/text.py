@@ -184,7 +184,8 @@ def _cell_rows(lines: list[str], i: int, blocks: list[Block]) -> int:
         i += 1
     if row:
         rows.append(row)
-    rows = [_cells(r, "".join(r)) for r in rows]
+    # cells were stripped as they were read; only markup (<br>) needs another pass
+    rows = [_cells(r, joined) if "<" in (joined := "".join(r)) else r for r in rows]
     if rows:
         blocks.append(Table(rows=rows))
     return i
