@@ -140,10 +140,8 @@ def _align(row: list[str], start: int, positions: list[int], kinds: str | None =
     if start <= first and last < len(row) and (first_n < 0 or (first_n >= first and kinds.rfind("n", start) <= last)):
         return list(map(cell_value, map(row.__getitem__, positions)))  # the header's columns hold every number
     k = max(0, -min(positions))  # bit p + k stands for column p (a header may start at -1)
-    numeric = 0  # bit i + k: cell i (after the labels) is a number
-    for i in range(start, len(row)):
-        if kinds[i] == "n":
-            numeric |= 1 << (i + k)
+    # bit i + k: cell i (after the labels) is a number
+    numeric = (int(kinds[::-1].translate(_NUMERIC_BITS) or "0", 2) >> start << start) << k
     lo = start - first
     hi = max(lo, len(row) - 1 - last)
     if numeric:
@@ -158,7 +156,7 @@ def _best_shift(numeric: int, positions: list[int], k: int, lo: int, hi: int) ->
     wanted = _mask(tuple(positions), k)
     distinct = len(set(positions)) == len(positions)
     best, best_score = lo, -1
-    for s in sorted(range(lo, hi + 1), key=_by_size):
+    for s in _shift_order(lo, hi):
         if distinct:
             score = (numeric & (wanted << s if s >= 0 else wanted >> -s)).bit_count()
         else:
@@ -168,8 +166,13 @@ def _best_shift(numeric: int, positions: list[int], k: int, lo: int, hi: int) ->
     return best
 
 
-def _by_size(s: int) -> tuple[int, int]:
-    return abs(s), s
+_NUMERIC_BITS = str.maketrans("nbt", "100")
+
+
+@functools.lru_cache(maxsize=1024)
+def _shift_order(lo: int, hi: int) -> tuple[int, ...]:
+    """lo…hi, smallest shifts first (0, -1, 1, -2, …)."""
+    return tuple(sorted(range(lo, hi + 1), key=lambda s: (abs(s), s)))
 
 
 @functools.lru_cache(maxsize=256)
