@@ -22,8 +22,9 @@ OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 @bp.route("/search")
 def search() -> Response:
     args = search_args()
-    return jsonify({**run_search(args), "q": args["q"], "page": args["page"], "size": args["size"],
-                    "sort": args["sort"], "filters": args["filters"]})
+    facets = request.args.get("facets", "1").lower() not in ("0", "false", "no")
+    return jsonify({**run_search(args, facets=facets), "q": args["q"], "page": args["page"],
+                    "size": args["size"], "sort": args["sort"], "filters": args["filters"]})
 
 
 @bp.route("/reports/<rid>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 
 from .. import deps
 from ..errors import BadRequest
@@ -17,6 +17,7 @@ bp = Blueprint("search", __name__)
 FILTERS = ("year", "province", "city", "county", "finding", "timeliness")
 SORTS = ("relevance", "date", "date_asc", "place")
 MAX_SIZE = 100
+PAGE_WINDOW = 10_000  # results reachable by page number (indexer.search.MAX_WINDOW); then a cursor
 
 
 def _int(name: str, default: int, lo: int, hi: int) -> int:
@@ -35,18 +36,30 @@ def search_args() -> dict[str, Any]:
     if sort not in SORTS:
         raise BadRequest(f"未知排序 / unknown sort: {sort}", param="sort")
     filters = {k: request.args.get(k) for k in FILTERS if request.args.get(k)}
-    return {"q": request.args.get("q", "").strip(), "page": _int("page", 1, 1, 10_000),
-            "size": _int("size", 20, 1, MAX_SIZE), "sort": sort, "filters": filters}
+    return {"q": request.args.get("q", "").strip(), "page": _int("page", 1, 1, 10_000_000),
+            "size": _int("size", 20, 1, MAX_SIZE), "sort": sort, "filters": filters,
+            "cursor": request.args.get("cursor") or None}
 
 
-def run_search(args: dict[str, Any]) -> dict[str, Any]:
-    """Call indexer.search; a malformed query becomes a 400 that says where it went wrong."""
+def page_window() -> int:
+    return int(current_app.config.get("NIANBAO_PAGE_WINDOW", PAGE_WINDOW))
+
+
+def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
+    """Call indexer.search; a malformed query becomes a 400 that says where it went wrong.
+    Facets are counted only when asked for and never on cursor pages (nobody sees them there)."""
     search_mod = deps.stage("indexer.search")
     query_mod = deps.stage("indexer.query")
+    cursor = args.get("cursor")
+    counted = facets and cursor is None
+    if cursor is None and args["page"] * args["size"] > page_window():
+        raise BadRequest(f"只能按页码翻到前 {page_window()} 条，之后请用“下一页”（cursor） / "
+                         f"beyond {page_window()} results follow next_cursor", param="page")
     try:
         result = search_mod.search(deps.es(), deps.prefix(), args["q"], page=args["page"],
                                    size=args["size"], sort=args["sort"],
-                                   filters=args["filters"] or None)
+                                   filters=args["filters"] or None,
+                                   facets=counted, cursor=cursor)
     except query_mod.QuerySyntaxError as exc:
         raise BadRequest(str(exc), position=exc.position, column=exc.position + 1,
                          reason=getattr(exc, "reason", ""), query=args["q"],
@@ -55,7 +68,20 @@ def run_search(args: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest(str(exc)) from None
     r = plain(result)
     return {"total": r.get("total", 0), "took_ms": r.get("took_ms"), "hits": r.get("hits", []),
-            "facets": facet_buckets(r.get("facets"))}
+            "facets": facet_buckets(r.get("facets")) if counted else {}, "total_exact": r.get("total_exact", True),
+            "facets_sampled": r.get("facets_sampled", False),
+            "next_cursor": _next_cursor(args, r)}
+
+
+def _next_cursor(args: dict[str, Any], r: dict[str, Any]) -> str | None:
+    """The cursor of the next page, only where page numbers no longer reach (plain page
+    numbers stay shareable and cheap for the first PAGE_WINDOW results)."""
+    nxt = r.get("next_cursor")
+    if not nxt or len(r.get("hits") or []) < args["size"]:
+        return None
+    if args.get("cursor") or (args["page"] + 1) * args["size"] > page_window():
+        return str(nxt)
+    return None
 
 
 HIT_COLUMNS = [("id", "ID"), ("title", "标题"), ("organ", "机关"), ("place", "地方"),
@@ -77,19 +103,21 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
     args = search_args()
     data: dict[str, Any] = {**args}
     error = None
+    shown = (fmt or request.args.get("format") or "html") in ("html", "json")
     try:
-        data.update(run_search(args))
+        data.update(run_search(args, facets=shown))
     except BadRequest as exc:
         if fmt or request.args.get("format"):
             raise
         error = exc  # the page shows the error next to the query box, with a 400
-        data.update(total=0, took_ms=None, hits=[], facets={})
+        data.update(total=0, took_ms=None, hits=[], facets={}, total_exact=True,
+                    facets_sampled=False, next_cursor=None)
     table = Table("search", HIT_COLUMNS,
                   [{**h, "findings": _finding_codes(h)} for h in data["hits"]])
     pages = max(1, -(-int(data["total"] or 0) // args["size"]))
     return respond("search.html", data, fmt=fmt, table=table, status=400 if error else 200,
-                   error=error, pages=min(pages, 10_000), fragments=fragments,
-                   finding_codes=_finding_codes, link=_link)
+                   error=error, pages=pages, numbered=page_window() // args["size"],
+                   fragments=fragments, finding_codes=_finding_codes, link=_link)
 
 
 def _link(**changes: Any) -> str:
@@ -97,6 +125,8 @@ def _link(**changes: Any) -> str:
     params = {k: v for k, v in request.args.items() if k != "format"}
     if "page" not in changes:
         params.pop("page", None)
+    if "cursor" not in changes:  # a cursor belongs to one page of one search
+        params.pop("cursor", None)
     for k, v in changes.items():
         if v is None:
             params.pop(k, None)
