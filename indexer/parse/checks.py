@@ -295,7 +295,6 @@ def check_year(report: dict, text_norm: str) -> list[Finding]:
 # trying the whole pattern at every position (10× faster on a report).
 _PLACEHOLDER = re.compile("|".join(f"{p}(?:镇|乡|街道|区|县|市|单位|部门|人民政府|年)"
                                    for p in ("XX", "xx", "××", "某某", "○○")) + "|XXX+|×××+")
-_TOWN_SUFFIX = re.compile(r"(镇|乡|街道)(?:人民政府|办事处)")
 _CJK2 = re.compile(r"[\u4e00-\u9fff]{2}")
 _NOT_NAME = set("各全本我该此在和与及的等个乡镇街区县市省为对由是将于到从向")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?报告")
@@ -303,7 +302,7 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?
 
 def check_leftovers(report: dict, text_norm: str, title_area: str) -> list[Finding]:
     out = []
-    m = _PLACEHOLDER.search(text_norm) or _PLACEHOLDER.search(report.get("title") or "")
+    m = _placeholder(text_norm) or _placeholder(report.get("title") or "")
     if m:
         out.append(Finding("TEMPLATE_LEFTOVER", "warning", f"正文留有模板占位符“{m.group(0)}”", ["text"]))
     year = report.get("year")
@@ -325,15 +324,41 @@ def check_leftovers(report: dict, text_norm: str, title_area: str) -> list[Findi
     return out
 
 
+_PLACEHOLDER_STARTS = ("XX", "xx", "××", "某某", "○○")
+
+
+def _placeholder(text: str) -> re.Match | None:
+    # every match starts with one of these; `in` rules most texts out faster than re
+    if not any(p in text for p in _PLACEHOLDER_STARTS):
+        return None
+    return _PLACEHOLDER.search(text)
+
+
 def _town_refs(text: str) -> list[tuple[str, str]]:
     """("朝阳", "镇") for every "朝阳镇人民政府" / "…街道办事处": the matches of
-    `([\u4e00-\u9fff]{2})(镇|乡|街道)(?:人民政府|办事处)`, found from the rare suffix."""
+    `([\u4e00-\u9fff]{2})(镇|乡|街道)(?:人民政府|办事处)`, found from the suffix words
+    with str.find (much faster than a regex scan of the whole text)."""
     out, end = [], 0
-    for m in _TOWN_SUFFIX.finditer(text):
-        i = m.start() - 2
-        if i >= end and _CJK2.fullmatch(text, i, m.start()):
-            out.append((text[i:m.start()], m.group(1)))
-            end = m.end()
+    for start, kind, stop in _town_suffixes(text):
+        i = start - 2
+        if i >= end and _CJK2.fullmatch(text, i, start):
+            out.append((text[i:start], kind))
+            end = stop
+    return out
+
+
+def _town_suffixes(text: str) -> list[tuple[int, str, int]]:
+    """(start, 镇|乡|街道, end) of every 镇/乡/街道 + 人民政府/办事处, in text order."""
+    out = []
+    for word in ("人民政府", "办事处"):
+        q = text.find(word)
+        while q >= 0:
+            if q >= 1 and text[q - 1] in "镇乡":
+                out.append((q - 1, text[q - 1], q + len(word)))
+            elif q >= 2 and text[q - 2:q] == "街道":
+                out.append((q - 2, "街道", q + len(word)))
+            q = text.find(word, q + len(word))
+    out.sort()
     return out
 
 
