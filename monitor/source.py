@@ -77,13 +77,20 @@ def listing_crawls(session, entry_urls: list[str]) -> list[ListingCrawl]:
     return out
 
 
-def es_fields(es, prefix: str, year: int) -> dict[str, dict]:
-    """url -> {meta_dates, finding_codes} from the ES report documents of `year`."""
+def es_fields(es, prefix: str, year: int, publisher_ids: list[str] | None = None) -> dict[str, dict]:
+    """url -> {meta_dates, finding_codes} from the ES report documents of `year` (of the given
+    publishers only: a county view must not read the whole country's documents)."""
     from elasticsearch import helpers
 
-    out = {}
+    out: dict[str, dict] = {}
+    flt: list[dict] = [{"term": {"year": year}}]
+    if publisher_ids is not None and len(publisher_ids) <= 60_000:  # terms' limit is 65,536
+        if not publisher_ids:
+            return out
+        flt.append({"terms": {"publisher_id": publisher_ids}})
     try:
-        for hit in helpers.scan(es, index=f"{prefix}-reports", query={"query": {"term": {"year": year}}},
+        for hit in helpers.scan(es, index=f"{prefix}-reports", query={"query": {"bool": {"filter": flt}}},
+                                size=5000,
                                 _source=["url", "meta_dates", "finding_codes"], ignore_unavailable=True):
             src = hit["_source"]
             if src.get("url"):
@@ -95,8 +102,9 @@ def es_fields(es, prefix: str, year: int) -> dict[str, dict]:
 
 def load(session, year: int, *, province=None, city=None, county=None, es=None, prefix=None):
     pubs = publishers(session, province, city, county)
-    extra = es_fields(es, prefix, year) if es is not None and prefix else None
     filtered = any((province, city, county))
+    ids = [p.id for p in pubs] if filtered else None
+    extra = es_fields(es, prefix, year, ids) if es is not None and prefix else None
     sights = sightings(session, year, [p.id for p in pubs] if filtered else None, extra)
     crawls = listing_crawls(session, sorted({p.entry_url for p in pubs}))
     return pubs, sights, crawls
