@@ -29,16 +29,29 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+# What the session's Elasticsearch was, for the closing summary (CI logs show the version).
+_ES_USED: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _ES_USED:
+        terminalreporter.write_line(
+            f"Elasticsearch {_ES_USED['version']} at {_ES_USED['url']} ({_ES_USED['how']})")
+
+
 @pytest.fixture(scope="session")
 def es_url() -> Iterator[str]:
     base = get_settings()
     if base.es_url:
+        _ES_USED.update(url=base.es_url, how="NIANBAO_ES_URL",
+                        version=server_version(es_client(base)))
         yield base.es_url
         return
     already = es_server.status(base)["running"]
     url = es_server.start(base)
     client = es_client(base.model_copy(update={"es_url": url}))
-    print(f"\n[tests] Elasticsearch {server_version(client)} at {url}")
+    _ES_USED.update(url=url, version=server_version(client),
+                    how="project-managed server, " + ("reused" if already else "started for the tests"))
     yield url
     if not already and not os.environ.get("NIANBAO_KEEP_ES"):
         es_server.stop(base)
