@@ -23,18 +23,28 @@ class ParseError(NianbaoError):
 
 
 def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> Extracted:
-    """Bytes → blocks: the format adapters when they are there, else the text path."""
-    try:
-        from .formats import extract as formats_extract  # written by the formats engineer
-    except ImportError:
-        formats_extract = None
+    """Bytes → blocks: plain text here, everything else through the format adapters (which
+    tell the format from the bytes)."""
+    from .formats import extract as formats_extract  # lazily: formats imports this package
+
     name = (filename or "").lower()
     plain = name.endswith((".txt", ".md", ".markdown")) or (content_type or "").split(";")[0] in _TEXT_TYPES
-    if formats_extract is not None and not (plain and looks_like_text(data)):
-        return formats_extract(data, filename=filename, content_type=content_type)
-    if looks_like_text(data):
+    if plain and (text := _utf8_text(data)) is not None:
+        return extract_text(text, filename)  # decoded once (looks_like_text + decode would twice)
+    if plain and looks_like_text(data):
         return extract_text(data, filename)
-    raise ParseError(f"无法识别的文件格式 / unsupported format: {filename or 'input'}")
+    return formats_extract(data, filename=filename, content_type=content_type)
+
+
+def _utf8_text(data: bytes) -> str | None:
+    """A small UTF-8 text file decoded as `text.decode` would; None to take the general path.
+    (Within 64 KiB, decoding cleanly is exactly what `looks_like_text` checks.)"""
+    if len(data) > 65536 or b"\x00" in data[:4096]:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def parse(data: bytes, filename: str | None = None, content_type: str | None = None) -> Report:

@@ -93,21 +93,23 @@ def _eq(a, b) -> bool:
 
 
 def _t3_specs() -> list[tuple[str, str, tuple, tuple, list[str]]]:
-    """(code, message, left cells, right cells, cell paths) of every table-3 sum, built once."""
+    """(code, message, left cells, right cells, cell paths) of every table-3 sum, built once;
+    a cell is (row key, column index)."""
     path = "applications.{}.{}".format
+    ci = {c: i for i, c in enumerate(T3_COLS)}
     specs = []
     for c in T3_COLS:
         rows = ("new", "carried_over", "results_total", "carried_forward")
         specs.append(("T3_BALANCE", f"表三“{COL_NAMES[c]}”列：新收+上年结转 应等于 总计+结转下年度",
-                      tuple((r, c) for r in rows[:2]), tuple((r, c) for r in rows[2:]),
+                      tuple((r, ci[c]) for r in rows[:2]), tuple((r, ci[c]) for r in rows[2:]),
                       [path(r, c) for r in rows]))
     for r in T3_ROWS:
         specs.append(("T3_ROW_SUM", f"表三“{ROW_NAMES[r]}”行：各类申请人之和应等于总计",
-                      tuple((r, c) for c in T3_COLS[:-1]), ((r, "total"),),
+                      tuple((r, ci[c]) for c in T3_COLS[:-1]), ((r, ci["total"]),),
                       [path(r, c) for c in T3_COLS]))
     for c in T3_COLS:
         specs.append(("T3_RESULTS_SUM", f"表三“{COL_NAMES[c]}”列：各项办理结果之和应等于（七）总计",
-                      tuple((r, c) for r in RESULT_ITEMS), (("results_total", c),),
+                      tuple((r, ci[c]) for r in RESULT_ITEMS), (("results_total", ci[c]),),
                       [path(r, c) for r in (*RESULT_ITEMS, "results_total")]))
     return specs
 
@@ -118,10 +120,9 @@ _T3_SPECS = _t3_specs()
 _T3_ROW = itemgetter(*T3_COLS)
 
 
-def _t3_holds(app: dict) -> list[bool] | None:
-    """For a table without blanks: whether each sum of `_T3_SPECS` holds (same order), from
-    row and column sums computed once; None when a cell is blank."""
-    m = {r: _T3_ROW(app[r]) for r in T3_ROWS}
+def _t3_holds(m: dict[str, tuple]) -> list[bool] | None:
+    """For a table without blanks (rows as value tuples): whether each sum of `_T3_SPECS`
+    holds (same order), from row and column sums computed once; None when a cell is blank."""
     if any(None in row for row in m.values()):
         return None
     new, old, total, fwd = m["new"], m["carried_over"], m["results_total"], m["carried_forward"]
@@ -134,14 +135,15 @@ def _t3_holds(app: dict) -> list[bool] | None:
 
 def check_t3(app: dict) -> list[Finding]:
     out: list[Finding] = []
-    holds = _t3_holds(app)
+    m = {r: _T3_ROW(app[r]) for r in T3_ROWS}
+    holds = _t3_holds(m)
     if holds is not None and all(holds):
         return out
     for i, (code, what, left, right, cells) in enumerate(_T3_SPECS):
         if holds is not None and holds[i]:
             continue
-        lv = [app[r][c] for r, c in left]
-        rv = [app[r][c] for r, c in right]
+        lv = [m[r][c] for r, c in left]
+        rv = [m[r][c] for r, c in right]
         if None not in lv and None not in rv and _eq(sum(lv), sum(rv)):
             continue  # the common case: complete and consistent
         f = sum_values(code, what, lv, rv, lambda cells=cells: list(cells))

@@ -244,7 +244,7 @@ def parse_t2(rows: list[list[str]]) -> tuple[dict | None, set[str]]:
     cols: dict[int, str] | None = None  # the current block's header: data index → meaning
     seen = 0
     for row in rows:
-        norms = [norm_label(c) for c in row]
+        norms = list(map(norm_label, row))
         joined = "".join(norms)
         if "信息内容" in joined or "制发" in joined or "新制作" in joined:
             cols = _t2_header(norms, hints)

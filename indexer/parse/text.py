@@ -70,11 +70,9 @@ def extract_text(data: bytes | str, filename: str | None = None) -> Extracted:
 
 def _page_dates(ex: Extracted, head: list[str]) -> None:
     """A text saved from a page keeps its "发布时间：…" / 索引号 lines: read them like the HTML
-    adapter does (its helpers, when present)."""
-    try:
-        from .formats.dates import meta_from_lines, published_from_lines
-    except ImportError:
-        return
+    adapter does."""
+    from .formats.dates import meta_from_lines, published_from_lines
+
     lines = [ln.strip() for ln in head if ln.strip()]
     ex.published = published_from_lines(lines)
     ex.meta = meta_from_lines(lines)
