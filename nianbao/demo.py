@@ -80,7 +80,7 @@ def _examples(registry_path: Path, year: int) -> list[str]:
     rows = yaml.safe_load(registry_path.read_text(encoding="utf-8"))["publishers"]
     county = rows[0].get("county") or ""
     return [
-        '"行政复议"',
+        f'"行政复议" appeals.review.corrected>=1 year:{year}',
         f"finding:T3_BALANCE year:{year}",
         f"county:{county} applications.new.total>0",
     ]
