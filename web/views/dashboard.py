@@ -47,31 +47,65 @@ _LOCK = threading.Lock()
 
 
 def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
-    """monitor.compliance.evaluate, kept for a short while (config NIANBAO_COMPLIANCE_TTL
-    seconds, default 60): the state changes only when a crawl runs, and a national evaluation
-    reads every publisher. Concurrent requests for the same view wait for one evaluation."""
+    """monitor.compliance.evaluate, kept for a while (config NIANBAO_COMPLIANCE_TTL seconds,
+    default 60): the state changes only when a crawl runs, and a national evaluation reads
+    every publisher (seconds for 40,000). Past the TTL the old report is still served while one
+    background thread evaluates again (stale-while-revalidate), so no reader waits for it;
+    concurrent first requests for the same view wait for one evaluation."""
     ttl = float(current_app.config.get("NIANBAO_COMPLIANCE_TTL", 60))
     key = (year, deps.today(), region["province"], region["city"], region["county"])
     ext = current_app.extensions["nianbao"]
-    cache = ext.setdefault("compliance", {})
-    hit = cache.get(key)
-    if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
+    if ttl <= 0:
+        return _evaluate(year, region)
+    hit = ext.setdefault("compliance", {}).get(key)
+    if hit:
+        if time.monotonic() - hit[0] >= ttl:
+            _refresh_later(current_app._get_current_object(), key, year, region)  # type: ignore[attr-defined]
         return hit[1]
     with _LOCK:
         key_lock = ext.setdefault("compliance_locks", {}).setdefault(key, threading.Lock())
     with key_lock:
         hit = ext.setdefault("compliance", {}).get(key)
-        if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
+        if hit:
             return hit[1]
-        mod = deps.stage("monitor.compliance")
-        report = mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
-                              region["county"], es=deps.es(), prefix=deps.prefix())
-        if ttl > 0:
-            cache = ext.setdefault("compliance", {})
-            if len(cache) > 256:
-                cache.clear()
-            cache[key] = (time.monotonic(), report)
+        report = _evaluate(year, region)
+        _store(ext, key, report)
     return report
+
+
+def _evaluate(year: int, region: dict[str, str | None]) -> dict[str, Any]:
+    mod = deps.stage("monitor.compliance")
+    return mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
+                        region["county"], es=deps.es(), prefix=deps.prefix())
+
+
+def _store(ext: dict[str, Any], key: tuple, report: dict[str, Any]) -> None:
+    cache = ext.setdefault("compliance", {})
+    if len(cache) > 256:
+        cache.clear()
+    cache[key] = (time.monotonic(), report)
+
+
+def _refresh_later(app: Any, key: tuple, year: int, region: dict[str, str | None]) -> None:
+    """One background re-evaluation per view at a time."""
+    ext = app.extensions["nianbao"]
+    with _LOCK:
+        busy = ext.setdefault("compliance_refreshing", set())
+        if key in busy:
+            return
+        busy.add(key)
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                _store(ext, key, _evaluate(year, region))
+        except Exception:  # the stale report stays; the next request tries again
+            app.logger.exception("compliance refresh failed")
+        finally:
+            with _LOCK:
+                busy.discard(key)
+
+    threading.Thread(target=work, name="compliance-refresh", daemon=True).start()
 
 
 def next_level(region: dict[str, str | None]) -> str:
