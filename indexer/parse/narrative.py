@@ -18,7 +18,11 @@ _RECEIVED = re.compile(
     rf"(?:收到|受理|接收|接到)[^。；;\n]{{0,30}}?(?:申请|依申请公开)[^。；;\n]{{0,12}}?{_N}\s*(余|多)?\s*(?:件|个|条|份|次)")
 _RECEIVED_FIRST = re.compile(
     rf"(?:收到|受理|接收|接到)[^。；;\n]{{0,8}}?{_N}\s*(余|多)?\s*(?:件|个|份)[^。；;\n]{{0,20}}?申请")
-_NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收)[^。；;\n]{0,30}?申请|(?:申请|办件)[^。；;\n]{0,12}?(?:数量)?为(?:零|0)(?:件)?")
+# (未|没有|无)(收到…)…申请 | (申请|办件)…为零, flattened so that every alternative starts with a
+# literal: `re` then scans for the first characters instead of trying every position
+_NONE_RECEIVED = re.compile("|".join(
+    [f"{w}(?:收到|受理|接到|接收)[^。；;\n]{{0,30}}?申请" for w in ("未", "没有", "无")]
+    + [f"{w}[^。；;\n]{{0,12}}?(?:数量)?为(?:零|0)(?:件)?" for w in ("申请", "办件")]))
 _NO_APPEAL = re.compile(r"(?:无|没有|未发生|未出现|不存在|未有|未收到)[^。；;，,\n]{0,20}?行政复议")
 
 

@@ -183,7 +183,7 @@ def _mask(positions: tuple[int, ...], k: int) -> int:
 def _t3_positions(rows: list[list[str]]) -> list[int] | None:
     """Column indexes of the seven data columns from the header (the five 法人 sub-columns)."""
     for row in rows:
-        norms = [norm_label(c) for c in row]
+        norms = list(map(norm_label, row))
         idx = []
         for word in SUB_COLS:
             hits = [i for i, s in enumerate(norms) if s == word or (word != "其他" and word in s)]

@@ -118,8 +118,8 @@ def _cell(text: str) -> str:
 def _cells(parts: list[str], line: str) -> list[str]:
     """`_cell` of each part; a line without markup needs only the strip."""
     if "<" not in line:
-        return [c.strip() for c in parts]
-    return [_cell(c) for c in parts]
+        return list(map(str.strip, parts))
+    return list(map(_cell, parts))
 
 
 def _md_table(lines: list[str], i: int, blocks: list[Block]) -> int:
