@@ -64,14 +64,27 @@ def _crawl(settings: Any, registry_path: Path) -> None:
 
 
 def _index_and_monitor(settings: Any, today: date) -> None:
+    from tqdm import tqdm
+
     from indexer.pipeline import run_once
 
-    stats = run_once(settings)
-    click.echo(f"索引 indexed: {stats}")
+    bar = tqdm(total=None, unit="报告", desc="索引 index", leave=True)
+
+    def progress(stats: Any) -> None:
+        bar.n = stats.indexed + stats.failed + stats.removed
+        bar.refresh()
+
+    try:
+        stats = run_once(settings, progress=progress)
+    finally:
+        bar.close()
+    click.echo(f"索引 indexed: {stats.indexed}, 失败 failed: {stats.failed}, "
+               f"撤下 removed: {stats.removed}")
     try:
         from monitor.alerts import run as run_alerts
 
-        click.echo(f"监测 monitor: {run_alerts(settings, today)}")
+        res = run_alerts(settings, today)
+        click.echo(f"监测 monitor: {res.events} 个事件 events, {res.sent} 条提醒已发送 alerts sent")
     except NianbaoError as exc:  # alerts are optional in the demo (no SMTP needed)
         click.echo(f"监测 monitor: {exc}", err=True)
 
@@ -97,8 +110,10 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 @click.option("--no-crawl", is_flag=True, help="不抓取，直接提供已有数据 / serve what is there")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--sim-port", default=SIM_PORT, show_default=True, type=int,
+              help="模拟网站端口（0 = 每站随机）/ simulated sites' port (0: a free one each)")
 def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl: bool,
-             host: str, port: int) -> None:
+             host: str, port: int, sim_port: int) -> None:
     """一条命令体验全部功能 / the whole product on a simulated world."""
     from simweb.server import SimWeb
 
@@ -120,9 +135,9 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
     try:
         click.echo(f"模拟政府网站 simulated web: seed={seed} size={size} date={today} year={year}")
         try:
-            web = SimWeb(seed=seed, size=size, date=today, port=SIM_PORT, last_year=year).start()
+            web = SimWeb(seed=seed, size=size, date=today, port=sim_port, last_year=year).start()
         except OSError as exc:
-            raise NianbaoError(f"模拟网站无法监听端口 {SIM_PORT} / cannot bind: {exc}") from None
+            raise NianbaoError(f"模拟网站无法监听端口 {sim_port} / cannot bind: {exc}") from None
         registry_path = data_dir / "config" / "publishers.yaml"
         registry_path.parent.mkdir(parents=True, exist_ok=True)
         registry_path.write_text(
@@ -132,7 +147,7 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
         settings = get_settings()
 
         marker = data_dir / "world.json"
-        key = _world_key(seed, size, today, year)
+        key = _world_key(seed, size, today, year) | {"hosts": web.hosts}
         crawled = marker.exists() and json.loads(marker.read_text()) == key
         if not no_crawl and not crawled:
             _crawl(settings, registry_path)
