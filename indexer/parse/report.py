@@ -7,8 +7,8 @@ from typing import Any
 
 from . import checks, meta, narrative
 from .blocks import Extracted, Paragraph
-from .region import region_from_text
 from .normalize import half_width, norm_lines, norm_text, script_of
+from .region import region_from_text
 from .sections import find_sections
 from .tables import extract_tables
 

@@ -241,7 +241,7 @@ def parse_t2(rows: list[list[str]]) -> tuple[dict | None, set[str]]:
     hints: set[str] = set()
     out: dict = {k: {c: None for c in T2_TRIPLE_COLS} for k in T2_TRIPLES}
     out.update({k: None for k in T2_SINGLES})
-    cols: dict[int, str] | None = None  # the current block's header: data index → meaning
+    cols: dict[str, int] | None = None  # the current block's header: meaning → data index
     seen = 0
     for row in rows:
         norms = list(map(norm_label, row))
@@ -421,7 +421,8 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
 
 
 def _true_positions(flags) -> list[int]:
-    out, c = [], -1
+    out: list[int] = []
+    c = -1
     while True:
         try:
             c = flags.index(True, c + 1)  # a C scan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from indexer.parse.blocks import Table
 
@@ -39,12 +40,14 @@ def expand(rows: Iterable[Iterable[tuple[str, int, int]]]) -> Table:
             if c > width:
                 width = c
     # a rowspan reaching past the last row adds no rows of its own
-    out_t, out_m = [], []
+    out_t: list[list[str]] = []
+    out_m: list[list[bool]] = []
     for t, m in zip(texts[:n_rows], marks[:n_rows]):
         if len(t) < width:
             t = t + [None] * (width - len(t))
             m = m + [False] * (width - len(m))
-        out_t.append(["" if x is None else x for x in t] if None in t else t)
+        # None: a position no cell covers
+        out_t.append(["" if x is None else x for x in t] if None in t else cast(list[str], t))
         out_m.append(m)
     return Table(rows=out_t, merged=out_m)
 
