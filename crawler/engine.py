@@ -93,6 +93,19 @@ class Cached:
 
 
 @dataclass
+class Page:
+    """A report page on its way through the crawl (filled in as it is fetched and inspected)."""
+
+    url: str
+    entry_url: str
+    title: str | None
+    listed: datetime | None  # the date the list shows beside the link
+    shown: datetime | None = None
+    page_sha: str | None = None
+    attachment: str | None = None
+
+
+@dataclass
 class Inspection:
     html_text: str | None
     shown: datetime | None
@@ -240,8 +253,8 @@ class Crawl:
             if url in done:
                 continue
             done.add(url)
-            res, body = await self._get(url, "listing")
-            listing = await self._w(self._w_listing, entry_url, url, res, body)
+            res, cached = await self._fetch(url, "listing")
+            listing = await self._w(self._w_listing, entry_url, url, res, cached)
             for link in listing.reports:
                 if link.url not in found and self._wanted(link, entry_url):
                     found[link.url] = link
@@ -249,8 +262,9 @@ class Crawl:
             todo += [p for p in listing.pages if p not in done]
         return list(found.values())
 
-    def _w_listing(self, entry_url: str, url: str, res: FetchResult, body: bytes | None) -> discover.Listing:
+    def _w_listing(self, entry_url: str, url: str, res: FetchResult, cached: Cached | None) -> discover.Listing:
         assert self.session is not None
+        body = self._w_body(url, res, cached)
         status = "ok" if body is not None else ("blocked" if res.outcome == "blocked" else "failed")
         listing = discover.Listing([], [])
         if body is not None:
@@ -268,13 +282,14 @@ class Crawl:
         pub = self.matcher.match(link.text, entry_url)
         return pub is not None and pub.id in self.only
 
-    async def _get(self, url: str, kind: str) -> tuple[FetchResult, bytes | None]:
-        """Conditional GET; the body (from the archive on a 304), or None on failure."""
+    async def _fetch(self, url: str, kind: str) -> tuple[FetchResult, Cached | None]:
+        """Conditional GET. The body (`_w_body`: from the archive on a 304) is taken by the
+        worker job that processes the page, so a page costs one worker hop after its fetch."""
         assert self.fetcher is not None
         cached: Cached | None = await self._w(self._w_validators, url)
         res = await self.fetcher.fetch(url, kind, cached.etag if cached else None,
                                        cached.last_modified if cached else None)
-        return res, await self._w(self._w_body, url, res, cached)
+        return res, cached
 
     def _w_validators(self, url: str) -> Cached | None:
         assert self.session is not None
@@ -316,22 +331,36 @@ class Crawl:
 
     async def _report_inner(self, url: str, entry_url: str, title: str | None,
                             listed: datetime | None) -> None:
-        res, body = await self._get(url, "report")
+        res, cached = await self._fetch(url, "report")
+        page: Page | None = await self._w(self._w_page, Page(url, entry_url, title, listed), res, cached)
+        if page is None:
+            return  # saved, missing or failed: all done on the worker
+        assert page.attachment is not None
+        a_res, a_cached = await self._fetch(page.attachment, "attachment")
+        await self._w(self._w_attachment, page, a_res, a_cached)
+
+    def _w_page(self, page: Page, res: FetchResult, cached: Cached | None) -> Page | None:
+        """A report page, in one worker job: body, inspection, and the save unless the page
+        is a short one pointing at an attachment (returned: the attachment is fetched next)."""
+        body = self._w_body(page.url, res, cached)
         if body is None:
             if res.outcome == "http_error" and res.status in (404, 410):
-                await self._w(self._w_missing, url)
-            return
-        seen: Inspection = await self._w(self._w_inspect, url, res, body, title)
-        primary, primary_res, html_text = body, res, seen.html_text
-        if seen.attachment:
-            a_res, a_body = await self._get(seen.attachment, "attachment")
-            if a_body is None:
-                return  # try again next crawl; never record a half-seen report
-            primary, primary_res, html_text = a_body, a_res, None
-        title = seen.title or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+                self._w_missing(page.url)
+            return None
+        seen = self._w_inspect(page.url, res, body, page.title)
+        page.title = seen.title or unquote(urlsplit(page.url).path.rsplit("/", 1)[-1])
         # The page's own date first; else the date the list shows beside the link.
-        await self._w(self._w_save, url, entry_url, title, seen.shown or listed, primary, primary_res,
-                      html_text, res.sha256, seen.attachment)
+        page.shown, page.page_sha = seen.shown or page.listed, res.sha256
+        if seen.attachment:
+            page.attachment = seen.attachment
+            return page
+        self._w_save(page, body, res, seen.html_text)
+        return None
+
+    def _w_attachment(self, page: Page, res: FetchResult, cached: Cached | None) -> None:
+        body = self._w_body(page.attachment or "", res, cached)
+        if body is not None:  # else try again next crawl; never record a half-seen report
+            self._w_save(page, body, res, None)
 
     def _w_missing(self, url: str) -> None:
         assert self.session is not None
@@ -350,10 +379,9 @@ class Crawl:
         return Inspection(html_text, discover.published_shown(text),
                           title or discover.page_title(html_text), attachment)
 
-    def _w_save(self, url: str, entry_url: str, title: str, shown: datetime | None, primary: bytes,
-                res: FetchResult, html_text: str | None, page_sha: str | None,
-                attachment_url: str | None) -> None:
+    def _w_save(self, page: Page, primary: bytes, res: FetchResult, html_text: str | None) -> None:
         assert self.session is not None
+        url, entry_url, title, attachment_url = page.url, page.entry_url, page.title or "", page.attachment
         pub = self.matcher.match(title, entry_url)
         if pub is None:
             self.summary.unmatched += 1
@@ -361,8 +389,8 @@ class Crawl:
         obs = state.Observation(
             url=url, entry_url=entry_url, title=title, organ=discover.organ_of(title),
             year=discover.year_of(title), publisher_id=pub.id if pub else None,
-            published_shown=shown, sha256=res.sha256 or "", norm_sha256=content_hash(primary, html_text),
-            page_sha256=page_sha, content_type=res.content_type.split(";")[0].strip(),
+            published_shown=page.shown, sha256=res.sha256 or "", norm_sha256=content_hash(primary, html_text),
+            page_sha256=page.page_sha, content_type=res.content_type.split(";")[0].strip(),
             filename=unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source_url=source,
             attachment_url=attachment_url, warc_file=res.warc_file or "", warc_offset=res.warc_offset)
         event = state.save_observation(self.session, obs, utcnow())
