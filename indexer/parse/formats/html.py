@@ -45,10 +45,11 @@ def extract_html(data: bytes) -> Extracted:
     body = root.find("body")
     if body is None:
         body = root
-    title = _title(root)
+    metas = _metas(root)
+    title = _title(root, metas)
     meta = {}
     for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime"):
-        node = root.find(f".//meta[@name='{name}']")
+        node = metas.get(name)
         if node is not None and node.get("content"):
             meta["PubDate"] = node.get("content").strip()
     _strip_chrome(body)
@@ -58,19 +59,40 @@ def extract_html(data: bytes) -> Extracted:
     meta = {**dates.meta_from_lines(lines), **meta}
     published = published or dates.published_from_meta(meta)
     container = _article(body)
-    blocks = [b for b, src in sourced if _within(src, container) and not _is_meta_table(b)]
+    inside = _Within(container)
+    blocks = [b for b, src in sourced if inside(src) and not _is_meta_table(b)]
     return Extracted(blocks=blocks, format="html", title=title, published=published, meta=meta)
 
 
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
 
 
-def _within(el, container) -> bool:
-    while el is not None:
-        if el is container:
-            return True
-        el = el.getparent()
-    return False
+class _Within:
+    """Whether elements lie inside `container`. Blocks share ancestors, so each ancestor's
+    answer is remembered (the keys keep lxml's proxies alive, so identity holds)."""
+
+    def __init__(self, container) -> None:
+        self.known: dict = {container: True}
+
+    def __call__(self, el) -> bool:
+        path = []
+        while el is not None and el not in self.known:
+            path.append(el)
+            el = el.getparent()
+        answer = el is not None and self.known[el]
+        for p in path:
+            self.known[p] = answer
+        return answer
+
+
+def _metas(root) -> dict:
+    """name → the first <meta name=…> element with it, in document order (one C-level walk
+    instead of a `.//meta[@name='…']` search per name)."""
+    out: dict = {}
+    for node in root.iter("meta"):
+        if (name := node.get("name")) is not None:
+            out.setdefault(name, node)
+    return out
 
 
 def _text_content(el) -> str:
@@ -79,9 +101,10 @@ def _text_content(el) -> str:
 
 # --- title -------------------------------------------------------------------------------
 
-def _title(root) -> str | None:
+def _title(root, metas: dict | None = None) -> str | None:
+    metas = _metas(root) if metas is None else metas
     for name in ("ArticleTitle", "articletitle", "title"):
-        node = root.find(f".//meta[@name='{name}']")
+        node = metas.get(name)
         if node is not None and (t := clean(node.get("content") or "")):
             return t
     heads = [clean(_text_content(h)) for h in root.iter("h1", "h2")]
@@ -220,8 +243,8 @@ class _Walker:
             self.blocks.append((Paragraph(text), self.src))
 
     def walk(self, el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None or tag in SKIP:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP:
             return
         if tag == "table" and not _is_layout(el):
             self.flush()
@@ -235,12 +258,12 @@ class _Walker:
         block = tag in BLOCK
         if block:
             self.flush()
-        if el.text:
-            self.add(el.text, el)
+        if text := el.text:
+            self.add(text, el)
         for ch in el:
             self.walk(ch)
-            if ch.tail:
-                self.add(ch.tail, el)
+            if tail := ch.tail:
+                self.add(tail, el)
         if block:
             self.flush()
 
