@@ -23,7 +23,7 @@ from nianbao.errors import NianbaoError
 from nianbao.settings import Settings
 
 # Headers describing the wire encoding of a body we store decoded.
-GZIP_LEVEL = 6
+GZIP_LEVEL = 1  # vs 6: ~4 % larger WARCs (attachments are compressed already), far less CPU
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 

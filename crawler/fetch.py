@@ -9,7 +9,10 @@ itself so that every hop is checked against the allow-list and robots.txt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import random
+import ssl
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -29,6 +32,17 @@ from .registry import netloc
 MAX_REDIRECTS = 5
 MAX_BACKOFF = 60.0
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+def _preload() -> None:
+    """httpx imports httpcore on its first client and the anyio socket backend on the first
+    request: import them with this module, so a crawl's first requests do not wait on it."""
+    for name in ("httpcore", "httpcore._backends.anyio", "anyio._backends._asyncio"):
+        with contextlib.suppress(ImportError):  # private module names: a warm-up only
+            importlib.import_module(name)
+
+
+_preload()
 
 
 def utcnow() -> datetime:
@@ -105,17 +119,36 @@ class Fetcher:
         self.run_id = run_id
         self.global_sem = asyncio.Semaphore(settings.crawl_global_concurrency)
         self.hosts: dict[str, HostSlot] = {}
-        self.client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
-            timeout=httpx.Timeout(settings.crawl_timeout_seconds),
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=settings.crawl_global_concurrency,
-                                max_keepalive_connections=settings.crawl_global_concurrency),
-            trust_env=False,  # never route through a proxy from the environment
-        )
+        # One client per site: httpcore checks every pooled connection for each request
+        # (a getpeername and a poll each), so one shared pool of all sites' connections
+        # costs more per request the more sites a crawl has.
+        self.clients: dict[str, httpx.AsyncClient] = {}
+        self._tls: ssl.SSLContext | None = None  # made on the first https site (loading CAs is slow)
+
+    def _client(self, url: str) -> httpx.AsyncClient:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        client = self.clients.get(key)
+        if client is None:
+            if parts.scheme == "https" and self._tls is None:
+                self._tls = httpx.create_ssl_context()
+            conns = max(1, self.s.crawl_host_concurrency)
+            client = httpx.AsyncClient(
+                headers={"User-Agent": self.s.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
+                timeout=httpx.Timeout(self.s.crawl_timeout_seconds),
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=conns, max_keepalive_connections=conns),
+                trust_env=False,  # never route through a proxy from the environment
+                # A plain-HTTP site's client never does TLS (an https URL gets its own client).
+                verify=self._tls if parts.scheme == "https" else False,
+            )
+            self.clients[key] = client
+        return client
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        for client in self.clients.values():
+            await client.aclose()
+        self.clients.clear()
 
     def slot(self, host: str) -> HostSlot:
         if host not in self.hosts:
@@ -236,8 +269,9 @@ class Fetcher:
                 return res
 
     async def _request(self, url: str, kind: str, headers: dict[str, str], slot: HostSlot) -> FetchResult:
-        req = self.client.build_request("GET", url, headers=headers)
-        resp = await self.client.send(req, stream=True)
+        client = self._client(url)
+        req = client.build_request("GET", url, headers=headers)
+        resp = await client.send(req, stream=True)
         try:
             declared = int(resp.headers.get("content-length") or 0)
             if declared > self.s.crawl_max_bytes:
