@@ -81,10 +81,24 @@ def run(settings, today: date | None = None, *, now: datetime | None = None, es=
             stats.failed += d.failed
             stats.paused += d.paused
             stats.items += d.items
+        refresh_snapshots(session, settings, today, es)
         return stats
     finally:
         if own:
             session.close()
+
+
+def refresh_snapshots(session, settings, today: date, es=None) -> None:
+    """The dashboard's stored compliance (monitor.snapshot) for the current and previous
+    report year; a failure here is logged, never fatal to the alert run."""
+    from . import snapshot
+
+    for year in (today.year - 1, today.year - 2):
+        try:
+            snapshot.refresh(settings, year, today, session=session, es=es)
+        except Exception:
+            session.rollback()
+            log.exception("compliance snapshot %s failed", year)
 
 
 def digest(settings, today: date | None = None, **kw) -> RunStats:

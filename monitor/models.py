@@ -94,3 +94,28 @@ class Cursor(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(100))
+
+
+class ComplianceRow(Base):
+    """One publisher's compliance for one report year, computed outside the request path
+    (`monitor.snapshot.refresh`) so the dashboard reads it with SQL instead of evaluating."""
+
+    __tablename__ = "compliance_rows"
+    __table_args__ = (Index("ix_compliance_region", "year", "province", "city", "county"),
+                      Index("ix_compliance_status", "year", "status"))
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publisher_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    province: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(50), default="")
+    county: Mapped[str] = mapped_column(String(50), default="")
+    status: Mapped[str] = mapped_column(String(10))
+    deadline: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date
+    published: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    first_seen: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # the rest of the API row (url, …)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

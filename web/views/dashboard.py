@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from .. import deps
 from ..errors import BadRequest
 from ..findings import status_label
-from ..respond import Table, respond
+from ..respond import Table, respond, wanted
 
 bp = Blueprint("dashboard", __name__)
 
@@ -52,6 +52,9 @@ def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
     every publisher (seconds for 40,000). Past the TTL the old report is still served while one
     background thread evaluates again (stale-while-revalidate), so no reader waits for it;
     concurrent first requests for the same view wait for one evaluation."""
+    snap = snapshot_report(year, region)
+    if snap is not None:
+        return snap
     ttl = float(current_app.config.get("NIANBAO_COMPLIANCE_TTL", 60))
     key = (year, deps.today(), region["province"], region["city"], region["county"])
     ext = current_app.extensions["nianbao"]
@@ -71,6 +74,24 @@ def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
         report = _evaluate(year, region)
         _store(ext, key, report)
     return report
+
+
+def snapshot_at(year: int) -> Any:
+    """When the stored snapshot (monitor.snapshot) of `year` was computed; None without one."""
+    try:
+        return deps.stage("monitor.snapshot").latest(deps.db(), year)
+    except Exception:  # no snapshot table / module: the evaluate path still answers
+        current_app.logger.exception("compliance snapshot unavailable")
+        deps.db().rollback()
+        return None
+
+
+def snapshot_report(year: int, region: dict[str, str | None]) -> dict[str, Any] | None:
+    """The stored snapshot in evaluate's shape, or None when the year has none."""
+    if snapshot_at(year) is None:
+        return None
+    return deps.stage("monitor.snapshot").report(deps.db(), year, region["province"],
+                                                  region["city"], region["county"])
 
 
 def _evaluate(year: int, region: dict[str, str | None]) -> dict[str, Any]:
@@ -148,14 +169,19 @@ PUB_COLUMNS = [("id", "ID"), ("name", "单位"), ("county", "县区"), ("status"
 @bp.route("/compliance.<any(json,csv,xlsx):fmt>")
 def dashboard(fmt: str | None = None) -> Response:
     year, region = year_arg(), region_args()
-    report = compliance(year, region)
     level = next_level(region)
-    area_rows = areas(report, level)
+    at = snapshot_at(year)
+    if at is not None and wanted(fmt) == "html":
+        return _snapshot_page(year, region, level, at)
+    report = compliance(year, region)
+    area_rows = _snapshot_areas(year, region, level) if at is not None else areas(report, level)
     pubs = report.get("publishers") or []
     chart = per_day(pubs)
     data = {"year": year, "filters": region, "level": level, "counts": report.get("counts", {}),
             "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
             "publishers": pubs, "per_day": chart}
+    if at is not None:
+        data["computed_at"] = at.isoformat(timespec="seconds")
     if request.args.get("table") == "days":
         table = Table(f"per-day-{year}", [("date", "日期"), ("count", "发布数量")], chart["days"])
     elif request.args.get("table") == "areas":
@@ -166,11 +192,42 @@ def dashboard(fmt: str | None = None) -> Response:
                       [{**p, "status": status_label(p.get("status")), "findings": finding_codes(p)}
                        for p in pubs])
     shown = sorted(pubs, key=lambda p: (SEVERITY.get(p.get("status"), 9), -(p.get("days_late") or 0)))
+    return _page(data, fmt, table, shown[:HTML_ROWS], len(pubs), region)
+
+
+def _snapshot_areas(year: int, region: dict[str, str | None], level: str) -> list[dict[str, Any]]:
+    rows = deps.stage("monitor.snapshot").counts(deps.db(), year, region["province"], region["city"],
+                                                  region["county"], by=level)
+    for r in rows:
+        r["name"] = r.get(level) or "—"
+        r.update(r["counts"])
+    return rows
+
+
+def _snapshot_page(year: int, region: dict[str, str | None], level: str, at: Any) -> Response:
+    """The HTML page from the stored snapshot: SQL counts, the first HTML_ROWS publishers by
+    severity, the chart; no publisher list is loaded beyond what is shown."""
+    snap, db = deps.stage("monitor.snapshot"), deps.db()
+    args = (year, region["province"], region["city"], region["county"])
+    counts = snap.counts(db, *args)
+    area_rows = _snapshot_areas(year, region, level)
+    shown = snap.rows(db, *args, order="severity", limit=HTML_ROWS)
+    data = {"year": year, "filters": region, "level": level, "counts": counts,
+            "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
+            "publishers": shown, "per_day": snap.per_day(db, *args),
+            "computed_at": at.isoformat(timespec="seconds")}
+    return _page(data, None, None, shown, sum(counts.values()), region)
+
+
+def _page(data: dict[str, Any], fmt: str | None, table: Table | None, shown: list[dict[str, Any]],
+          n_pubs: int, region: dict[str, str | None]) -> Response:
+    year, level = data["year"], data["level"]
     return respond("dashboard.html", data, fmt=fmt, table=table, statuses=STATUSES,
-                   shown=shown[:HTML_ROWS],
-                   chart_json=json.dumps(chart, ensure_ascii=False), finding_codes=finding_codes,
+                   shown=shown, n_pubs=n_pubs,
+                   chart_json=json.dumps(data["per_day"], ensure_ascii=False), finding_codes=finding_codes,
                    crumbs=_crumbs(year, region),
-                   rargs={"year": year, **{k: v for k, v in region.items() if v}}, area_link=lambda a: _area_link(year, region, level, a))
+                   rargs={"year": year, **{k: v for k, v in region.items() if v}},
+                   area_link=lambda a: _area_link(year, region, level, a))
 
 
 def _crumbs(year: int, region: dict[str, str | None]) -> list[tuple[str, dict[str, Any]]]:
