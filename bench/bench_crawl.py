@@ -100,7 +100,7 @@ def run_scrapy(registry: str, delay: float, conc: int, glob: int) -> dict:
 
     process = CrawlerProcess(settings={
         "USER_AGENT": UA, "ROBOTSTXT_OBEY": True, "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": False, "CONCURRENT_REQUESTS_PER_DOMAIN": conc,
+        "DOWNLOAD_DELAY_JITTER": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": conc,
         "CONCURRENT_REQUESTS": glob, "RETRY_TIMES": 3, "DOWNLOAD_TIMEOUT": 20,
         "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "COOKIES_ENABLED": False,
         "HTTPCACHE_ENABLED": False, "AUTOTHROTTLE_ENABLED": False,

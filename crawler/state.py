@@ -45,8 +45,9 @@ def save_observation(session: Session, obs: Observation, now: datetime) -> str |
     Returns the event written (new | modified) or None."""
     doc = session.scalar(select(Document).where(Document.url == obs.url))
     fresh = doc is None
-    if doc is None:
-        doc = Document(url=obs.url, first_seen=now, status="live", missing_count=0)
+    if doc is None:  # its first version follows: its hash set now saves an UPDATE later
+        doc = Document(url=obs.url, first_seen=now, status="live", missing_count=0,
+                       current_sha256=obs.sha256)
         session.add(doc)
     doc.entry_url = obs.entry_url or doc.entry_url
     doc.title, doc.organ, doc.year = obs.title, obs.organ, obs.year
