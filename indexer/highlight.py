@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from .segment import char_tokens
 
@@ -24,8 +25,13 @@ _GAP = r"[\W_]*"
 
 def pattern(terms: list[str]) -> re.Pattern[str] | None:
     """One alternation of all terms, longest first (so a longer term wins where both match)."""
+    return _compiled(tuple(sorted({t for t in terms if t}, key=lambda t: (-len(t), t))))
+
+
+@lru_cache(maxsize=1024)  # the same queries come back (paging, facet clicks, saved searches)
+def _compiled(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     alts = []
-    for t in sorted({t for t in terms if t}, key=len, reverse=True):
+    for t in terms:
         toks = char_tokens(t)
         if toks:
             alts.append(_GAP.join(re.escape(c) for c in toks))
@@ -38,20 +44,27 @@ def fragments(text: str, terms: list[str], rx: re.Pattern[str] | None = None) ->
     if not text:
         return []
     rx = rx if rx is not None else pattern(terms)
-    spans = [m.span() for m in rx.finditer(text)] if rx else []
-    if not spans:
-        return [html.escape(text[:NO_MATCH].strip())]
     out: list[str] = []
-    covered = -1
-    for start, end in spans:
-        if start < covered:
+    seen: list[tuple[int, int]] = []  # spans so far, in text order
+    win: tuple[int, int, list[tuple[int, int]]] | None = None
+    # lazily: a long report is scanned only up to the last fragment, not to its end
+    for m in rx.finditer(text) if rx else ():
+        start, end = m.span()
+        seen.append((start, end))
+        if win and start < win[1]:
+            if end <= win[1]:
+                win[2].append((start, end))
             continue
+        if win:
+            out.append(_render(text, *win))
+            if len(out) == MAX_FRAGMENTS:
+                return out
         lo = _window_start(text, start)
         hi = max(min(len(text), lo + FRAGMENT), end)
-        out.append(_render(text, lo, hi, [s for s in spans if s[0] >= lo and s[1] <= hi]))
-        covered = hi
-        if len(out) == MAX_FRAGMENTS:
-            break
+        win = (lo, hi, [sp for sp in seen if sp[0] >= lo and sp[1] <= hi])
+    if win is None:
+        return [html.escape(text[:NO_MATCH].strip())]
+    out.append(_render(text, *win))
     return out
 
 

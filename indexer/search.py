@@ -32,7 +32,7 @@ from nianbao.errors import ServiceUnavailable, UsageError
 
 from . import highlight as hl
 from . import mappings as m
-from .query import FIELD_ALIASES, parse_query
+from .query import FIELD_ALIASES, Query, parse_query
 from .segment import normalize
 
 # facet name → indexed field
@@ -145,7 +145,7 @@ def _cursor_decode(cursor: str) -> list[Any]:
         raise SearchError("翻页游标无效 / invalid cursor") from None
 
 
-def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
+def build_searches(q: str | Query | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
                    filters: dict[str, Any] | None = None, facets: bool = True,
                    cursor: str | None = None, highlight: bool = True) -> list[dict[str, Any]]:
     """The request bodies of one search (exposed for the benchmark and for debugging): the
@@ -159,7 +159,7 @@ def build_searches(q: str | None, *, page: int = 1, size: int = 20, sort: str = 
         raise SearchError("页码从 1 开始 / page starts at 1")
     if cursor is None and page * size > MAX_WINDOW:
         raise SearchError(f"只能直接翻到前 {MAX_WINDOW} 条，请用 cursor / beyond {MAX_WINDOW} results use the cursor")
-    query = parse_query(q)
+    query = q if isinstance(q, Query) else parse_query(q)
     flt = _clean_filters(filters)
     qes = query.to_es()
     everything = _filtered(qes, [_facet_filter(k, v) for k, v in flt.items()])
@@ -214,14 +214,25 @@ def sample_probability(es: Elasticsearch, index: str) -> float | None:
     return None if p > 0.5 else round(p, 6)
 
 
+# the parts of a response search() reads: less JSON to send and to decode
+FILTER_PATH = ",".join(f"responses.{k}" for k in (
+    "took", "status", "error", "terminated_early", "hits.total", "aggregations",
+    "hits.hits._id", "hits.hits._score", "hits.hits._source", "hits.hits.sort"))
+
+
+def bounded(body: dict[str, Any]) -> dict[str, Any]:
+    """A size-0 facet body that stops counting past TOTAL_LIMIT matches: exact when the response
+    is not `terminated_early`, else to be re-sent on a sample. Lets the facets go in the same
+    _msearch as the hits, before the total is known."""
+    return {**body, "terminate_after": TOTAL_LIMIT + 1}
+
+
 def run_searches(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One request, or one _msearch (facet counts are size-0 bodies: request-cacheable)."""
-    if len(bodies) == 1:
-        return [_call(es.search, index=index, body=bodies[0]).body]
+    """All bodies in one _msearch (size-0 facet bodies are request-cacheable)."""
     lines: list[dict[str, Any]] = []
     for b in bodies:
         lines += [{"index": index, "request_cache": True} if b.get("size") == 0 else {"index": index}, b]
-    res = _call(es.msearch, searches=lines)
+    res = _call(es.msearch, searches=lines, filter_path=FILTER_PATH)
     out = []
     for r in res["responses"]:
         if "error" in r:
@@ -255,29 +266,35 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     the whole country) the total and the facet counts are estimated from a random sample of
     about SAMPLE_DOCS documents (`total_exact` / `facets_sampled` say so): counting every one
     of 200,000 matches in six facets cost more than the rest of the search together."""
-    bodies = build_searches(q, page=page, size=size, sort=sort, filters=filters, facets=facets,
+    query = parse_query(q)
+    sel = _clean_filters(filters)
+    bodies = build_searches(query, page=page, size=size, sort=sort, filters=sel, facets=facets,
                             cursor=cursor)
     index = alias(prefix)
-    res = _call(es.search, index=index, body=bodies[0]).body
+    # one round trip: hits and facets are independent; a facet body with more than TOTAL_LIMIT
+    # matches (rare, and then ES's own time dominates) is re-sent on a sample
+    first = run_searches(es, index, [bodies[0], *map(bounded, bodies[1:])])
+    res = first[0]
     total = res["hits"]["total"]["value"]
     exact = res["hits"]["total"]["relation"] == "eq"
-    took = res["took"]
+    took = max(r["took"] for r in first)  # ES runs the bodies of an _msearch in parallel
     aggs: dict[str, Any] = {}
-    p = None
-    if len(bodies) > 1:
-        p = None if exact else sample_probability(es, index)
-        for i, r in enumerate(run_searches(es, index, [sampled(b, p) for b in bodies[1:]])):
-            part, n_sampled = unsampled_aggs(r)
-            aggs.update(part)
-            if i == 0 and n_sampled is not None and p:
-                total = max(total, round(n_sampled / p))
-            took += r["took"]
-    raw = res["hits"]["hits"]
-    terms = parse_query(q).text_terms()
+    redo = [i for i, r in enumerate(first[1:], 1) if r.get("terminated_early")]
+    p = sample_probability(es, index) if redo else None
+    again = run_searches(es, index, [sampled(bodies[i], p) for i in redo]) if redo else []
+    done = dict(zip(redo, again, strict=True))
+    for i in range(1, len(bodies)):
+        r = done.get(i, first[i])
+        part, n_sampled = unsampled_aggs(r)
+        aggs.update(part)
+        if i == 1 and n_sampled is not None and p:
+            total = max(total, round(n_sampled / p))
+    took += max((r["took"] for r in again), default=0)
+    raw = res["hits"].get("hits", [])  # filter_path drops an empty list
+    terms = query.text_terms()
     rx = hl.pattern(terms)
     hits = [_hit(h, terms, rx) for h in raw]
     nxt = _cursor_encode(raw[-1]["sort"]) if len(raw) == size else None
-    sel = _clean_filters(filters)
     return SearchResult(
         total=total, took_ms=took, page=page, size=size, sort=sort, query=q or "", hits=hits,
         facets=_facets(aggs, sel), next_cursor=nxt, total_exact=exact, facets_sampled=p is not None)
