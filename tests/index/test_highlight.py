@@ -39,3 +39,34 @@ def test_windows_and_fallback() -> None:
     assert fragments(text, ["不存在的词"]) == [text[:NO_MATCH]]
     assert fragments(text, []) == [text[:NO_MATCH]] and fragments("", ["x"]) == []
     assert pattern(["，。"]) is None
+
+
+def _reference(text: str, terms: list[str]) -> list[str]:
+    """The eager algorithm (every match first, then windows) the lazy scan must equal."""
+    from indexer.highlight import _render, _window_start
+    rx = pattern(terms)
+    spans = [m.span() for m in rx.finditer(text)] if rx else []
+    if not spans:
+        return [text[:NO_MATCH].strip()] if text else []
+    out: list[str] = []
+    covered = -1
+    for start, end in spans:
+        if start < covered:
+            continue
+        lo = _window_start(text, start)
+        hi = max(min(len(text), lo + FRAGMENT), end)
+        out.append(_render(text, lo, hi, [s for s in spans if s[0] >= lo and s[1] <= hi]))
+        covered = hi
+        if len(out) == MAX_FRAGMENTS:
+            break
+    return out
+
+
+def test_lazy_scan_equals_eager_windows() -> None:
+    # windows that reach back before the previous one's end, matches straddling a window's end,
+    # adjacent matches, and more matches than fragments
+    texts = ["关键词" * 60, "。关键词" + "填" * 115 + "关键词关键词。" + "关键词" * 3 + "。" + "填" * 300 + "关键词",
+             "甲。" + "填" * 30 + "关键词。" + "填" * 90 + "关键，词" + "填" * 5 + "关键词" + "。" * 10 + "关键词"]
+    for text in texts:
+        for terms in (["关键词"], ["关键", "键词"], ["词", "关键词"]):
+            assert fragments(text, terms) == _reference(text, terms), (text[:20], terms)
