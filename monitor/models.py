@@ -102,7 +102,8 @@ class ComplianceRow(Base):
 
     __tablename__ = "compliance_rows"
     # covering indexes: the drill-down GROUP BY, the most-urgent-first list, the chart
-    __table_args__ = (Index("ix_compliance_region", "year", "province", "city", "county", "status"),
+    __table_args__ = (Index("ix_compliance_region", "year", "province", "city", "county", "status",
+                            "days_late", "published", "deadline"),
                       Index("ix_compliance_status", "year", "status", "days_late"),
                       Index("ix_compliance_published", "year", "published", "deadline"))
 

@@ -92,10 +92,14 @@ def counts(session, year: int, province: str | None = None, city: str | None = N
            county: str | None = None, by: str | None = None) -> Any:
     """Status counts: `{status: n}`, or with `by` (a level) the areas one level down in the
     shape of `monitor.compliance.rollup` (`township` rows also carry the publisher `id`)."""
-    if by is None:
-        q = _where(select(ComplianceRow.status, func.count()), year, province, city, county)
+    sums = [func.sum(case((ComplianceRow.status == st, 1), else_=0)) for st in STATUSES]
+    if by is None and not (province or city or county):  # the (year, status) index
+        q = select(ComplianceRow.status, func.count()).where(ComplianceRow.year == year)
         got = dict(session.execute(q.group_by(ComplianceRow.status)).all())
         return {k: got.get(k, 0) for k in STATUSES}
+    if by is None:  # a region: sums over its covering index
+        row = session.execute(_where(select(*sums), year, province, city, county)).one()
+        return {st: int(n or 0) for st, n in zip(STATUSES, row, strict=True)}
     if by not in LEVELS:
         from nianbao.errors import UsageError
 
@@ -103,7 +107,6 @@ def counts(session, year: int, province: str | None = None, city: str | None = N
     keys = LEVELS[: LEVELS.index(by) + 1]
     cols = [ComplianceRow.name if k == "township" else getattr(ComplianceRow, k) for k in keys]
     # one row per area, a sum per status: groups in the covering region index's order
-    sums = [func.sum(case((ComplianceRow.status == st, 1), else_=0)) for st in STATUSES]
     extra = [func.min(ComplianceRow.publisher_id)] if by == "township" else []
     q = _where(select(*cols, *sums, *extra), year, province, city, county).group_by(*cols).order_by(*cols)
     out = []
@@ -136,7 +139,10 @@ def rows(session, year: int, province: str | None = None, city: str | None = Non
 
 def _by_severity(session, year: int, province, city, county, limit: int | None,
                  offset: int) -> list[dict[str, Any]]:
-    """One indexed query per status (year, status, days_late) instead of sorting every row."""
+    """One indexed query per status (year, status, days_late) instead of sorting every row;
+    a region sorts its (id, status, days_late) from the covering region index, then loads the page."""
+    if province or city or county:
+        return _region_by_severity(session, year, province, city, county, limit, offset)
     out: list[dict[str, Any]] = []
     want = None if limit is None else offset + limit
     for status in sorted(SEVERITY, key=SEVERITY.get):
@@ -148,6 +154,19 @@ def _by_severity(session, year: int, province, city, county, limit: int | None,
             q = q.limit(want - len(out))
         out.extend(_api_row(r) for r in session.execute(q).scalars())
     return out[offset:]
+
+
+def _region_by_severity(session, year: int, province, city, county, limit: int | None,
+                        offset: int) -> list[dict[str, Any]]:
+    q = _where(select(ComplianceRow.publisher_id, ComplianceRow.status, ComplianceRow.days_late),
+               year, province, city, county)
+    keys = sorted(session.execute(q).all(), key=lambda r: (SEVERITY.get(r[1], 9), -(r[2] or 0), r[0]))
+    ids = [r[0] for r in keys[offset: None if limit is None else offset + limit]]
+    got: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        q = select(ComplianceRow).where(ComplianceRow.year == year, ComplianceRow.publisher_id.in_(ids[i:i + 500]))
+        got.update((r.publisher_id, _api_row(r)) for r in session.execute(q).scalars())
+    return [got[i] for i in ids if i in got]
 
 
 def per_day(session, year: int, province: str | None = None, city: str | None = None,
