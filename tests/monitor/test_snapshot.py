@@ -95,6 +95,9 @@ def test_dashboard_reads_snapshot(db, settings, es) -> None:
     assert {p["id"]: p["status"] for p in api["publishers"]}["mj-cy"] == "missing"
     csv = client.get("/compliance.csv?year=2024").get_data(as_text=True)
     assert "快照里改过的朝阳镇" in csv
+    snapshot.refresh(settings, 2024, TODAY, session=db)  # a new snapshot replaces the page data
+    html = client.get("/compliance?year=2024").get_data(as_text=True)
+    assert "快照里改过的朝阳镇" not in html and "孟津区朝阳镇人民政府" in html
     # no snapshot for 2023: the evaluate path still answers, without a computed_at line
     old = client.get("/compliance?year=2022").get_data(as_text=True)
     assert "数据计算于" not in old

@@ -207,16 +207,26 @@ def _snapshot_areas(year: int, region: dict[str, str | None], level: str) -> lis
 def _snapshot_page(year: int, region: dict[str, str | None], level: str, at: Any) -> Response:
     """The HTML page from the stored snapshot: SQL counts, the first HTML_ROWS publishers by
     severity, the chart; no publisher list is loaded beyond what is shown."""
-    snap, db = deps.stage("monitor.snapshot"), deps.db()
     args = (year, region["province"], region["city"], region["county"])
-    counts = snap.counts(db, *args)
-    area_rows = _snapshot_areas(year, region, level)
-    shown = snap.rows(db, *args, order="severity", limit=HTML_ROWS)
-    data = {"year": year, "filters": region, "level": level, "counts": counts,
+    cache = current_app.extensions["nianbao"].setdefault("compliance_snapshot", {})
+    key = (*args, at)  # a snapshot never changes in place: a new computed_at is a new key
+    data = cache.get(key)
+    if data is None:
+        data = _snapshot_data(args, level, at)
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = data
+    return _page(data, None, None, data["publishers"], sum(data["counts"].values()), region)
+
+
+def _snapshot_data(args: tuple, level: str, at: Any) -> dict[str, Any]:
+    snap, db = deps.stage("monitor.snapshot"), deps.db()
+    region = dict(zip(("province", "city", "county"), args[1:], strict=True))
+    area_rows = _snapshot_areas(args[0], region, level)
+    return {"year": args[0], "filters": region, "level": level, "counts": snap.counts(db, *args),
             "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
-            "publishers": shown, "per_day": snap.per_day(db, *args),
-            "computed_at": at.isoformat(timespec="seconds")}
-    return _page(data, None, None, shown, sum(counts.values()), region)
+            "publishers": snap.rows(db, *args, order="severity", limit=HTML_ROWS),
+            "per_day": snap.per_day(db, *args), "computed_at": at.isoformat(timespec="seconds")}
 
 
 def _page(data: dict[str, Any], fmt: str | None, table: Table | None, shown: list[dict[str, Any]],
