@@ -88,10 +88,17 @@ def snapshot_at(year: int) -> Any:
 
 def snapshot_report(year: int, region: dict[str, str | None]) -> dict[str, Any] | None:
     """The stored snapshot in evaluate's shape, or None when the year has none."""
-    if snapshot_at(year) is None:
+    at = snapshot_at(year)
+    if at is None:
         return None
-    return deps.stage("monitor.snapshot").report(deps.db(), year, region["province"],
-                                                  region["city"], region["county"])
+    cache = current_app.extensions["nianbao"].setdefault("compliance_snapshot", {})
+    key = ("report", year, region["province"], region["city"], region["county"], at)
+    if key not in cache:  # exports and the API read every row: keep them per computed_at
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = deps.stage("monitor.snapshot").report(deps.db(), year, region["province"],
+                                                            region["city"], region["county"])
+    return cache[key]
 
 
 def _evaluate(year: int, region: dict[str, str | None]) -> dict[str, Any]:
