@@ -136,6 +136,9 @@ class Crawl:
         self.fetcher: Fetcher | None = None
         self._last_commit = 0.0
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-worker")
+        # Validators of URLs about to be fetched, looked up by the worker job that found them
+        # (a list page, a report page), so their fetch needs no worker round trip of its own.
+        self.prefetched: dict[str, Cached | None] = {}
 
     async def _w(self, fn: Callable, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
@@ -243,7 +246,13 @@ class Crawl:
 
     def _w_known_live(self, entry_url: str) -> list[str]:
         assert self.session is not None
-        return [d.url for d in state.known_live(self.session, entry_url)]
+        urls = [d.url for d in state.known_live(self.session, entry_url)]
+        self._w_prefetch(urls)
+        return urls
+
+    def _w_prefetch(self, urls: list[str]) -> None:
+        for url in urls:
+            self.prefetched[url] = self._w_validators(url)
 
     async def _walk_listing(self, entry_url: str,
                             start: Callable[[discover.Link], None]) -> list[discover.Link]:
@@ -270,6 +279,7 @@ class Crawl:
         if body is not None:
             text = decode_html(body, res.content_type)[0]
             listing = discover.parse_listing(text, res.final_url or url, entry_url)
+        self._w_prefetch([r.url for r in listing.reports])
         state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=url,
                           host=netloc(url), status=status, report_urls=[r.url for r in listing.reports],
                           error=res.error if body is None else None, sha256=res.sha256, now=utcnow())
@@ -286,7 +296,10 @@ class Crawl:
         """Conditional GET. The body (`_w_body`: from the archive on a 304) is taken by the
         worker job that processes the page, so a page costs one worker hop after its fetch."""
         assert self.fetcher is not None
-        cached: Cached | None = await self._w(self._w_validators, url)
+        if url in self.prefetched:
+            cached = self.prefetched.pop(url)
+        else:
+            cached = await self._w(self._w_validators, url)
         res = await self.fetcher.fetch(url, kind, cached.etag if cached else None,
                                        cached.last_modified if cached else None)
         return res, cached
@@ -353,6 +366,7 @@ class Crawl:
         page.shown, page.page_sha = seen.shown or page.listed, res.sha256
         if seen.attachment:
             page.attachment = seen.attachment
+            self._w_prefetch([seen.attachment])
             return page
         self._w_save(page, body, res, seen.html_text)
         return None
