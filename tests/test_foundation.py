@@ -28,6 +28,16 @@ def test_cli_help_lists_commands():
     assert res.returncode == 0
     for name in ("parse", "crawl", "index", "serve", "demo", "es", "search", "simweb"):
         assert name in res.stdout
+    assert "unavailable" not in res.stdout  # every registered command imports
+
+
+def test_every_command_has_help():
+    from nianbao.cli import COMMANDS
+
+    for name in COMMANDS:
+        res = run_cli(name, "--help")
+        assert res.returncode == 0, (name, res.stderr)
+        assert "Usage:" in res.stdout
 
 
 def test_cli_version():
