@@ -211,6 +211,7 @@ class Crawl:
         while self.pending_fetches:  # deque: appended to by the loop thread meanwhile
             rows.append(self.pending_fetches.popleft())
         state.add_fetches(self.session, rows)
+        self.validators.flush()
         self.session.commit()
 
     def _tick(self, more_total: int = 0, done: int = 0) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import Document, PublisherRow, QueueRow, Version
@@ -49,21 +49,23 @@ def _now() -> datetime:
 def enqueue(session: Session, document_id: int, version_id: int | None, event: str,
             fresh: bool = False) -> None:
     """Add an event in the caller's transaction (re-opens an identical earlier event).
-    `fresh`: the version was just created, so no earlier event can exist."""
+    `fresh`: the version was just created, so no earlier event can exist. Core statements:
+    no ORM objects for the crawler's hot path."""
+    table = QueueRow.__table__
+    values = {"document_id": document_id, "version_id": version_id, "event": event,
+              "created_at": _now(), "attempts": 0}
     if fresh:
-        session.add(QueueRow(document_id=document_id, version_id=version_id, event=event,
-                             created_at=_now(), attempts=0))
+        session.execute(insert(table), [values])
         return
-    same_version = (QueueRow.version_id.is_(None) if version_id is None
-                    else QueueRow.version_id == version_id)
-    row = session.scalar(select(QueueRow).where(
-        QueueRow.document_id == document_id, same_version, QueueRow.event == event))
-    if row is None:
-        session.add(QueueRow(document_id=document_id, version_id=version_id, event=event,
-                             created_at=_now(), attempts=0))
+    same_version = (table.c.version_id.is_(None) if version_id is None
+                    else table.c.version_id == version_id)
+    found = session.execute(select(table.c.id).where(
+        table.c.document_id == document_id, same_version, table.c.event == event)).scalar()
+    if found is None:
+        session.execute(insert(table), [values])
     else:
-        row.done_at = row.claimed_at = row.error = None
-        row.created_at, row.attempts = _now(), 0
+        session.execute(update(table).where(table.c.id == found).values(
+            done_at=None, claimed_at=None, error=None, created_at=values["created_at"], attempts=0))
 
 
 def pending_count(session: Session) -> int:

@@ -4,11 +4,12 @@ so a document, its new version and its queue event land together or not at all."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .fetch import FetchResult
@@ -40,40 +41,54 @@ class Observation:
     warc_offset: int | None
 
 
+def _doc_values(obs: Observation, now: datetime) -> dict:
+    return {"title": obs.title, "organ": obs.organ, "year": obs.year,
+            "attachment_url": obs.attachment_url, "last_seen": now, "missing_count": 0,
+            "status": "live", "removed_at": None}
+
+
 def save_observation(session: Session, obs: Observation, now: datetime) -> str | None:
     """Upsert the document; a new version + queue event when the normalised content changed.
-    Returns the event written (new | modified) or None."""
-    doc = session.scalar(select(Document).where(Document.url == obs.url))
-    fresh = doc is None
-    if doc is None:  # its first version follows: its hash set now saves an UPDATE later
-        doc = Document(url=obs.url, first_seen=now, status="live", missing_count=0,
-                       current_sha256=obs.sha256)
-        session.add(doc)
-    doc.entry_url = obs.entry_url or doc.entry_url
-    doc.title, doc.organ, doc.year = obs.title, obs.organ, obs.year
-    doc.publisher_id = obs.publisher_id or doc.publisher_id
-    doc.published_shown = obs.published_shown or doc.published_shown
-    doc.attachment_url = obs.attachment_url
-    doc.last_seen, doc.missing_count = now, 0
-    session.flush()
-    latest = None if fresh else session.scalar(
-        select(Version).where(Version.document_id == doc.id).order_by(Version.seq.desc()).limit(1))
-    restored = doc.status == "removed"
-    doc.status, doc.removed_at = "live", None
+    Returns the event written (new | modified) or None. Core statements, not ORM objects: the
+    unit-of-work flushes were ~40 % of the worker's time; same transaction as before."""
+    docs = Document.__table__
+    row = session.execute(select(docs.c.id, docs.c.status, docs.c.entry_url, docs.c.publisher_id,
+                                 docs.c.published_shown).where(docs.c.url == obs.url)).first()
+    values = _doc_values(obs, now)
+    if row is None:  # its first version follows: its hash set now saves an UPDATE later
+        doc_id = session.execute(insert(docs).values(
+            url=obs.url, first_seen=now, current_sha256=obs.sha256, entry_url=obs.entry_url or "",
+            publisher_id=obs.publisher_id, published_shown=obs.published_shown, **values)
+            .returning(docs.c.id)).scalar_one()
+        return _new_version(session, doc_id, None, obs, now, fresh=True)
+    values.update(entry_url=obs.entry_url or row.entry_url,
+                  publisher_id=obs.publisher_id or row.publisher_id,
+                  published_shown=obs.published_shown or row.published_shown)
+    vers = Version.__table__
+    latest = session.execute(select(vers.c.id, vers.c.seq, vers.c.norm_sha256)
+                             .where(vers.c.document_id == row.id)
+                             .order_by(vers.c.seq.desc()).limit(1)).first()
     if latest is not None and latest.norm_sha256 == obs.norm_sha256:
-        if restored:
-            enqueue(session, doc.id, latest.id, "modified")
+        session.execute(update(docs).where(docs.c.id == row.id).values(**values))
+        if row.status == "removed":
+            enqueue(session, row.id, latest.id, "modified")
             return "modified"
         return None
-    version = Version(document_id=doc.id, seq=(latest.seq + 1) if latest else 1, sha256=obs.sha256,
-                      norm_sha256=obs.norm_sha256, page_sha256=obs.page_sha256, fetched_at=now,
-                      warc_file=obs.warc_file, warc_offset=obs.warc_offset,
-                      content_type=obs.content_type, filename=obs.filename, source_url=obs.source_url)
-    session.add(version)
-    session.flush()
-    doc.current_sha256 = obs.sha256
+    session.execute(update(docs).where(docs.c.id == row.id)
+                    .values(current_sha256=obs.sha256, **values))
+    return _new_version(session, row.id, latest, obs, now, fresh=False)
+
+
+def _new_version(session: Session, doc_id: int, latest: Row | None, obs: Observation,
+                 now: datetime, fresh: bool) -> str:
+    version_id = session.execute(insert(Version.__table__).values(
+        document_id=doc_id, seq=(latest.seq + 1) if latest else 1, sha256=obs.sha256,
+        norm_sha256=obs.norm_sha256, page_sha256=obs.page_sha256, fetched_at=now,
+        warc_file=obs.warc_file, warc_offset=obs.warc_offset, content_type=obs.content_type,
+        filename=obs.filename, source_url=obs.source_url)
+        .returning(Version.__table__.c.id)).scalar_one()
     event = "new" if latest is None else "modified"
-    enqueue(session, doc.id, version.id, event, fresh=fresh)
+    enqueue(session, doc_id, version_id, event, fresh=fresh)
     return event
 
 
@@ -100,19 +115,41 @@ def known_live(session: Session, entry_url: str) -> list[Document]:
 def add_listing(session: Session, *, run_id: str, entry_url: str, url: str, host: str,
                 status: str, report_urls: list[str], error: str | None, sha256: str | None,
                 now: datetime) -> None:
-    session.add(ListingCrawl(run_id=run_id, entry_url=entry_url, url=url, host=host,
-                             crawled_at=now, status=status, ok=status == "ok",
-                             report_urls=report_urls, error=error, sha256=sha256))
+    session.execute(insert(ListingCrawl.__table__), [{
+        "run_id": run_id, "entry_url": entry_url, "url": url, "host": host, "crawled_at": now,
+        "status": status, "ok": status == "ok", "report_urls": report_urls, "error": error,
+        "sha256": sha256}])
+
+
+@dataclass
+class Validators:
+    """One `http_cache` row as plain data (no ORM object: see `ValidatorCache.flush`)."""
+
+    url: str
+    checked_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None
+    content_type: str = ""
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+_HTTP_CACHE = HttpCache.__table__
+_VALIDATOR_COLS = [c for c in _HTTP_CACHE.c]
 
 
 class ValidatorCache:
     """HTTP validators of one site's URLs, loaded in one query when its crawl starts (one
-    SELECT per URL, most of them misses on a first crawl, cost more than the fetch)."""
+    SELECT per URL, most of them misses on a first crawl, cost more than the fetch). Changes
+    are kept as plain rows and written by `flush` in one upsert executemany, which the crawl
+    calls just before each commit (so they commit with the documents they belong to)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.rows: dict[str, HttpCache] = {}
+        self.rows: dict[str, Validators] = {}
         self.loaded: dict[str, int] = {}  # site prefix -> entries using it
+        self.dirty: dict[str, Validators] = {}
 
     @staticmethod
     def _prefix(url: str) -> str:
@@ -124,8 +161,12 @@ class ValidatorCache:
         self.loaded[prefix] = self.loaded.get(prefix, 0) + 1
         if self.loaded[prefix] == 1:
             like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
-            for row in self.session.scalars(select(HttpCache).where(HttpCache.url.like(like, escape="\\"))):
-                self.rows[row.url] = row
+            for row in self.session.execute(select(*_VALIDATOR_COLS).where(
+                    _HTTP_CACHE.c.url.like(like, escape="\\"))).mappings():
+                self.rows[row["url"]] = Validators(**row)
+            for key, val in self.dirty.items():  # not yet written: newer than the DB
+                if key.startswith(prefix):
+                    self.rows[key] = val
 
     def release(self, url: str) -> None:
         prefix = self._prefix(url)
@@ -135,22 +176,34 @@ class ValidatorCache:
             for key in [k for k in self.rows if k.startswith(prefix)]:
                 del self.rows[key]
 
-    def get(self, url: str) -> HttpCache | None:
-        if url in self.rows or self._prefix(url) in self.loaded:
-            return self.rows.get(url)
-        return self.session.get(HttpCache, url)
+    def get(self, url: str) -> Validators | None:
+        if url in self.rows or url in self.dirty or self._prefix(url) in self.loaded:
+            return self.rows.get(url) or self.dirty.get(url)
+        row = self.session.execute(select(*_VALIDATOR_COLS).where(
+            _HTTP_CACHE.c.url == url)).mappings().first()
+        return Validators(**row) if row else None
 
     def remember(self, url: str, res: FetchResult, now: datetime) -> None:
         row = self.get(url)
         if row is None:
-            row = HttpCache(url=url, checked_at=now)
-            self.session.add(row)
+            row = Validators(url=url, checked_at=now)
             if self._prefix(url) in self.loaded:
                 self.rows[url] = row
         _update(row, res, now)
+        self.dirty[url] = row
+
+    def flush(self) -> None:
+        """Write the changed validators in the caller's transaction (one executemany)."""
+        if not self.dirty:
+            return
+        stmt = sqlite_insert(_HTTP_CACHE)
+        cols = {c.name: stmt.excluded[c.name] for c in _VALIDATOR_COLS if c.name != "url"}
+        self.session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=cols),
+                             [asdict(v) for v in self.dirty.values()])
+        self.dirty.clear()
 
 
-def _update(row: HttpCache, res: FetchResult, now: datetime) -> None:
+def _update(row: Validators, res: FetchResult, now: datetime) -> None:
     """Keep ETag/Last-Modified and the body hash of a 200 (304s only refresh checked_at)."""
     row.checked_at = now
     if res.outcome == "ok" and res.status == 200:
@@ -162,6 +215,7 @@ def _update(row: HttpCache, res: FetchResult, now: datetime) -> None:
 
 
 def add_fetches(session: Session, rows: list[dict]) -> None:
+    """The fetch log of the last commit interval, in one executemany."""
     if rows:
-        session.add_all(Fetch(**r) for r in rows)
+        session.execute(insert(Fetch.__table__), rows)
         rows.clear()
