@@ -120,7 +120,7 @@ def digest_time(settings) -> tuple[int, int]:
     out = []
     for name, default, top in (("hour", DIGEST_HOUR, 23), ("minute", DIGEST_MINUTE, 59)):
         raw = getattr(settings, f"digest_{name}", None)
-        raw = raw if raw is not None else os.environ.get(f"NIANBAO_DIGEST_{name.upper()}", default)
+        raw = raw if raw is not None else os.environ.get(f"NIANBAO_DIGEST_{name.upper()}", str(default))
         try:
             value = int(raw)
         except ValueError:

@@ -55,7 +55,7 @@ def minhash(text: str) -> MinHash:
 def _comparable(a: DocFacts, b: DocFacts) -> bool:
     if a.id == b.id:
         return False
-    same_body = a.publisher_id and a.publisher_id == b.publisher_id
+    same_body = bool(a.publisher_id) and a.publisher_id == b.publisher_id
     return (b.year == a.year and not same_body) or (same_body and b.year == a.year - 1)
 
 
@@ -139,7 +139,8 @@ def continuity_findings(this: dict, last: dict) -> list[dict]:
 
 def all_findings(targets: list[DocFacts], pool: list[DocFacts]) -> dict[str, list[dict]]:
     out = duplicate_findings(targets, pool)
-    previous = {(d.publisher_id, d.year): d for d in pool if d.publisher_id}
+    previous: dict[tuple[str | None, int], DocFacts] = {
+        (d.publisher_id, d.year): d for d in pool if d.publisher_id}
     for t in targets:
         last = previous.get((t.publisher_id, t.year - 1))
         if last is not None:

@@ -16,13 +16,21 @@ DEFAULTS = {"township": "01-31", "subdistrict": "01-31", "department": "01-31", 
 
 
 class HasDeadlineFields(Protocol):
-    id: str
-    level: str
-    province: str
-    city: str
-    county: str
-    code: str
-    deadline: str | None
+    # read-only properties, so frozen dataclasses (PublisherInfo) satisfy the protocol
+    @property
+    def id(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def province(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def county(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def deadline(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

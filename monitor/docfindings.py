@@ -57,7 +57,7 @@ def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date
     updates: dict[str, dict[str, Any]] = {}
     for es_id, (pid, year, known) in targets.items():
         rows = _rows(session, year, today, grace_days, reports) if pid and year else {}
-        found, fields = compliance_findings(rows.get(pid))
+        found, fields = compliance_findings(rows.get(pid) if pid else None)
         updates[es_id] = {"findings": found + cross.get(es_id, []), "fields": fields,
                           "codes": COMPLIANCE_CODES + (CROSS_CODES if known else ())}
     for es_id, extra in _partners(es, prefix, cross, set(targets)).items():

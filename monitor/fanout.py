@@ -11,8 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, insert, select
 
 from .events import DocEvent
 from .models import Event, Outbox, Subscription
@@ -72,7 +73,8 @@ def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]
         return out
     texts: dict[str, str] | None = None
     for i in range(0, len(queries), QUERY_BATCH):
-        batch, clauses = [], []
+        batch: list[tuple[str, re.Pattern[str] | None]] = []
+        clauses: list[dict[str, Any]] = []
         for q in queries[i:i + QUERY_BATCH]:
             try:
                 parsed = parse_query(q)
@@ -167,7 +169,8 @@ def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: li
     for q, hits in matches.items():
         for es_id in hits:
             by_doc[es_id].append(q)
-    rows, quotes = [], {}
+    rows: list[dict] = []
+    quotes: dict = {}
     for de, ev in all_events:
         for sub in index.candidates(ev, by_doc.get(de.es_id, []) if de and de.es_id else []):
             quote = quote_for(sub, de, ev, matches, quotes)
@@ -231,6 +234,7 @@ def insert_ignore(session, rows: list[dict]) -> int:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return _sqlite_insert(session, rows)
+    stmt: Insert
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

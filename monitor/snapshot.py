@@ -145,7 +145,7 @@ def _by_severity(session, year: int, province, city, county, limit: int | None,
         return _region_by_severity(session, year, province, city, county, limit, offset)
     out: list[dict[str, Any]] = []
     want = None if limit is None else offset + limit
-    for status in sorted(SEVERITY, key=SEVERITY.get):
+    for status in sorted(SEVERITY, key=SEVERITY.__getitem__):
         if want is not None and len(out) >= want:
             break
         q = _where(select(ComplianceRow), year, province, city, county).where(ComplianceRow.status == status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -17,6 +18,10 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 _BEIJING_OFFSET = timedelta(hours=8)
 
 
+@overload
+def local(value: datetime) -> datetime: ...
+@overload
+def local(value: None) -> None: ...
 def local(value: datetime | None) -> datetime | None:
     """The crawler stores naive UTC; deadlines are Beijing dates."""
     if value is None:

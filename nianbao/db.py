@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import ClassVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 # Packages whose models.py define tables on Base; imported by init_db so that
@@ -14,7 +15,9 @@ MODEL_MODULES = ("crawler.models", "indexer.reviews", "monitor.models", "web.mod
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model here maps one Table; SQLAlchemy types __table__ as the wider FromClause,
+    # which insert()/update()/Table methods reject.
+    __table__: ClassVar[Table]
 
 
 def make_engine(url: str) -> Engine:

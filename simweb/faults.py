@@ -91,9 +91,9 @@ async def apply_fault(fault: Fault, server: SimServer, site: int, method: str, t
         return Response(412, (CHALLENGE % (len(target) * 7919)).encode(), html
                         + [("Set-Cookie", "__jsluid_h=5f1d0c; path=/; HttpOnly")], close=True)
     if fault.kind == "forbidden":
-        body = "<html><body><h2>访问被拒绝</h2><p>您的访问行为存在异常，请稍后再试。</p>" \
+        page = "<html><body><h2>访问被拒绝</h2><p>您的访问行为存在异常，请稍后再试。</p>" \
                "<script src=\"/waf/verify.js\"></script></body></html>"
-        return Response(403, body.encode(), html)
+        return Response(403, page.encode(), html)
     resp = site_response(state, site, method, target, headers)
     if fault.kind == "truncate" and resp.status == 200:
         resp.truncate = True

@@ -46,14 +46,14 @@ def _fallback(report: dict, fmt: str) -> bytes:
     parts = [f"<h1>{html.escape(report['title'])}</h1>"]
     try:
         from .render_tables import layout_grid, report_tables  # noqa: F401
-        tables = {head: layout for head, layout in report_tables(report)}
+        tables = report_tables(report)  # keyed by section number
     except ImportError:
         tables = {}
     for sec in report["sections"]:
         parts.append(f"<h2>{_num(sec['number'])}、{html.escape(sec['heading'])}</h2>")
         parts += [f"<p>{html.escape(p)}</p>" for p in sec["text"].splitlines() if p.strip()]
-        if sec["heading"] in tables:
-            parts.append(_table_html(tables[sec["heading"]]))
+        if sec["number"] in tables:
+            parts.append(_table_html(tables[sec["number"]]))
     text = "\n".join(parts)
     if fmt != "html":
         text = re.sub(r"<[^>]+>", "", text.replace("</td>", "\t").replace("</tr>", "\n"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -125,10 +126,11 @@ def _scanned(img: Image.Image) -> bytes:
     """Paper tone, speckles and a slight blur; a fixed seed keeps the output deterministic."""
     rng = random.Random(20250118)
     px = img.load()
+    assert px is not None  # load() gives None only for images without pixel data
     w, h = img.size
     for _ in range(w * h // 400):
         x, y = rng.randrange(w), rng.randrange(h)
-        px[x, y] = min(px[x, y], rng.randrange(150, 235))
+        px[x, y] = min(cast(int, px[x, y]), rng.randrange(150, 235))  # mode L: one int
     img = img.filter(ImageFilter.GaussianBlur(0.6)).point(lambda v: int(v * 0.93 + 8))
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=False)

@@ -209,7 +209,8 @@ class SimServer:
             await srv.wait_closed()
 
     async def _site_conn(self, site: int, r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
-        async def respond(method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
+        async def respond(method: str, target: str, headers: dict[str, str],
+                          body: bytes) -> Response | None:  # None: a hang fault
             self.state.hits += 1
             await self.state.prepare(site, target)
             fault = self.state.faults.match(site, self.hosts[site], urlsplit(target).path)

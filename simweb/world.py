@@ -112,7 +112,7 @@ class World:
     @cached_property
     def site_counties(self) -> list[County]:
         everything = counties()
-        if self.n_sites is None:
+        if self.n_sites is None or self.towns_per_county is None:  # both None for national
             return list(everything)
         fit = [c for c in everything if len(c.townships) >= self.towns_per_county]
         picked = facts.rng_for(self.seed, "counties").sample(fit, self.n_sites)

@@ -163,7 +163,7 @@ def per_day(publishers: list[dict[str, Any]]) -> dict[str, Any]:
     return {"days": [{"date": d, "count": n} for d, n in sorted(days.items())], "deadlines": deadlines}
 
 
-def finding_codes(p: dict[str, Any]) -> list[str]:
+def finding_codes(p: dict[str, Any]) -> list[str | None]:
     return [f.get("code") if isinstance(f, dict) else str(f) for f in p.get("findings") or []]
 
 

@@ -122,7 +122,7 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
 
 def _link(**changes: Any) -> str:
     """This search's URL with some parameters changed (None removes one); page resets."""
-    params = {k: v for k, v in request.args.items() if k != "format"}
+    params: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format"}
     if "page" not in changes:
         params.pop("page", None)
     if "cursor" not in changes:  # a cursor belongs to one page of one search

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from .. import deps
 from ..errors import BadRequest, NotFound
@@ -45,7 +46,7 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 
 
 @bp.route("/subscriptions/new", methods=["GET", "POST"])
-def new() -> Response | str | tuple[str, int]:
+def new() -> BaseResponse | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("subscription_new.html", **_form_context(values=request.args))
     mod = subs()
@@ -63,7 +64,7 @@ def new() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/subscriptions/<token>", methods=["GET", "POST"])
-def manage(token: str) -> Response | str:
+def manage(token: str) -> BaseResponse | str:
     mod = subs()
     if request.method == "POST":
         changes: dict[str, Any] = {"params": params_from(request.form),
@@ -85,7 +86,7 @@ def manage(token: str) -> Response | str:
 
 
 @bp.route("/subscriptions/<token>/confirm", methods=["GET", "POST"])
-def confirm(token: str) -> Response | str:
+def confirm(token: str) -> BaseResponse | str:
     # GET shows a button (mail scanners prefetch links); the POST confirms.
     mod = subs()
     if request.method == "GET":
@@ -99,7 +100,7 @@ def confirm(token: str) -> Response | str:
 
 @bp.route("/subscriptions/<token>/unsubscribe", methods=["GET", "POST"])
 @bp.route("/subscriptions/<token>/cancel", methods=["POST"])
-def cancel(token: str) -> Response | str:
+def cancel(token: str) -> BaseResponse | str:
     mod = subs()
     if request.method == "GET":
         sub = call(mod.get, deps.db(), token, include_cancelled=True)
