@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from .models import Document, PublisherRow, QueueRow, Version
 
 LEASE = timedelta(minutes=10)
+_INSERT = insert(QueueRow.__table__)  # built once: the crawl enqueues once per report
 MAX_ATTEMPTS = 5  # after this many failed attempts an item is parked (done_at set, error kept)
 
 
@@ -55,7 +56,7 @@ def enqueue(session: Session, document_id: int, version_id: int | None, event: s
     values = {"document_id": document_id, "version_id": version_id, "event": event,
               "created_at": _now(), "attempts": 0}
     if fresh:
-        session.execute(insert(table), [values])
+        session.connection().execute(_INSERT, [values])
         return
     same_version = (table.c.version_id.is_(None) if version_id is None
                     else table.c.version_id == version_id)

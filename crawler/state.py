@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,19 @@ class Observation:
     warc_offset: int | None
 
 
+_DOCS, _VERS = Document.__table__, Version.__table__
+# Built once: constructing a statement per call cost more than executing it (the compiled
+# forms are cached by SQLAlchemy either way). Executed on the session's connection, in its
+# transaction, without the ORM's per-execute overhead.
+_SEL_DOC = select(_DOCS.c.id, _DOCS.c.status, _DOCS.c.entry_url, _DOCS.c.publisher_id,
+                  _DOCS.c.published_shown).where(_DOCS.c.url == bindparam("u"))
+_INS_DOC = insert(_DOCS).returning(_DOCS.c.id)
+_UPD_DOC = update(_DOCS).where(_DOCS.c.id == bindparam("doc_id"))
+_SEL_LATEST = (select(_VERS.c.id, _VERS.c.seq, _VERS.c.norm_sha256)
+               .where(_VERS.c.document_id == bindparam("doc_id")).order_by(_VERS.c.seq.desc()).limit(1))
+_INS_VER = insert(_VERS).returning(_VERS.c.id)
+
+
 def _doc_values(obs: Observation, now: datetime) -> dict:
     return {"title": obs.title, "organ": obs.organ, "year": obs.year,
             "attachment_url": obs.attachment_url, "last_seen": now, "missing_count": 0,
@@ -51,42 +64,37 @@ def save_observation(session: Session, obs: Observation, now: datetime) -> str |
     """Upsert the document; a new version + queue event when the normalised content changed.
     Returns the event written (new | modified) or None. Core statements, not ORM objects: the
     unit-of-work flushes were ~40 % of the worker's time; same transaction as before."""
-    docs = Document.__table__
-    row = session.execute(select(docs.c.id, docs.c.status, docs.c.entry_url, docs.c.publisher_id,
-                                 docs.c.published_shown).where(docs.c.url == obs.url)).first()
+    conn = session.connection()
+    row = conn.execute(_SEL_DOC, {"u": obs.url}).first()
     values = _doc_values(obs, now)
     if row is None:  # its first version follows: its hash set now saves an UPDATE later
-        doc_id = session.execute(insert(docs).values(
-            url=obs.url, first_seen=now, current_sha256=obs.sha256, entry_url=obs.entry_url or "",
-            publisher_id=obs.publisher_id, published_shown=obs.published_shown, **values)
-            .returning(docs.c.id)).scalar_one()
+        values.update(url=obs.url, first_seen=now, current_sha256=obs.sha256,
+                      entry_url=obs.entry_url or "", publisher_id=obs.publisher_id,
+                      published_shown=obs.published_shown)
+        doc_id = conn.execute(_INS_DOC, values).scalar_one()
         return _new_version(session, doc_id, None, obs, now, fresh=True)
-    values.update(entry_url=obs.entry_url or row.entry_url,
+    values.update(doc_id=row.id, entry_url=obs.entry_url or row.entry_url,
                   publisher_id=obs.publisher_id or row.publisher_id,
                   published_shown=obs.published_shown or row.published_shown)
-    vers = Version.__table__
-    latest = session.execute(select(vers.c.id, vers.c.seq, vers.c.norm_sha256)
-                             .where(vers.c.document_id == row.id)
-                             .order_by(vers.c.seq.desc()).limit(1)).first()
+    latest = conn.execute(_SEL_LATEST, {"doc_id": row.id}).first()
     if latest is not None and latest.norm_sha256 == obs.norm_sha256:
-        session.execute(update(docs).where(docs.c.id == row.id).values(**values))
+        conn.execute(_UPD_DOC, values)
         if row.status == "removed":
             enqueue(session, row.id, latest.id, "modified")
             return "modified"
         return None
-    session.execute(update(docs).where(docs.c.id == row.id)
-                    .values(current_sha256=obs.sha256, **values))
+    conn.execute(_UPD_DOC, {**values, "current_sha256": obs.sha256})
     return _new_version(session, row.id, latest, obs, now, fresh=False)
 
 
 def _new_version(session: Session, doc_id: int, latest: Row | None, obs: Observation,
                  now: datetime, fresh: bool) -> str:
-    version_id = session.execute(insert(Version.__table__).values(
-        document_id=doc_id, seq=(latest.seq + 1) if latest else 1, sha256=obs.sha256,
-        norm_sha256=obs.norm_sha256, page_sha256=obs.page_sha256, fetched_at=now,
-        warc_file=obs.warc_file, warc_offset=obs.warc_offset, content_type=obs.content_type,
-        filename=obs.filename, source_url=obs.source_url)
-        .returning(Version.__table__.c.id)).scalar_one()
+    version_id = session.connection().execute(_INS_VER, {
+        "document_id": doc_id, "seq": (latest.seq + 1) if latest else 1, "sha256": obs.sha256,
+        "norm_sha256": obs.norm_sha256, "page_sha256": obs.page_sha256, "fetched_at": now,
+        "warc_file": obs.warc_file, "warc_offset": obs.warc_offset,
+        "content_type": obs.content_type, "filename": obs.filename,
+        "source_url": obs.source_url}).scalar_one()
     event = "new" if latest is None else "modified"
     enqueue(session, doc_id, version_id, event, fresh=fresh)
     return event
@@ -137,6 +145,10 @@ class Validators:
 
 _HTTP_CACHE = HttpCache.__table__
 _VALIDATOR_COLS = [c for c in _HTTP_CACHE.c]
+_UPSERT_VALIDATORS = sqlite_insert(_HTTP_CACHE)
+_UPSERT_VALIDATORS = _UPSERT_VALIDATORS.on_conflict_do_update(index_elements=["url"], set_={
+    c.name: _UPSERT_VALIDATORS.excluded[c.name] for c in _VALIDATOR_COLS if c.name != "url"})
+_INS_FETCH = insert(Fetch.__table__)
 
 
 class ValidatorCache:
@@ -196,10 +208,7 @@ class ValidatorCache:
         """Write the changed validators in the caller's transaction (one executemany)."""
         if not self.dirty:
             return
-        stmt = sqlite_insert(_HTTP_CACHE)
-        cols = {c.name: stmt.excluded[c.name] for c in _VALIDATOR_COLS if c.name != "url"}
-        self.session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=cols),
-                             [asdict(v) for v in self.dirty.values()])
+        self.session.connection().execute(_UPSERT_VALIDATORS, [asdict(v) for v in self.dirty.values()])
         self.dirty.clear()
 
 
@@ -217,5 +226,5 @@ def _update(row: Validators, res: FetchResult, now: datetime) -> None:
 def add_fetches(session: Session, rows: list[dict]) -> None:
     """The fetch log of the last commit interval, in one executemany."""
     if rows:
-        session.execute(insert(Fetch.__table__), rows)
+        session.connection().execute(_INS_FETCH, rows)
         rows.clear()
