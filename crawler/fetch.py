@@ -130,8 +130,12 @@ class Fetcher:
         key = f"{parts.scheme}://{parts.netloc}"
         client = self.clients.get(key)
         if client is None:
-            if parts.scheme == "https" and self._tls is None:
-                self._tls = httpx.create_ssl_context()
+            # A plain-HTTP site's client never does TLS (an https URL gets its own client).
+            verify: ssl.SSLContext | bool = False
+            if parts.scheme == "https":
+                if self._tls is None:
+                    self._tls = httpx.create_ssl_context()
+                verify = self._tls
             conns = max(1, self.s.crawl_host_concurrency)
             client = httpx.AsyncClient(
                 headers={"User-Agent": self.s.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
@@ -139,8 +143,7 @@ class Fetcher:
                 follow_redirects=False,
                 limits=httpx.Limits(max_connections=conns, max_keepalive_connections=conns),
                 trust_env=False,  # never route through a proxy from the environment
-                # A plain-HTTP site's client never does TLS (an https URL gets its own client).
-                verify=self._tls if parts.scheme == "https" else False,
+                verify=verify,
             )
             self.clients[key] = client
         return client
