@@ -24,25 +24,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from nianbao.contract import (
+    NARRATIVE,
+    T2_DOC_COLS,
+    T2_SINGLE,
+    T2_TRIPLES,
+    T3_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+)
+
 MAPPING_VERSION = 2
 
-T2_DOC_ROWS = ("regulations", "normative_documents")
-T2_DOC_COLS = ("issued", "repealed", "in_force")
-T2_SINGLE = ("licensing", "penalty", "enforcement", "fees")
-T3_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_services",
-              "other_org", "total")
-T3_ROWS = (
-    "new", "carried_over", "granted", "partly_granted",
-    "refused_state_secret", "refused_prohibited", "refused_safety_stability",
-    "refused_third_party", "refused_internal", "refused_process", "refused_enforcement_file",
-    "refused_query", "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_handled_petition", "not_handled_repeat", "not_handled_publication", "not_handled_mass",
-    "not_handled_reconfirm", "other_no_correction", "other_no_fee", "other_other",
-    "results_total", "carried_forward",
-)
-T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
-NARRATIVE = ("proactive_items", "applications_received")
+T2_DOC_ROWS = T2_TRIPLES
 
 
 def figure_paths() -> list[str]:

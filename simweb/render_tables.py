@@ -10,6 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nianbao.contract import (  # noqa: F401  (re-exported for the renderers and tests)
+    T3_COLUMNS,
+    T3_GROUPS,
+    T3_HEAD_ORGS,
+    T4_GROUPS,
+    T4_HEADS,
+    T4_OUTCOMES,
+    fmt_value,
+)
+
 Layout = list[list["Cell"]]
 
 
@@ -19,52 +29,6 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     header: bool = False
-
-
-T3_COLUMNS = ["natural_person", "business", "research", "public_interest", "legal_services",
-              "other_org", "total"]
-T3_HEAD_ORGS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-T3_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("（三）不予公开", [
-        ("refused_state_secret", "1.属于国家秘密"),
-        ("refused_prohibited", "2.其他法律行政法规禁止公开"),
-        ("refused_safety_stability", "3.危及“三安全一稳定”"),
-        ("refused_third_party", "4.保护第三方合法权益"),
-        ("refused_internal", "5.属于三类内部事务信息"),
-        ("refused_process", "6.属于四类过程性信息"),
-        ("refused_enforcement_file", "7.属于行政执法案卷"),
-        ("refused_query", "8.属于行政查询事项"),
-    ]),
-    ("（四）无法提供", [
-        ("unable_not_held", "1.本机关不掌握相关政府信息"),
-        ("unable_needs_creation", "2.没有现成信息需要另行制作"),
-        ("unable_unclear", "3.补正后申请内容仍不明确"),
-    ]),
-    ("（五）不予处理", [
-        ("not_handled_petition", "1.信访举报投诉类申请"),
-        ("not_handled_repeat", "2.重复申请"),
-        ("not_handled_publication", "3.要求提供公开出版物"),
-        ("not_handled_mass", "4.无正当理由大量反复申请"),
-        ("not_handled_reconfirm", "5.要求行政机关确认或重新出具已获取信息"),
-    ]),
-    ("（六）其他处理", [
-        ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-        ("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-        ("other_other", "3.其他"),
-    ]),
-]
-T4_GROUPS = ["review", "litigation_direct", "litigation_after_review"]
-T4_OUTCOMES = ["upheld", "corrected", "other", "pending", "total"]
-T4_HEADS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-
-
-def fmt_value(v: Any) -> str:
-    """A table value as printed: blank for null, integers without decimals."""
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 def _get(d: dict | None, *path: str) -> Any:

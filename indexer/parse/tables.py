@@ -12,27 +12,29 @@ import functools
 import re
 from dataclasses import dataclass
 
+from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
+    NOT_HANDLED,
+    OTHER,
+    REFUSED,
+    RESULT_ITEMS,
+    T2_DOC_COLS,
+    T2_SINGLE,
+    T2_TRIPLES,
+    T3_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    UNABLE,
+)
+
 from .blocks import Block, Table
 from .normalize import cell_value, is_blank, is_numeric, norm_label, norm_text
 
 Value = int | float | None
 
-T3_COLS = ("natural_person", "business", "research", "public_interest", "legal_services",
-           "other_org", "total")
-REFUSED = ("refused_state_secret", "refused_prohibited", "refused_safety_stability",
-           "refused_third_party", "refused_internal", "refused_process",
-           "refused_enforcement_file", "refused_query")
-UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear")
-NOT_HANDLED = ("not_handled_petition", "not_handled_repeat", "not_handled_publication",
-               "not_handled_mass", "not_handled_reconfirm")
-OTHER = ("other_no_correction", "other_no_fee", "other_other")
-RESULT_ITEMS = ("granted", "partly_granted", *REFUSED, *UNABLE, *NOT_HANDLED, *OTHER)
-T3_ROWS = ("new", "carried_over", *RESULT_ITEMS, "results_total", "carried_forward")
-T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
-T2_TRIPLES = ("regulations", "normative_documents")
-T2_SINGLES = ("licensing", "penalty", "enforcement", "fees")
-T2_TRIPLE_COLS = ("issued", "repealed", "in_force")
+T3_COLS = T3_COLUMNS
+T2_SINGLES = T2_SINGLE
+T2_TRIPLE_COLS = T2_DOC_COLS
 
 # (key, keywords any of which identifies the row), most specific first.
 T3_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
