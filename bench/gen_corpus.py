@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from simweb.render import document_items, render_txt
+
 PROVINCES = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
              "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
              "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
@@ -121,14 +123,14 @@ def report(n: int) -> tuple[dict[str, Any], dict[str, Any]]:
         appeals[g][o] = appeals[g]["total"] = 1
     items = rng.randint(5, 900)
     p, o = pub["place"], pub["organ"]
-    s1 = (rng.choice(OPENERS).format(p=p, o=o, y=year) + _prose(rng, 4, p, o, year)
+    s1 = (rng.choice(OPENERS).format(p=p, o=o, y=year) + _prose(rng, 10, p, o, year)
           + f"{year}年通过不同渠道和方式公开政府信息共{items}条。"
           + (f"共收到政府信息公开申请{apps['new']['total']}件。" if apps["new"]["total"]
              else "本年度未收到政府信息公开申请。"))
-    texts = [s1, _prose(rng, 2, p, o, year), _prose(rng, 2, p, o, year),
+    texts = [s1, _prose(rng, 8, p, o, year), _prose(rng, 8, p, o, year),
              "本年度未发生政府信息公开行政复议、行政诉讼案件。" if not any(a["total"] for a in appeals.values())
              else f"本年度发生政府信息公开行政复议、行政诉讼案件{sum(a['total'] for a in appeals.values())}件。",
-             _prose(rng, 3, p, o, year), _prose(rng, 1, p, o, year)]
+             _prose(rng, 7, p, o, year), _prose(rng, 3, p, o, year)]
     title = f"{o}{year}年政府信息公开工作年度报告"
     published_day = date(year + 1, 1, 1) + timedelta(days=rng.choice([5, 12, 20, 28, 30, 35, 45, 70]))
     deadline = date(year + 1, 1, 31)
@@ -137,9 +139,9 @@ def report(n: int) -> tuple[dict[str, Any], dict[str, Any]]:
                 for c in FINDINGS if rng.random() < 0.04]
     sections = [{"number": i + 1, "heading": h, "text": t} for i, (h, t) in enumerate(zip(HEADINGS, texts))]
     script = "traditional" if rng.random() < 0.03 else "simplified"
-    text = "\n".join([title] + [f"{s['heading']}\n{s['text']}" for s in sections])
+    title_s = title
     if script == "traditional":
-        text, title = _s2t(text), _s2t(title)
+        title = _s2t(title)
     rep = {
         "title": title, "organ": o, "place": p, "county": pub["county"], "city": pub["city"],
         "province": pub["province"], "year": year,
@@ -152,8 +154,12 @@ def report(n: int) -> tuple[dict[str, Any], dict[str, Any]]:
                    "licensing": rng.choice([0, 0, 3, 12, 40]) * busy, "penalty": rng.choice([0, 2, 7]) * busy,
                    "enforcement": 0, "fees": 0},
         "applications": apps, "appeals": appeals, "findings": findings,
-        "text": text, "format": "html",
+        "format": "html",
     }
+    # The text as the parser extracts it from a page: headings, prose and the three tables
+    # (one row per line), about as long as the real seed reports (2,500-4,000 characters).
+    text = render_txt(document_items({**rep, "title": title_s}))
+    rep["text"] = _s2t(text) if script == "traditional" else text
     url = f"http://gov{n // len(YEARS) % 997}.example.cn/xxgk/{pub['id']}/{year}.html"
     meta = {"publisher_id": pub["id"], "url": url,
             "archive_sha256": hashlib.sha256(f"{n}".encode()).hexdigest(),
