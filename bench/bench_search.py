@@ -51,8 +51,10 @@ def make_queries(n_docs: int, count: int, seed: int = 7) -> list[dict[str, Any]]
         if kind == "phrase":
             text = report(rng.randrange(n_docs))[0]["text"].replace('"', "")
             n = rng.randint(2, 8)
-            start = rng.randrange(0, len(text) - n)
-            q = '"' + text[start:start + n].replace("\n", " ") + '"'
+            q = ""
+            while sum(c.isalnum() for c in q) < 2:  # not a run of tabs and punctuation
+                start = rng.randrange(0, len(text) - n)
+                q = '"' + " ".join(text[start:start + n].split()) + '"'
         elif kind == "boolean":
             a, b, c = rng.sample(WORDS, 3)
             q = rng.choice([f"{a} OR {b}", f"({a} 或 {b}) 非 {c}", f"{a} AND NOT {c}", f"{a} {b}"])

@@ -101,8 +101,8 @@ def fill_db(url: str, n: int) -> dict:
     return first
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv" / "bin" / "nianbao"), "serve", "--port", str(port), "--threads", "16"]
+def start_server(env: dict, port: int, threads: int = 16) -> subprocess.Popen:
+    cmd = [str(ROOT / ".venv" / "bin" / "nianbao"), "serve", "--port", str(port), "--threads", str(threads)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):
         try:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import JsonSerializer, NdjsonSerializer
 
 from . import es_server
 from .errors import ServiceUnavailable
@@ -22,10 +24,40 @@ def es_url(settings: Settings | None = None) -> str:
     return url
 
 
+class _Orjson:
+    """orjson for request and response bodies: a search response carries the hits' text
+    (~130 KB for 20 real-length reports), which the standard json module decodes 3-4x slower."""
+
+    OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default, option=self.OPTIONS)  # type: ignore[attr-defined]
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+class OrjsonSerializer(_Orjson, JsonSerializer):
+    pass
+
+
+class OrjsonNdjsonSerializer(_Orjson, NdjsonSerializer):
+    pass
+
+
+def serializers() -> dict[str, Any]:
+    """Every JSON mimetype the client speaks (8.x sends and receives the compatibility-mode
+    `application/vnd.elasticsearch+json` ones) mapped to orjson."""
+    js, nd = OrjsonSerializer(), OrjsonNdjsonSerializer()
+    return {"application/json": js, "application/vnd.elasticsearch+json": js,
+            "application/x-ndjson": nd, "application/vnd.elasticsearch+x-ndjson": nd}
+
+
 def es_client(settings: Settings | None = None, **kwargs: Any) -> Elasticsearch:
     s = settings or get_settings()
     auth = (s.es_user, s.es_password) if s.es_user else None
-    opts: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 3}
+    opts: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 3,
+                            "serializers": serializers()}
     opts.update(kwargs)
     return Elasticsearch(es_url(s), basic_auth=auth, **opts)
 

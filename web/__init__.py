@@ -16,7 +16,10 @@ from nianbao.settings import Settings, get_settings
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from .jsonio import OrjsonProvider
+
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     config = dict(config or {})
     settings: Settings = config.pop("NIANBAO_SETTINGS", None) or get_settings()
     app.config.update(

@@ -27,16 +27,9 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def facet_buckets(facets: Any) -> dict[str, list[dict[str, Any]]]:
-    """Facets as {name: [{value, count}]}, whatever bucket shape the search returns."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, buckets in (plain(facets) or {}).items():
-        if isinstance(buckets, dict) and "buckets" in buckets:
-            buckets = buckets["buckets"]
-        if isinstance(buckets, dict):
-            items = [{"value": k, "count": v} for k, v in buckets.items()]
-        else:
-            items = [{"value": b.get("value", b.get("key")),
-                      "count": b.get("count", b.get("doc_count", 0))} for b in buckets or []]
-        out[name] = [i for i in items if i["value"] not in (None, "")]
-    return out
+def facet_buckets(facets: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """indexer.search facets ({name: [{value, count, selected}]}) as the API's
+    {name: [{value, count}]}, empty values left out."""
+    return {name: [{"value": b["value"], "count": b["count"]} for b in buckets
+                   if b["value"] not in (None, "")]
+            for name, buckets in facets.items()}

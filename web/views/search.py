@@ -10,7 +10,7 @@ from .. import deps
 from ..errors import BadRequest
 from ..highlight import fragments
 from ..respond import Table, respond
-from ..shapes import facet_buckets, plain
+from ..shapes import facet_buckets
 
 bp = Blueprint("search", __name__)
 
@@ -66,18 +66,18 @@ def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
                          caret=exc.caret() if hasattr(exc, "caret") else "") from None
     except getattr(search_mod, "SearchError", ValueError) as exc:
         raise BadRequest(str(exc)) from None
-    r = plain(result)
-    return {"total": r.get("total", 0), "took_ms": r.get("took_ms"), "hits": r.get("hits", []),
-            "facets": facet_buckets(r.get("facets")) if counted else {}, "total_exact": r.get("total_exact", True),
-            "facets_sampled": r.get("facets_sampled", False),
-            "next_cursor": _next_cursor(args, r)}
+    # the SearchResult's own lists: already plain JSON values, no deep copy (it cost more than
+    # the rest of the view together)
+    return {"total": result.total, "took_ms": result.took_ms, "hits": result.hits,
+            "facets": facet_buckets(result.facets) if counted else {}, "total_exact": result.total_exact,
+            "facets_sampled": result.facets_sampled,
+            "next_cursor": _next_cursor(args, result.next_cursor, len(result.hits))}
 
 
-def _next_cursor(args: dict[str, Any], r: dict[str, Any]) -> str | None:
+def _next_cursor(args: dict[str, Any], nxt: str | None, n_hits: int) -> str | None:
     """The cursor of the next page, only where page numbers no longer reach (plain page
     numbers stay shareable and cheap for the first PAGE_WINDOW results)."""
-    nxt = r.get("next_cursor")
-    if not nxt or len(r.get("hits") or []) < args["size"]:
+    if not nxt or n_hits < args["size"]:
         return None
     if args.get("cursor") or (args["page"] + 1) * args["size"] > page_window():
         return str(nxt)
