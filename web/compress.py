@@ -34,8 +34,9 @@ def init_app(app: Flask) -> None:
             return resp
         if request.endpoint == "static":
             gz = _static_gz(request.path, resp.headers.get("ETag", ""), body)
-        else:
-            gz = gzip.compress(body, compresslevel=5)
+        else:  # JSON goes to programs: the fastest level (a 26 KB search answer: 0.1 vs 0.3 ms)
+            level = 1 if resp.mimetype == "application/json" else 5
+            gz = gzip.compress(body, compresslevel=level)
         resp.set_data(gz)
         resp.headers["Content-Encoding"] = "gzip"
         resp.headers["Content-Length"] = str(len(gz))
