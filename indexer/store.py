@@ -268,12 +268,21 @@ def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, dict[s
     return found
 
 
+EXTRA = "extra_updates"  # in _source only: what set_extra_findings applied, for rebuilds
+
+
 def _merge_extra(src: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
-    """The document with the extra findings merged in, or None when nothing changes."""
+    """The document with the extra findings merged in, or None when nothing changes.
+    The merged update is kept on the document (EXTRA) so that a rebuild from the archive,
+    whose fresh documents have only the parser's findings, can apply it again."""
     findings = update.get("findings") or []
     own = set(update.get("codes") or ()) | {f["code"] for f in findings}
     dismissed = {f.get("code") for f in src.get("dismissed_findings") or []}
     doc = dict(src, **(update.get("fields") or {}))
+    kept = src.get(EXTRA) or {}
+    doc[EXTRA] = {"findings": [f for f in kept.get("findings") or [] if f.get("code") not in own] + findings,
+                  "codes": sorted(set(kept.get("codes") or ()) | own),
+                  "fields": {**(kept.get("fields") or {}), **(update.get("fields") or {})}}
     doc["findings"] = [f for f in src.get("findings") or [] if f.get("code") not in own] + \
         [f for f in findings if f["code"] not in dismissed]
     codes = (set(src.get("finding_codes") or []) - own) | {f.get("code") for f in doc["findings"]}
@@ -305,6 +314,8 @@ def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, k
     es.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
     id_key = "id"
     sf = kind == "reports"
+    if sf and _alias_indices(es, alias):
+        docs = _with_extra(es, alias, docs)
     ok, errors = bulk(es, new, docs, id_key=id_key, chunk_size=500, search_fields=sf)
     refresh = (overrides or {}).get("refresh_interval", m.DEFAULT_SETTINGS["refresh_interval"])
     es.indices.put_settings(index=new, settings={"index": {"refresh_interval": refresh}})
@@ -320,6 +331,28 @@ def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, k
         copied += _catch_up(es, old, new, started, sf)
         es.indices.delete(index=",".join(old), ignore_unavailable=True)
     return {"index": new, "indexed": len(ok), "errors": errors, "caught_up": copied, "old": old}
+
+
+def _with_extra(es: Elasticsearch, alias: str, docs: Iterable[dict[str, Any]],
+                chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Fresh documents with the extra findings their predecessors carried (the monitor's:
+    cross-report, date and compliance findings, which the archive cannot reproduce)."""
+    for batch in _chunks(docs, chunk):
+        got = es.mget(index=alias, ids=[d["id"] for d in batch], source_includes=[EXTRA])["docs"]
+        extra = {g["_id"]: g["_source"][EXTRA] for g in got if g.get("found") and g["_source"].get(EXTRA)}
+        for d in batch:
+            yield (_merge_extra(d, extra[d["id"]]) or d) if d["id"] in extra else d
+
+
+def _chunks(items: Iterable[dict[str, Any]], n: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for it in items:
+        batch.append(it)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _alias_indices(es: Elasticsearch, alias: str) -> list[str]:

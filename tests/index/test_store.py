@@ -84,3 +84,30 @@ def test_rebuild_swaps_alias_while_searches_run(es, es_prefix: str) -> None:
     assert not es.indices.exists(index=old)
     assert _count(es, prefix) == 151
     assert search.get_report(es, prefix, late["id"]) is not None
+
+
+def test_rebuild_keeps_findings_written_by_the_monitor(es, es_prefix: str) -> None:
+    """Findings set_extra_findings merged in (cross-report, dates, lateness) are not in the
+    archive; a rebuild from it must carry them over, and a finding withdrawn later stays gone."""
+    prefix = f"{es_prefix}-extra"
+    store.ensure_indices(es, prefix)
+    fresh = [store.build_doc(r, m) for r, m in corpus(12)]
+    store.index_reports(es, prefix, fresh, refresh=True)
+    a, b = fresh[0]["id"], fresh[1]["id"]
+    dup = {"code": "DUPLICATE_TEXT", "severity": "warning", "message": "与另一份报告雷同"}
+    jump = {"code": "FIGURE_JUMP", "severity": "info", "message": "申请数骤增"}
+    store.set_extra_findings(es, prefix, {a: {"findings": [dup], "fields": {"days_late": 9, "timeliness": "late"}},
+                                          b: {"findings": [dup, jump]}})
+    store.set_extra_findings(es, prefix, {b: {"findings": [], "codes": ["DUPLICATE_TEXT"]}})  # withdrawn
+    parser_codes = {d["id"]: set(d["finding_codes"]) for d in fresh}
+
+    out = store.rebuild(es, prefix, ([store.build_doc(r, m) for r, m in corpus(12)]), grace_seconds=0)
+    assert out["indexed"] == 12 and not out["errors"]
+    got_a, got_b = search.get_report(es, prefix, a), search.get_report(es, prefix, b)
+    assert set(got_a["finding_codes"]) == parser_codes[a] | {"DUPLICATE_TEXT"}
+    assert (got_a["days_late"], got_a["timeliness"]) == (9, "late")
+    assert set(got_b["finding_codes"]) == parser_codes[b] | {"FIGURE_JUMP"}
+    assert search.search(es, prefix, "finding:DUPLICATE_TEXT", facets=False).total == \
+        1 + sum("DUPLICATE_TEXT" in c for i, c in parser_codes.items() if i not in (a, b))
+    untouched = fresh[2]["id"]
+    assert set(search.get_report(es, prefix, untouched)["finding_codes"]) == parser_codes[untouched]
