@@ -34,4 +34,5 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Any:
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self._bytes(obj, {}), mimetype=self.mimetype)
+        response_class: Any = self._app.response_class  # typed as the sans-IO base here
+        return response_class(self._bytes(obj, {}), mimetype=self.mimetype)
