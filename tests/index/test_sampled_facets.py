@@ -23,7 +23,7 @@ def test_big_result_sets_are_estimated(es, indexed: str, gen_docs: list[dict[str
     n = len(gen_docs)
     assert not res.total_exact and res.facets_sampled
     assert 0.6 * n <= res.total <= 1.4 * n
-    assert len(res.hits) == 20 and res.next_cursor
+    assert len(res.hits) == 20 and res.next_cursor is None  # page 2 is reachable by number
     years = {b["value"]: b["count"] for b in res.facets["year"]}
     truth = Counter(d["year"] for d in gen_docs)
     assert set(years) <= set(truth) and 0.6 * n <= sum(years.values()) <= 1.4 * n

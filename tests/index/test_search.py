@@ -152,7 +152,7 @@ def test_cursor_and_point_in_time_iteration(es, indexed: str, gen_docs: list[dic
     seen: list[str] = []
     cursor = None
     while True:
-        res = s.search(es, indexed, "year:2024", size=17, sort="date", cursor=cursor, facets=False)
+        res = s.search(es, indexed, "year:2024", size=17, sort="date", cursor=cursor, facets=False, window=0)
         seen += [h["id"] for h in res.hits]
         if not res.next_cursor:
             break
@@ -199,3 +199,49 @@ def test_bad_queries_raise_usage_errors(es, indexed: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
         s.search(es, indexed, "信息 AND (公开")
     assert info.value.column == 8
+
+
+def test_relevance_pages_then_cursor_cover_every_match(es, indexed: str, gen_docs: list[dict[str, Any]]) -> None:
+    """Numbered pages of a text query are sorted by score alone (fast); the page at the window
+    hands out a cursor and the cursor pages continue in (score, date, id) order. Every match is
+    seen; only documents with exactly the seam's score may show twice."""
+    q, size, window = "政务公开", 7, 21
+    assert s.build_searches(q, resumable=False)[0]["sort"] == s.FAST_RELEVANCE
+    assert s.build_searches(q, resumable=True)[0]["sort"] == s.SORTS["relevance"]
+    assert s.build_searches("year:2023", resumable=False)[0]["sort"] == s.SORTS["relevance"]
+    total = s.search(es, indexed, q, size=1, facets=False).total
+    assert 3 * size < total <= s.TOTAL_LIMIT
+    seen: list[tuple[str, float]] = []
+    page, cursor = 1, None
+    while True:
+        res = s.search(es, indexed, q, page=page, size=size, cursor=cursor, facets=False, window=window)
+        seen += [(h["id"], h["score"]) for h in res.hits]
+        assert (res.next_cursor is not None) == ((page + 1) * size > window and len(res.hits) == size)
+        if page * size < window:
+            assert res.next_cursor is None
+        if not res.next_cursor:
+            if (page + 1) * size > window:
+                break
+            page += 1
+            continue
+        cursor, page = res.next_cursor, page + 1
+    scores = [sc for _, sc in seen]
+    assert scores == sorted(scores, reverse=True)
+    ids = [i for i, _ in seen]
+    assert set(ids) == set(s.new_matches(es, indexed, q, [d["id"] for d in gen_docs]))
+    seam = seen[window - 1][1]
+    assert all(sc == seam for i, sc in seen if ids.count(i) > 1)
+
+
+def test_filter_only_relevance_pages_are_exact_across_the_seam(es, indexed: str, gen_docs: list[dict[str, Any]]) -> None:
+    ids: list[str] = []
+    page, cursor = 1, None
+    while True:
+        res = s.search(es, indexed, "year:2023", page=page, size=9, cursor=cursor, facets=False, window=27)
+        ids += [h["id"] for h in res.hits]
+        if len(res.hits) < 9:
+            break
+        cursor, page = res.next_cursor or cursor, page + 1
+        if cursor is None and page * 9 > 27:
+            break
+    assert len(ids) == len(set(ids)) and set(ids) == {d["id"] for d in gen_docs if d["year"] == 2023}

@@ -59,7 +59,7 @@ def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
         result = search_mod.search(deps.es(), deps.prefix(), args["q"], page=args["page"],
                                    size=args["size"], sort=args["sort"],
                                    filters=args["filters"] or None,
-                                   facets=counted, cursor=cursor)
+                                   facets=counted, cursor=cursor, window=page_window())
     except query_mod.QuerySyntaxError as exc:
         raise BadRequest(str(exc), position=exc.position, column=exc.position + 1,
                          reason=getattr(exc, "reason", ""), query=args["q"],
@@ -71,17 +71,9 @@ def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
     return {"total": result.total, "took_ms": result.took_ms, "hits": result.hits,
             "facets": facet_buckets(result.facets) if counted else {}, "total_exact": result.total_exact,
             "facets_sampled": result.facets_sampled,
-            "next_cursor": _next_cursor(args, result.next_cursor, len(result.hits))}
-
-
-def _next_cursor(args: dict[str, Any], nxt: str | None, n_hits: int) -> str | None:
-    """The cursor of the next page, only where page numbers no longer reach (plain page
-    numbers stay shareable and cheap for the first PAGE_WINDOW results)."""
-    if not nxt or n_hits < args["size"]:
-        return None
-    if args.get("cursor") or (args["page"] + 1) * args["size"] > page_window():
-        return str(nxt)
-    return None
+            # only where page numbers no longer reach (plain page numbers stay shareable and
+            # cheap for the first PAGE_WINDOW results)
+            "next_cursor": result.next_cursor}
 
 
 HIT_COLUMNS = [("id", "ID"), ("title", "标题"), ("organ", "机关"), ("place", "地方"),
