@@ -151,49 +151,6 @@ def run(base: str, paths: list[str], total: int, concurrency: int) -> dict:
             "client_ms": {"p50": pct(client, 50), "p95": pct(client, 95), "p99": pct(client, 99)}}
 
 
-API_QUERIES = ["政府信息公开", '"行政复议"', "主动公开 year:2024", "applications.new.total>0",
-               "finding:T3_BALANCE", "培训 OR 新闻发布会", '"依申请公开" AND NOT 培训', "county:孟津区"]
-
-
-def api_overhead(base: str, es, prefix: str, rounds: int) -> dict:
-    """Issue #5: the API adds at most 30% to Elasticsearch's own time. The same queries, one at
-    a time and interleaved: /api/search server time (Server-Timing, the whole Flask request),
-    indexer.search.search() called in-process (ES round trips + Python work), and ES's own
-    `took` (summed over the requests of one search, as the API reports it in took_ms)."""
-    from urllib.parse import quote
-
-    from indexer import search as isearch
-
-    api: list[float] = []
-    direct: list[float] = []
-    took: list[float] = []
-    for q in API_QUERIES:  # warm-up: jieba's dictionary, caches on both sides
-        isearch.search(es, prefix, q)
-    with httpx.Client(base_url=base, timeout=60) as c:
-        for _ in range(rounds):
-            for q in API_QUERIES:
-                r = c.get(f"/api/search?q={quote(q)}")
-                m = re.search(r"dur=([\d.]+)", r.headers.get("Server-Timing", ""))
-                if r.status_code == 200 and m:
-                    api.append(float(m.group(1)))
-                    took.append(float(r.json()["took_ms"]))
-                t0 = time.perf_counter()
-                isearch.search(es, prefix, q)
-                direct.append((time.perf_counter() - t0) * 1000)
-
-    def stats(v: list[float]) -> dict:
-        return {"p50": pct(v, 50), "p95": pct(v, 95), "mean": round(statistics.fmean(v), 1)}
-
-    a, d, t = stats(api), stats(direct), stats(took)
-    ratio = lambda x, y: round(x / y, 2) if y else None  # noqa: E731
-    return {"queries": API_QUERIES, "rounds": rounds, "api_server_ms": a, "direct_search_ms": d,
-            "es_took_ms": t,
-            "api_over_es_took": {"p50": ratio(a["p50"], t["p50"]), "mean": ratio(a["mean"], t["mean"])},
-            "api_over_direct": {"p50": ratio(a["p50"], d["p50"]), "mean": ratio(a["mean"], d["mean"])},
-            "direct_over_es_took": {"p50": ratio(d["p50"], t["p50"]), "mean": ratio(d["mean"], t["mean"])},
-            "target": "api_over_es_took <= 1.3"}
-
-
 def page_weight(base: str, path: str) -> dict:
     """Bytes of the page and every stylesheet/script it loads, gzip as sent and raw."""
     with httpx.Client(base_url=base, timeout=60) as c:
@@ -213,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="portal benchmark")
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--requests", type=int, default=60, help="requests per scenario")
-    ap.add_argument("--rounds", type=int, default=5, help="rounds of the API-overhead queries")
-    ap.add_argument("--only", choices=["overhead"], help="only the API-overhead measurement")
     ap.add_argument("--prefix", default=None, help="ES index prefix (default bench-web-<docs>)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "web.json"))
     a = ap.parse_args(argv)
@@ -246,10 +201,6 @@ def main(argv: list[str] | None = None) -> int:
         for p in SEARCHES + dashboards:  # warm caches once
             httpx.get(base + p, timeout=120)
         results: dict = {"search": {}, "dashboard": {}, "dashboard_uncached": {}}
-        results["api_overhead"] = api_overhead(base, es, prefix, a.rounds)
-        print(json.dumps(results["api_overhead"], ensure_ascii=False), flush=True)
-        if a.only == "overhead":
-            return 0
         for c in (1, 16):
             results["search"][f"c{c}"] = run(base, SEARCHES, a.requests, c)
             results["dashboard"][f"c{c}"] = run(base, dashboards, max(a.requests // 2, 10), c)
