@@ -290,38 +290,15 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     bodies = build_searches(query, page=page, size=size, sort=sort, filters=sel, facets=facets,
                             cursor=cursor, resumable=resumable)
     index = alias(prefix)
-    n = len(bodies) - 1  # facet bodies
-    # One round trip: hits and facets are independent. Each facet body goes twice: counted
-    # exactly but stopping past TOTAL_LIMIT matches, and on a random sample; ES runs them in
-    # parallel and the exact one is used unless it stopped. (Sending the sample only after the
-    # exact count had stopped added its whole time to every broad query.)
-    p = sample_probability(es, index) if n else None
-    send = [bodies[0], *map(bounded, bodies[1:])]
-    if p is not None:
-        send += [sampled(b, p) for b in bodies[1:]]
-    first = run_searches(es, index, send)
-    res = first[0]
+    res, facet_res, p, took = _run(es, index, bodies)
     total = res["hits"]["total"]["value"]
     exact = res["hits"]["total"]["relation"] == "eq"
-    took = max(r["took"] for r in first)  # ES runs the bodies of an _msearch in parallel
-    chosen = first[1:n + 1]
-    stopped = [i for i, r in enumerate(chosen) if r.get("terminated_early")]
-    if stopped and p is not None:
-        for i in stopped:
-            chosen[i] = first[n + 1 + i]
-    elif stopped:  # a small index (no sample sent): count again, exactly
-        p = sample_probability(es, index)
-        again = run_searches(es, index, [sampled(bodies[1 + i], p) for i in stopped])
-        took += max(r["took"] for r in again)
-        for i, r in zip(stopped, again, strict=True):
-            chosen[i] = r
     aggs: dict[str, Any] = {}
-    for i, r in enumerate(chosen):
+    for i, r in enumerate(facet_res):
         part, n_sampled = unsampled_aggs(r)
         aggs.update(part)
         if i == 0 and n_sampled is not None and p:
             total = max(total, round(n_sampled / p))
-    sampled_facets = bool(stopped) and p is not None
     raw = res["hits"].get("hits", [])  # filter_path drops an empty list
     terms = query.text_terms()
     rx = hl.pattern(terms)
@@ -329,7 +306,35 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     nxt = _cursor_encode(raw[-1]["sort"]) if resumable and len(raw) == size else None
     return SearchResult(
         total=total, took_ms=took, page=page, size=size, sort=sort, query=q or "", hits=hits,
-        facets=_facets(aggs, sel), next_cursor=nxt, total_exact=exact, facets_sampled=sampled_facets)
+        facets=_facets(aggs, sel), next_cursor=nxt, total_exact=exact, facets_sampled=p is not None)
+
+
+def _run(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]
+         ) -> tuple[dict[str, Any], list[dict[str, Any]], float | None, int]:
+    """(hits response, one response per facet body, sampling probability if any facet answer
+    is sampled, took). One round trip: hits and facets are independent. Each facet body goes
+    twice — counted exactly but stopping past TOTAL_LIMIT matches, and on a random sample — ES
+    runs them in parallel and the exact one is used unless it stopped. (Sending the sample only
+    after the exact count had stopped added its whole time to every broad query.)"""
+    facet_bodies = bodies[1:]
+    n = len(facet_bodies)
+    p = sample_probability(es, index) if n else None
+    send = [bodies[0], *map(bounded, facet_bodies)]
+    if p is not None:
+        send += [sampled(b, p) for b in facet_bodies]
+    first = run_searches(es, index, send)
+    took = max(r["took"] for r in first)  # ES runs the bodies of an _msearch in parallel
+    chosen = first[1:n + 1]
+    stopped = [i for i, r in enumerate(chosen) if r.get("terminated_early")]
+    if not stopped:
+        return first[0], chosen, None, took
+    if p is not None:
+        return first[0], [first[n + 1 + i] if i in stopped else r for i, r in enumerate(chosen)], p, took
+    # an index too small to sample (under 2 x SAMPLE_DOCS): count those again without a bound
+    again = run_searches(es, index, [facet_bodies[i] for i in stopped])
+    for i, r in zip(stopped, again, strict=True):
+        chosen[i] = r
+    return first[0], chosen, None, took + max(r["took"] for r in again)
 
 
 def _hit(h: dict[str, Any], terms: list[str], rx: re.Pattern[str] | None) -> dict[str, Any]:
