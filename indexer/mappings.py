@@ -6,15 +6,15 @@ Bump `MAPPING_VERSION` whenever `report_mapping()` changes: `nianbao index --reb
 Chinese search uses core analysis only (no plugins):
 - `nb_chars`: the standard tokenizer with max_token_length=1, so every CJK character, digit and
   Latin letter is its own token at its own position. `match_phrase` then finds any substring of
-  the text exactly (spaces and punctuation are skipped on both sides), and offsets stay those of
-  the text, so highlights land on the right characters.
+  the text exactly (spaces and punctuation are skipped on both sides).
 - `text_bi`: overlapping bigrams of those characters (built in Python, indexer.segment.bigrams,
   whitespace analyzer, positions, no norms). A phrase of n ≥ 2 characters is searched as a
   phrase of its n-1 bigrams: the same exact substring recall, but the posting lists are far
   shorter than those of single characters (a 1-character query falls back to `text_norm`).
   It is derived from `text_norm` when a document is written (indexer.store) and left out of
-  `_source` (it would double the stored size). `text_norm` keeps offsets: it is the field
-  highlighted, with a character phrase, so <mark> lands on the right characters.
+  `_source` (it would double the stored size). `text_norm` is indexed with positions only:
+  highlight fragments are cut in Python from its stored text (indexer.highlight), so the
+  offsets it carried until mapping v3 (13% of a 200k index) were never read.
 - `*_seg` fields: jieba words (segmented in Python) under a whitespace analyzer, for word-level
   ranking (BM25 over words, not characters).
 All text reaches Elasticsearch already normalised (indexer.segment.normalize).
@@ -35,7 +35,7 @@ from nianbao.contract import (
     T4_OUTCOMES,
 )
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 T2_DOC_ROWS = T2_TRIPLES
 
@@ -67,7 +67,7 @@ ANALYSIS = {
 _KW = {"type": "keyword", "ignore_above": 256}
 # Facet fields: global ordinals are built at refresh time, not by the first search after it.
 _FACET = {"type": "keyword", "ignore_above": 256, "eager_global_ordinals": True}
-_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "offsets", "norms": False}
+_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "positions", "norms": False}
 _BIGRAMS = {"type": "text", "analyzer": "whitespace", "index_options": "positions", "norms": False}
 # The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
 # core; text is lower-cased by normalize() before it gets here.

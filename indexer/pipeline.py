@@ -285,3 +285,12 @@ def rebuild_from_archive(settings: Settings, *, es: Elasticsearch | None = None,
                             grace_seconds=grace_seconds)
     out["parse_errors"] = errors
     return out
+
+
+def rebuild_if_outdated(settings: Settings, *, es: Elasticsearch | None = None) -> dict[str, Any] | None:
+    """Rebuild from the archive when the live index was made with an older mapping version
+    (what `nianbao index` only warns about); None when it is current or does not exist yet."""
+    es = es or es_client(settings)
+    if not store.needs_rebuild(es, settings.es_index_prefix):
+        return None
+    return rebuild_from_archive(settings, es=es, grace_seconds=0)

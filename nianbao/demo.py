@@ -66,8 +66,12 @@ def _crawl(settings: Any, registry_path: Path) -> None:
 def _index_and_monitor(settings: Any, today: date) -> None:
     from tqdm import tqdm
 
-    from indexer.pipeline import run_once
+    from indexer.pipeline import rebuild_if_outdated, run_once
 
+    out = rebuild_if_outdated(settings)  # data of an earlier demo, indexed by an older version
+    if out:
+        click.echo(f"索引已按新映射从存档重建 / index rebuilt from the archive for the new mapping: "
+                   f"{out['indexed']} → {out['index']}")
     bar = tqdm(total=None, unit="报告", desc="索引 index", leave=True)
 
     def progress(stats: Any) -> None:

@@ -19,7 +19,7 @@ from crawler import queue
 from crawler.archive import Archive
 from crawler.models import PublisherRow, QueueRow
 from crawler.state import Observation, mark_missing, save_observation
-from indexer import mappings, pipeline, search
+from indexer import mappings, pipeline, search, store
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.es import es_client
 
@@ -201,3 +201,17 @@ def test_reindex_keeps_reviewed_corrections(world, es) -> None:  # type: ignore[
     after = search.get_report(es, s.es_index_prefix, "mj-cy-2024")
     assert after["applications"]["new"]["total"] == parsed + 7
     assert after["review_original"]["values"]["applications.new.total"] == parsed
+
+
+def test_an_index_of_an_older_mapping_is_rebuilt(world, es) -> None:  # type: ignore[no-untyped-def]
+    s, factory, n = world
+    pipeline.run_once(s, es=es, session_factory=factory)
+    assert pipeline.rebuild_if_outdated(s, es=es) is None  # current: nothing to do
+    old = store.alias_target(es, mappings.alias_name(s.es_index_prefix))
+    es.indices.put_mapping(index=old, meta={"nianbao_mapping_version": mappings.MAPPING_VERSION - 1,
+                                            "kind": "reports"})
+    assert store.needs_rebuild(es, s.es_index_prefix)
+    out = pipeline.rebuild_if_outdated(s, es=es)
+    assert out is not None and out["indexed"] == n and out["old"] == [old]
+    assert store.mapping_version(es, s.es_index_prefix) == mappings.MAPPING_VERSION
+    assert _count(es, s) == n
