@@ -140,29 +140,53 @@ def facet_bodies(query: dict[str, Any], filters: dict[str, list[Any]]) -> list[d
     return out
 
 
-def _cursor_encode(sort_values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
+# How long a cursor's point in time lives without use (each cursor page renews it).
+PIT_KEEP_ALIVE = "10m"
 
 
-def _cursor_decode(cursor: str) -> list[Any]:
+class PitGone(Exception):
+    """A cursor's point in time has expired (or belongs to a restarted server)."""
+
+
+def _cursor_encode(sort_values: list[Any], pit: str | None = None) -> str:
+    raw = json.dumps({"after": sort_values, "pit": pit}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> tuple[list[Any], str | None]:
+    """(search_after values, point-in-time id or None). A bare list is a cursor from before
+    points in time were kept in it."""
     try:
         pad = "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(cursor + pad))
-        assert isinstance(values, list)
-        return values
+        if isinstance(values, list):
+            return values, None
+        assert isinstance(values, dict) and isinstance(values["after"], list)
+        assert values.get("pit") is None or isinstance(values["pit"], str)
+        return values["after"], values.get("pit")
     except Exception:
         raise SearchError("翻页游标无效 / invalid cursor") from None
+
+
+def _open_pit(es: Elasticsearch, index: str) -> str | None:
+    """A point in time for the cursor pages to read one snapshot; None if the server refuses
+    (too many open: the cursor then reads the live index)."""
+    try:
+        return str(es.open_point_in_time(index=index, keep_alive=PIT_KEEP_ALIVE)["id"])
+    except (ApiError, EsConnectionError):
+        return None
 
 
 def build_searches(q: str | Query | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
                    filters: dict[str, Any] | None = None, facets: bool = True,
                    cursor: str | None = None, highlight: bool = True,
-                   resumable: bool = True) -> list[dict[str, Any]]:
+                   resumable: bool = True, pit: bool = True) -> list[dict[str, Any]]:
     """The request bodies of one search (exposed for the benchmark and for debugging): the
     main one (hits; the total counted exactly up to TOTAL_LIMIT), then, with facets, one size-0
     body for the unselected facets and one per selected facet (see facet_bodies).
     `resumable`: the hits carry the full sort values a cursor needs (else relevance is sorted
-    by score alone, FAST_RELEVANCE)."""
+    by score alone, FAST_RELEVANCE). A cursor page reads the cursor's point in time (unless
+    `pit` is False: its snapshot has expired), so pages past the window see one snapshot."""
     if sort not in SORTS:
         raise SearchError(f"未知的排序 {sort} / unknown sort (use {', '.join(SORTS)})")
     if not 1 <= size <= 200:
@@ -180,7 +204,9 @@ def build_searches(q: str | Query | None, *, page: int = 1, size: int = 20, sort
     body: dict[str, Any] = {"query": everything, "size": size, "sort": order,
                             "_source": HIT_FIELDS, "track_total_hits": TOTAL_LIMIT}
     if cursor:
-        body["search_after"] = _cursor_decode(cursor)
+        body["search_after"], pit_id = _cursor_decode(cursor)
+        if pit_id and pit:
+            body["pit"] = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
     else:
         body["from"] = (page - 1) * size
     if highlight:  # fragments are cut in Python (indexer.highlight) from text_norm
@@ -231,7 +257,7 @@ def sample_probability(es: Elasticsearch, index: str) -> float | None:
 # the parts of a response search() reads: less JSON to send and to decode
 FILTER_PATH = ",".join(f"responses.{k}" for k in (
     "took", "status", "error", "terminated_early", "hits.total", "aggregations",
-    "hits.hits._id", "hits.hits._score", "hits.hits._source", "hits.hits.sort"))
+    "hits.hits._id", "hits.hits._score", "hits.hits._source", "hits.hits.sort", "pit_id"))
 
 
 def bounded(body: dict[str, Any]) -> dict[str, Any]:
@@ -245,12 +271,28 @@ def run_searches(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]) ->
     """All bodies in one _msearch (size-0 facet bodies are request-cacheable)."""
     lines: list[dict[str, Any]] = []
     for b in bodies:
-        lines += [{"index": index, "request_cache": True} if b.get("size") == 0 else {"index": index}, b]
-    res = _call(es.msearch, searches=lines, filter_path=FILTER_PATH)
-    out = []
+        if "pit" in b:  # a point in time names its indices itself
+            head: dict[str, Any] = {}
+        else:
+            head = {"index": index, "request_cache": True} if b.get("size") == 0 else {"index": index}
+        lines += [head, b]
+    try:
+        res = _call(es.msearch, searches=lines, filter_path=FILTER_PATH)
+    except ApiError as exc:
+        if exc.meta.status != 400:
+            raise
+        if any("pit" in b for b in bodies):
+            raise PitGone(str(exc)) from exc  # an id that does not parse: as good as expired
+        # what we build always parses: the user's part is the cursor's search_after values
+        raise SearchError(f"搜索请求无效 / bad search request: {exc.message}") from None
+    out: list[dict[str, Any]] = []
     for r in res["responses"]:
         if "error" in r:
             err = r["error"]
+            if "pit" in bodies[len(out)] and r.get("status") in (400, 404):  # expired or mangled:
+                raise PitGone(str(err.get("reason")))  # retried on the live index
+            if r.get("status") == 400:  # search_after values of a tampered cursor, say
+                raise SearchError(f"搜索请求无效 / bad search request: {err.get('reason')}")
             raise ServiceUnavailable(f"搜索服务出错 / search failed: {err.get('type')}: {err.get('reason')}")
         out.append(r)
     return out
@@ -290,7 +332,12 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     bodies = build_searches(query, page=page, size=size, sort=sort, filters=sel, facets=facets,
                             cursor=cursor, resumable=resumable)
     index = alias(prefix)
-    res, facet_res, p, took = _run(es, index, bodies)
+    try:
+        res, facet_res, p, took = _run(es, index, bodies)
+    except PitGone:  # the reader rested too long: go on in the live index
+        bodies = build_searches(query, page=page, size=size, sort=sort, filters=sel, facets=facets,
+                                cursor=cursor, resumable=resumable, pit=False)
+        res, facet_res, p, took = _run(es, index, bodies)
     total = res["hits"]["total"]["value"]
     exact = res["hits"]["total"]["relation"] == "eq"
     aggs: dict[str, Any] = {}
@@ -303,7 +350,9 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     terms = query.text_terms()
     rx = hl.pattern(terms)
     hits = [_hit(h, terms, rx) for h in raw]
-    nxt = _cursor_encode(raw[-1]["sort"]) if resumable and len(raw) == size else None
+    nxt = None
+    if resumable and len(raw) == size:  # the next page reads one snapshot: a point in time
+        nxt = _cursor_encode(raw[-1]["sort"], res.get("pit_id") or _open_pit(es, index))
     return SearchResult(
         total=total, took_ms=took, page=page, size=size, sort=sort, query=q or "", hits=hits,
         facets=_facets(aggs, sel), next_cursor=nxt, total_exact=exact, facets_sampled=p is not None)

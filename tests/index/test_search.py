@@ -245,3 +245,38 @@ def test_filter_only_relevance_pages_are_exact_across_the_seam(es, indexed: str,
         if cursor is None and page * 9 > 27:
             break
     assert len(ids) == len(set(ids)) and set(ids) == {d["id"] for d in gen_docs if d["year"] == 2023}
+
+
+def test_cursor_pages_read_one_point_in_time(es, es_prefix: str) -> None:
+    """Past the window the cursor carries a point in time: a report deleted after the cursor
+    was handed out still shows on the next page; an expired or mangled point in time falls
+    back to the live index; tampered search_after values are a clean SearchError."""
+    import base64
+    import json as jsonlib
+
+    from bench.gen_corpus import corpus
+    from indexer import store
+
+    prefix = f"{es_prefix}-pit"
+    store.ensure_indices(es, prefix)
+    store.index_reports(es, prefix, [store.build_doc(r, m) for r, m in corpus(30)], refresh=True)
+    first = s.search(es, prefix, "", size=5, sort="date", facets=False, window=5)
+    after, pit = s._cursor_decode(first.next_cursor or "")
+    assert pit and len(after) == len(s.SORTS["date"])
+    doomed = s.search(es, prefix, "", size=5, sort="date", facets=False, page=2).hits[0]["id"]
+    assert store.delete(es, prefix, [doomed], refresh=True) == 1
+
+    nxt = s.search(es, prefix, "", size=5, sort="date", facets=False, cursor=first.next_cursor, window=5)
+    assert nxt.hits[0]["id"] == doomed  # the snapshot, not the live index
+    assert s._cursor_decode(nxt.next_cursor or "")[1]  # the point in time goes on
+
+    es.close_point_in_time(id=pit)
+    for gone in (first.next_cursor, s._cursor_encode(after, pit[:-8] + "AAAAAAA=")):
+        live = s.search(es, prefix, "", size=5, sort="date", facets=False, cursor=gone, window=5)
+        assert [h["id"] for h in live.hits][0] != doomed and len(live.hits) == 5
+
+    old_style = base64.urlsafe_b64encode(jsonlib.dumps(after).encode()).decode().rstrip("=")
+    assert len(s.search(es, prefix, "", size=5, sort="date", facets=False, cursor=old_style).hits) == 5
+    with pytest.raises(s.SearchError):
+        s.search(es, prefix, "", size=5, sort="date", facets=False,
+                 cursor=s._cursor_encode(["not a date", {"x": 1}, 3]))

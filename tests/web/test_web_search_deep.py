@@ -71,3 +71,13 @@ def test_estimates_are_marked(app):
             numbered=500, cursor=None, next_cursor=None, fragments=fragments,
             finding_codes=_finding_codes, link=_link)
     assert "约 123456 份报告" in out and "≈61234" in out and "抽样估计" in out
+
+
+def test_a_tampered_cursor_is_a_clean_400(deep):
+    import base64
+    import json
+
+    for bad in ("not-base64!!", base64.urlsafe_b64encode(json.dumps({"after": [{"x": 1}], "pit": None}).encode()).decode()):
+        r = deep.get(f"/api/search?size=1&sort=date&page=3&cursor={bad}")
+        assert r.status_code == 400, r.get_data(as_text=True)
+        assert "cursor" in r.get_json()["error"]["message"] or "search" in r.get_json()["error"]["message"]
