@@ -5,16 +5,19 @@ Bump `MAPPING_VERSION` whenever `report_mapping()` changes: `nianbao index --reb
 
 Chinese search uses core analysis only (no plugins):
 - `nb_chars`: the standard tokenizer with max_token_length=1, so every CJK character, digit and
-  Latin letter is its own token at its own position. `match_phrase` then finds any substring of
-  the text exactly (spaces and punctuation are skipped on both sides).
-- `text_bi`: overlapping bigrams of those characters (built in Python, indexer.segment.bigrams,
-  whitespace analyzer, positions, no norms). A phrase of n ≥ 2 characters is searched as a
-  phrase of its n-1 bigrams: the same exact substring recall, but the posting lists are far
-  shorter than those of single characters (a 1-character query falls back to `text_norm`).
+  Latin letter is its own token at its own position; used for the short fields (`norm.*.chars`:
+  title, organ, place…), where `match_phrase` finds any substring exactly (spaces and
+  punctuation are skipped on both sides).
+- `text_bi`: overlapping bigrams of those characters of the text (built in Python,
+  indexer.segment.bigrams, whitespace analyzer, positions, no norms); the last character is
+  paired with an end mark, so every character starts a bigram. A phrase of n ≥ 2 characters
+  is searched as a phrase of its n-1 bigrams (exact substring recall, posting lists far
+  shorter than those of single characters), one character as a prefix of the bigrams.
   It is derived from `text_norm` when a document is written (indexer.store) and left out of
-  `_source` (it would double the stored size). `text_norm` is indexed with positions only:
-  highlight fragments are cut in Python from its stored text (indexer.highlight), so the
-  offsets it carried until mapping v3 (13% of a 200k index) were never read.
+  `_source` (it would double the stored size).
+- `text_norm` (the normalised text) is kept in `_source` only: highlight fragments are cut from
+  it in Python (indexer.highlight). Until mapping v3 it was also indexed character by character
+  (with offsets for ES's highlighter), 0.9 GB of a 3.5 GB 200k index, for 1-character queries.
 - `*_seg` fields: jieba words (segmented in Python) under a whitespace analyzer, for word-level
   ranking (BM25 over words, not characters).
 All text reaches Elasticsearch already normalised (indexer.segment.normalize).
@@ -67,7 +70,7 @@ ANALYSIS = {
 _KW = {"type": "keyword", "ignore_above": 256}
 # Facet fields: global ordinals are built at refresh time, not by the first search after it.
 _FACET = {"type": "keyword", "ignore_above": 256, "eager_global_ordinals": True}
-_CHARS = {"type": "text", "analyzer": "nb_chars", "index_options": "positions", "norms": False}
+_SOURCE_ONLY_TEXT = {"type": "text", "index": False}
 _BIGRAMS = {"type": "text", "analyzer": "whitespace", "index_options": "positions", "norms": False}
 # The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
 # core; text is lower-cased by normalize() before it gets here.
@@ -121,7 +124,7 @@ def report_properties() -> dict[str, Any]:
         "appeals": _table(T4_GROUPS, T4_OUTCOMES),
         "text": {"type": "text", "index": False},
         # Normalised search fields (built by indexer.store.build_doc).
-        "text_norm": _CHARS,
+        "text_norm": _SOURCE_ONLY_TEXT,
         "text_bi": _BIGRAMS,
         "text_seg": _WORDS,
         "norm": {"properties": {k: _KW_TEXT for k in

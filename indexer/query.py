@@ -448,12 +448,14 @@ def _collect(node: Node | None, out: list[str], negated: bool) -> None:
 
 def phrase_clause(value: str) -> dict[str, Any]:
     """Exact substring match of normalised `value`: a phrase of bigrams when it has two or more
-    characters (text_bi), else the single character (text_norm); or the title contains it."""
+    characters (text_bi), else a bigram starting with the character (every character of a
+    text starts one: indexer.segment.bigrams); or the title contains it."""
     toks = char_tokens(value)
+    body: dict[str, Any]
     if len(toks) >= 2:
         body = {"match_phrase": {"text_bi": " ".join(a + b for a, b in zip(toks, toks[1:], strict=False))}}
     else:
-        body = {"match_phrase": {"text_norm": value}}
+        body = {"prefix": {"text_bi": {"value": toks[0] if toks else value}}}
     return {"bool": {"should": [body, {"match_phrase": {"norm.title.chars": value}}]}}
 
 

@@ -379,11 +379,15 @@ def _run(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]
         return first[0], chosen, None, took
     if p is not None:
         return first[0], [first[n + 1 + i] if i in stopped else r for i, r in enumerate(chosen)], p, took
-    # an index too small to sample (under 2 x SAMPLE_DOCS): count those again without a bound
-    again = run_searches(es, index, [facet_bodies[i] for i in stopped])
+    # an index too small to sample (under 2 x SAMPLE_DOCS): count those again without a bound;
+    # the first facet body has every filter, so its total is the search's, exactly
+    again = run_searches(es, index, [{**facet_bodies[i], "track_total_hits": i == 0} for i in stopped])
     for i, r in zip(stopped, again, strict=True):
         chosen[i] = r
-    return first[0], chosen, None, took + max(r["took"] for r in again)
+    hits = first[0]
+    if stopped[0] == 0:
+        hits = {**hits, "hits": {**hits["hits"], "total": again[0]["hits"]["total"]}}
+    return hits, chosen, None, took + max(r["took"] for r in again)
 
 
 def _hit(h: dict[str, Any], terms: list[str], rx: re.Pattern[str] | None) -> dict[str, Any]:

@@ -99,12 +99,19 @@ def char_tokens(text_norm: str) -> list[str]:
     return [c for c in text_norm if c.isalnum()]
 
 
+# Pairs with the last character, so that every character starts a bigram: a 1-character query
+# is then a prefix query on the same field. Never a token character (char_tokens keeps only
+# letters, digits and ideographs), so no phrase can match across it.
+END = "$"
+
+
 def bigrams(text_norm: str) -> str:
     """Overlapping character bigrams, space-separated, for the `text_bi` field: a phrase of n
     characters becomes a phrase of n-1 bigrams, far more selective than n single characters
-    and still an exact substring match (see indexer.mappings)."""
+    and still an exact substring match (see indexer.mappings). The last character is paired
+    with END."""
     t = char_tokens(text_norm)
-    return " ".join(a + b for a, b in zip(t, t[1:], strict=False))
+    return " ".join(a + b for a, b in zip(t, [*t[1:], END], strict=True)) if t else ""
 
 
 def segment_query(text_norm: str) -> list[str]:

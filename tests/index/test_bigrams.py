@@ -29,8 +29,8 @@ def _expected(docs: list[dict[str, Any]], phrase: str) -> set[str]:
 
 def test_bigrams_and_tokens() -> None:
     assert char_tokens("信息，公开 ab-1") == ["信", "息", "公", "开", "a", "b", "1"]
-    assert bigrams("信息，公开 ab") == "信息 息公 公开 开a ab"
-    assert bigrams("信") == "" and bigrams("") == ""
+    assert bigrams("信息，公开 ab") == "信息 息公 公开 开a ab b$"  # every character starts one
+    assert bigrams("信") == "信$" and bigrams("") == "" and bigrams("，") == ""
 
 
 def test_cached_segmentation_equals_jieba(gen_docs: list[dict[str, Any]], seeds_dir) -> None:  # type: ignore[no-untyped-def]
@@ -57,9 +57,8 @@ def test_phrase_recall_and_precision_by_length(es, indexed: str, gen_docs: list[
             continue
         tried += 1
         assert doc["id"] in s.new_matches(es, indexed, f"“{sub}”", [doc["id"]]), sub
-        if n >= 2:  # counting 1-character hits over the corpus is not worth the time
-            res = s.search(es, indexed, f'"{sub}"', size=1, facets=False)
-            assert res.total == len(_expected(gen_docs, sub)), sub
+        res = s.search(es, indexed, f'"{sub}"', size=1, facets=False)
+        assert res.total == len(_expected(gen_docs, sub)), sub
 
 
 def test_phrases_across_punctuation(es, indexed: str, gen_docs: list[dict[str, Any]]) -> None:

@@ -43,11 +43,12 @@ def test_small_result_sets_stay_exact(es, indexed: str, gen_docs: list[dict[str,
 def test_an_index_too_small_to_sample_counts_facets_exactly(
         es, indexed: str, gen_docs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     # more matches than TOTAL_LIMIT, but the index is under 2 x SAMPLE_DOCS: the stopped count
-    # is sent again without a bound instead of on a sample
+    # is sent again without a bound instead of on a sample, and gives the exact total too
     monkeypatch.setattr(s, "TOTAL_LIMIT", 50)
     monkeypatch.setattr(s, "SAMPLE_DOCS", 100_000)
     s._DOC_COUNTS.clear()
     res = s.search(es, indexed, "", size=5)
-    assert not res.facets_sampled and not res.total_exact
+    assert not res.facets_sampled and res.total_exact and res.total == len(gen_docs)
+    assert not s.search(es, indexed, "", size=5, facets=False).total_exact  # no count: a bound
     years = {b["value"]: b["count"] for b in res.facets["year"]}
     assert years == dict(Counter(d["year"] for d in gen_docs))
