@@ -180,13 +180,13 @@ def _open_pit(es: Elasticsearch, index: str) -> str | None:
 def build_searches(q: str | Query | None, *, page: int = 1, size: int = 20, sort: str = "relevance",
                    filters: dict[str, Any] | None = None, facets: bool = True,
                    cursor: str | None = None, highlight: bool = True,
-                   resumable: bool = True, pit: bool = True) -> list[dict[str, Any]]:
+                   resumable: bool = True) -> list[dict[str, Any]]:
     """The request bodies of one search (exposed for the benchmark and for debugging): the
     main one (hits; the total counted exactly up to TOTAL_LIMIT), then, with facets, one size-0
     body for the unselected facets and one per selected facet (see facet_bodies).
     `resumable`: the hits carry the full sort values a cursor needs (else relevance is sorted
-    by score alone, FAST_RELEVANCE). A cursor page reads the cursor's point in time (unless
-    `pit` is False: its snapshot has expired), so pages past the window see one snapshot."""
+    by score alone, FAST_RELEVANCE). A cursor page reads the cursor's point in time, so pages
+    past the window see one snapshot."""
     if sort not in SORTS:
         raise SearchError(f"未知的排序 {sort} / unknown sort (use {', '.join(SORTS)})")
     if not 1 <= size <= 200:
@@ -205,7 +205,7 @@ def build_searches(q: str | Query | None, *, page: int = 1, size: int = 20, sort
                             "_source": HIT_FIELDS, "track_total_hits": TOTAL_LIMIT}
     if cursor:
         body["search_after"], pit_id = _cursor_decode(cursor)
-        if pit_id and pit:
+        if pit_id:
             body["pit"] = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
     else:
         body["from"] = (page - 1) * size
@@ -335,8 +335,7 @@ def search(es: Elasticsearch, prefix: str, q: str | None = None, *, page: int = 
     try:
         res, facet_res, p, took = _run(es, index, bodies)
     except PitGone:  # the reader rested too long: go on in the live index
-        bodies = build_searches(query, page=page, size=size, sort=sort, filters=sel, facets=facets,
-                                cursor=cursor, resumable=resumable, pit=False)
+        bodies = [{k: v for k, v in b.items() if k != "pit"} for b in bodies]
         res, facet_res, p, took = _run(es, index, bodies)
     total = res["hits"]["total"]["value"]
     exact = res["hits"]["total"]["relation"] == "eq"
