@@ -280,20 +280,23 @@ def _merge_extra(src: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] 
     dismissed = {f.get("code") for f in src.get("dismissed_findings") or []}
     doc = dict(src, **(update.get("fields") or {}))
     kept = src.get(EXTRA) or {}
-    doc[EXTRA] = {"findings": [f for f in kept.get("findings") or [] if f.get("code") not in own] + findings,
+    doc[EXTRA] = {"findings": _replaced(kept.get("findings"), own, findings),
                   "codes": sorted(set(kept.get("codes") or ()) | own),
                   "fields": {**(kept.get("fields") or {}), **(update.get("fields") or {})}}
-    doc["findings"] = [f for f in src.get("findings") or [] if f.get("code") not in own] + \
-        [f for f in findings if f["code"] not in dismissed]
+    doc["findings"] = _replaced(src.get("findings"), own, [f for f in findings if f["code"] not in dismissed])
     codes = (set(src.get("finding_codes") or []) - own) | {f.get("code") for f in doc["findings"]}
     doc["finding_codes"] = sorted(c for c in codes if c)
     if (orig := src.get("review_original")) is not None:  # keep what apply_reviews re-applies
-        doc["review_original"] = dict(orig, findings=[f for f in orig.get("findings") or []
-                                                      if f.get("code") not in own] + findings)
+        doc["review_original"] = dict(orig, findings=_replaced(orig.get("findings"), own, findings))
     if all(doc.get(k) == src.get(k) for k in doc):
         return None
     doc["indexed_at"] = _now()  # a rebuild running now copies it over
     return doc
+
+
+def _replaced(old: list[dict[str, Any]] | None, codes: set[str], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`old` findings without those of `codes`, then `new`."""
+    return [f for f in old or [] if f.get("code") not in codes] + new
 
 
 # --- rebuild with an alias swap --------------------------------------------------------------
