@@ -41,3 +41,27 @@ def test_all_layouts_with_publisher_filter(demo):
         assert d.published_shown.date() == t.published.date(), (w.web.world.site(t.site).layout, url)
     # The whole column was still read (the listing evidence covers every report shown).
     assert set(truth) <= {u for r in listings for u in r.report_urls}
+
+
+def test_crawl_never_waits_for_libreoffice(tmp_path, monkeypatch):
+    """The cause of the once-flaky test above: on a fresh machine (empty render cache) a .doc
+    attachment was converted by LibreOffice while the crawler waited, past its 2 s timeout
+    under CPU load. The world is warmed before the crawl: no conversion happens during it."""
+    import simweb.render_docx as render_docx
+
+    monkeypatch.setenv("NIANBAO_RENDER_CACHE", str(tmp_path / "cold-cache"))
+    calls: list[str] = []
+
+    def convert(data: bytes, src: str, target: str, timeout: int = 0) -> bytes:
+        calls.append(target)
+        return b"\xd0\xcf\x11\xe0" + data[:64]  # an OLE2 signature: the crawler only stores it
+
+    monkeypatch.setattr(render_docx, "soffice_convert", convert)
+    web, w = start_world(tmp_path, date="2025-02-15")
+    try:
+        warmed = len(calls)
+        summary = w.crawl()
+    finally:
+        web.stop()
+    assert warmed >= 1  # the tiny world has a .doc: the cold path was really taken
+    assert len(calls) == warmed and summary.total("errors") == 0
