@@ -23,6 +23,8 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "OLD_TEMPLATE": ("2021年及以后的年报仍使用2019年旧格式", "A 2021-or-later report in the 2019 format"),
     "TEMPLATE_LEFTOVER": ("文中残留其他机关名称、其他年份或占位符（如XX镇）",
                           "Another body's name, another year or a placeholder left in the text"),
+    "UNKNOWN_PLACE": ("报告所署机关不是区划名录中的乡镇街道，地点留空待核",
+                      "The body named is not a township of the division registry: place left empty"),
     "ZERO_REPORT": ("所有数字均为零（提示，不是错误）", "Every figure is zero (information, not an error)"),
     "DUPLICATE_TEXT": ("正文与其他机关或上一年的报告（几乎）相同",
                        "The prose is (nearly) the same as another body's or last year's"),

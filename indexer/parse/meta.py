@@ -1,17 +1,34 @@
-"""Report metadata: title (also broken over two lines), organ, place, region, year."""
+"""Who published a report, for which year, and what kind of document it is.
+
+Real report pages carry site chrome around the report (breadcrumbs, 标题:/来源: fields, share
+and font-size bars, 返回/上一篇 links), and many have no title line at all. Attribution
+therefore takes each fact from the best source that has it, in order, and records which:
+
+- the body (organ → place/county): the report's title line or the page title, the metadata
+  fields (发布机构/来源/发文机关), the prose (本报告由X编制, 现公布《X2023年…》, X通过…), then the
+  crawler's hints (the link text that led to the page, the registry row);
+- `place` is only ever a registry township (`places.find_township`, within the county when one
+  is named) or, for a county's own report, a registry county: a name that is neither stays
+  empty (`place_unknown` is set for the UNKNOWN_PLACE finding);
+- the year: the title, the statistics period, a "YYYY年度…报告" phrase, the first paragraph's
+  "2023年，…", the publication date (a report is published the year after);
+- the kind: an annual report, or a near miss (年报解读, 公开指南, 工作要点/方案, a template).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from . import places
 from .normalize import CN_NUM, cn_to_int, norm_text
+from .region import gazetteer
 
 _WS = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_TITLE_KEY = re.compile(r"政府信息公开.{0,6}(?:年度?报告|年报)|信息公开工作年度报告|年度报告")
+_TITLE_KEY = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,8}?(?:年度?报告|年报|工作报告)"
+                        r"|信息公开工作年度报告|年度报告|年报")
 _YEAR = re.compile(rf"((?:19|20)\d\d|[{CN_NUM}]{{4}})\s*年")
-_REPORT_TAIL = re.compile(r"(?:人民政府|政府)?\s*(?:(?:19|20)\d\d\s*年度?|[" + CN_NUM + r"]{4}年度?)?\s*(?:政府)?信息公开.*$")
 _LEAD_YEAR = re.compile(rf"^\s*(?:(?:19|20)\d\d|[{CN_NUM}]{{4}})\s*年度?\s*")
 _ORGAN_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府办公室|街道办事处|办事处|政府)$")
 _NAME = r"[^\W\d_省市区县镇乡旗盟]"
@@ -20,20 +37,32 @@ _REGION = re.compile(
     rf"^(?P<province>北京市|天津市|上海市|重庆市|{_NAME}{{2,3}}省|{_NAME}{{2,8}}?自治区)?"
     rf"(?P<city>{_NAME}{{1,8}}(?:市|自治州|地区|盟))?"
     rf"(?P<county>{_NAME}{{1,8}}(?:自治县|区|县|市|旗))?"
-    rf"(?P<town>{_NAME}{{1,10}}?(?:街道|镇|乡|苏木))?"
     r"(?P<rest>.*)$"
 )
+# Chrome around a title line: "标题:", "当前位置：首页 > … >", "---|", "返回…".
+_CHROME_LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|信息名称|主\s*题)\s*[:：]\s*")
+_SEPARATORS = re.compile(r"\s*(?:\||>|›|»|→|---+|——+)\s*")
+_PROSE_START = ("根据", "按照", "依据", "依照", "现", "本", "为", "对", "经", "我", "在", "从", "截至",
+                "以下", "该", "如对", "特此", "附件")
+_NOT_REPORT = re.compile(r"解读|指南|要点|方案|计划|通知|总结|目录|意见|办法|制度|规定")
+_DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办|中心|院|馆|站|所|队|厅|部|会|社|处|公司|集团|分局)$")
+_PLACEHOLDER = re.compile(r"[xX×＊*]{1,3}|某某|XX|ｘｘ")
 
 
 @dataclass
-class Meta:
-    title: str | None
-    organ: str | None
-    place: str | None
-    county: str | None
-    city: str | None
-    province: str | None
-    year: int | None
+class Attribution:
+    title: str | None = None
+    title_lines: int = 0  # leading paragraphs that held the title (the body starts after)
+    organ: str | None = None
+    place: str | None = None
+    county: str | None = None
+    city: str | None = None
+    province: str | None = None
+    year: int | None = None
+    doc_type: str = "report"  # report | interpretation | guide | plan | other
+    body_level: str | None = None  # township | county | department, where known
+    place_unknown: str | None = None  # a body that named no registry division
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def clean_title(s: str) -> str:
@@ -41,23 +70,42 @@ def clean_title(s: str) -> str:
     return _CJK_GAP.sub("", s)
 
 
+# --- the title --------------------------------------------------------------------------------
+
+def _title_part(line: str) -> str | None:
+    """The part of a (possibly chrome-wrapped) line that reads as a report title."""
+    line = _CHROME_LABEL.sub("", clean_title(line))
+    parts = [p for p in _SEPARATORS.split(line) if p]
+    for part in reversed(parts):  # a breadcrumb ends with the page itself
+        n = norm_text(part)
+        if not _TITLE_KEY.search(n) or len(part) > 80 or "。" in part:
+            continue
+        if n.startswith(_PROSE_START) and not n.startswith(("本年度", "本级")):
+            continue
+        if "《" in n and not n.startswith("《"):
+            continue  # a title quoted inside a sentence: the prose source reads it
+        return part.strip("《》 ")
+    return None
+
+
 def find_title(paragraphs: list[str], page_title: str | None) -> tuple[str | None, int]:
     """The report title and how many leading paragraphs it used (0 when it came from the page).
     A title broken over two lines ("…政府信息公开工作" / "年度报告") is joined."""
-    for i, p in enumerate(paragraphs[:8]):
-        line = clean_title(p)
-        if not line or len(line) > 80:
-            continue
+    for i, p in enumerate(paragraphs[:40]):
         nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
-        n_line, n_next = norm_text(line), norm_text(nxt)
-        if _TITLE_KEY.search(n_line) and n_line.endswith(("报告", "年报", ")")):
-            return line, i + 1
-        if nxt and len(nxt) <= 20 and _TITLE_KEY.search(n_line + n_next) and n_next.endswith(("报告", "年报")):
-            return line + nxt, i + 2
-        if "信息公开" in n_line and len(line) <= 60 and _TITLE_KEY.search(n_line):
-            return line, i + 1
-    if page_title:
-        return clean_title(page_title), 0
+        line = clean_title(p)
+        if nxt and len(line) <= 60 and len(nxt) <= 20 and not _TITLE_KEY.search(norm_text(line)):
+            joined = norm_text(line + nxt)
+            if (_TITLE_KEY.search(joined) and norm_text(nxt).endswith(("报告", "年报"))
+                    and ("信息公开" in joined or _YEAR.search(joined))):
+                part = _title_part(line + nxt)
+                if part:
+                    return part, i + 2
+        part = _title_part(p)
+        if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
+            return part, i + 1
+    if page_title and (part := _title_part(page_title)):
+        return part, 0
     return None, 0
 
 
@@ -77,42 +125,187 @@ def organ_of(title: str | None) -> str | None:
         return None
     t = norm_text(title).replace(" ", "")
     t = re.sub(r"[(（][^)）]*[)）]$", "", t)  # （图片版）
+    t = re.sub(r"^关于", "", t)
     head = _LEAD_YEAR.sub("", t)
     organ = re.split(r"(?:(?:19|20)\d\d|[" + CN_NUM + r"]{4})年度?", head)[0]
-    organ = re.sub(r"(?:政府)?信息公开.*$", "", organ) if organ == head else organ
-    organ = organ.strip("关于的 ")
+    organ = re.sub(r"(?:政府|政务)?信息公开.*$", "", organ) if organ == head else organ
+    organ = re.sub(r"(?:政府|政务)?信息公开.*$|年度报告$|年报$", "", organ)
+    organ = organ.strip("关于的《》 ")
     return organ or None
 
 
+# --- the body: organ → place and region -------------------------------------------------------
+
 def region_of(organ: str | None) -> dict[str, str | None]:
+    """Province/city/county written before the body's own name, each only when it is a real
+    division of the registry; `place` the registry township or county the organ names."""
     out: dict[str, str | None] = dict(place=None, county=None, city=None, province=None)
     if not organ:
         return out
-    m = _REGION.match(organ)
-    if not m:
-        return out
-    g = m.groupdict()
-    province, city, county, town, rest = g["province"], g["city"], g["county"], g["town"], g["rest"]
-    if province in _MUNICIPALITIES and city is None:
-        city = None
-    if city and not county and (town or _ORGAN_SUFFIX.fullmatch(rest or "")) and city.endswith("市"):
-        county, city = city, None  # a lone 市 above a town is a county-level city
-    rest = rest or ""
+    g = gazetteer()
+    m = _REGION.match(places.strip_organ(organ))
+    if m:
+        province, city, county, rest = m["province"], m["city"], m["county"], m["rest"] or ""
+        if city and not county and city.endswith("市") and city in g.counties:
+            county, city = city, None  # a lone 市 above a town is a county-level city
+        if county and county not in g.counties:
+            county = None
+        if city and city not in g.cities:
+            city = None
+        if province and province not in g.provinces:
+            province = None
+        if province in _MUNICIPALITIES and city is None:
+            city = None
+        out.update(county=county, city=city, province=province)
+        if not rest and county:
+            out["place"] = county  # the county's own report
+    town = places.find_township(organ, out["county"])
     if town:
-        place = town
-    elif rest and not _ORGAN_SUFFIX.fullmatch(rest):
-        place = _ORGAN_SUFFIX.sub("", rest) or rest
-    else:
-        place = county or city or province
-    out.update(place=place, county=county, city=city, province=province)
+        out["place"] = town.name
     return out
 
 
-_PERIOD_YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—|~)\s*(?:\1\s*年\s*)?12\s*月\s*31\s*日")
-_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+def _level(organ: str, region: dict[str, str | None]) -> str | None:
+    if region["place"] and region["place"] != region["county"]:
+        return "township"
+    if region["place"]:
+        return "county"
+    core = places.strip_organ(organ)
+    if _DEPARTMENT.search(core) and not core.endswith(("镇", "乡", "街道")):
+        return "department"
+    return None
 
 
-def year_from_text(text_norm: str) -> int | None:
-    """No year in the title: the statistics period, else a "YYYY年…年度报告" phrase."""
-    m = _PERIOD_YEAR.search(text_norm) or _REPORT_YEAR.search(text_norm[:3000])
-    return int(m.group(1)) if m else None
+# Prose that names the body: 本报告由X编制, 现(将)公布《X2023年…》, X2023年政府信息公开工作年度报告.
+_PROSE_ORGAN = [
+    re.compile(r"本(?:年度)?报告由([^\s，。,、；;（(]{2,30}?)(?:负责)?(?:编制|编写|制作|起草)"),
+    re.compile(r"《([^《》，。\n]{2,30}?)(?:(?:19|20)\d\d|[" + CN_NUM + r"]{4})年度?(?:政府|政务)?信息公开"),
+    re.compile(r"(?:公布|发布|编制)(?:了)?([^\s《》，。,、]{2,30}?)(?:(?:19|20)\d\d)年度?(?:政府|政务)?信息公开"),
+]
+_META_ORGAN = ("发布机构", "发文机构", "发文机关", "来源", "信息来源", "发布单位", "所属机构", "公开主体")
+
+
+def _candidates(title: str | None, title_src: str, meta: dict[str, str], prose: str,
+                hints: dict[str, str] | None) -> list[tuple[str, str]]:
+    """(organ text, source) in the order they are trusted."""
+    out: list[tuple[str, str]] = []
+    if (organ := organ_of(title)):
+        out.append((organ, title_src))
+    for label in _META_ORGAN:
+        value = meta.get(label, "")
+        value = re.split(r"\s|[|:：]", value.strip())[0] if value else ""
+        if value:
+            out.append((value, f"metadata:{label}"))
+    for pat in _PROSE_ORGAN:
+        if (m := pat.search(prose[:4000])):
+            out.append((m.group(1), "prose"))
+    mentions = places.township_mentions(prose, 3000)
+    if mentions:
+        counts: dict[str, int] = {}
+        for _, name in mentions:
+            counts[name] = counts.get(name, 0) + 1
+        best = max(counts, key=lambda n: (counts[n], -next(p for p, x in mentions if x == n)))
+        out.append((best, "prose:mention"))
+    for key in ("link_text", "registry"):
+        if hints and hints.get(key):
+            organ = organ_of(hints[key]) if key == "link_text" else hints[key]
+            if organ:
+                out.append((organ, f"crawl:{key}"))
+    return out
+
+
+def attribute_body(att: Attribution, title_src: str, meta: dict[str, str], prose: str,
+                   hints: dict[str, str] | None) -> None:
+    """Fill organ, place, county/city/province and body_level from the best candidate."""
+    cands = _candidates(att.title, title_src, meta, prose, hints)
+    first_unknown: tuple[str, str] | None = None
+    for organ, src in cands:
+        if _PLACEHOLDER.search(organ):
+            att.doc_type = "other"  # a template: XX镇人民政府
+            att.organ, att.sources["organ"] = organ, src
+            return
+        region = region_of(organ)
+        level = _level(organ, region)
+        if level in ("township", "county"):
+            att.organ, att.body_level = organ, level
+            att.place, att.county = region["place"], region["county"]
+            att.city, att.province = region["city"], region["province"]
+            att.sources.update(organ=src, place=src)
+            return
+        if level == "department" and src == title_src:
+            att.organ, att.body_level, att.sources["organ"] = organ, level, src
+            att.county, att.city, att.province = region["county"], region["city"], region["province"]
+            return
+        if first_unknown is None and src in (title_src,) and re.search(r"镇|乡|街道|苏木", organ):
+            first_unknown = (organ, src)
+    if first_unknown:
+        att.organ, att.sources["organ"] = first_unknown
+        att.place_unknown = places.strip_organ(first_unknown[0])
+
+
+# --- the year and the kind --------------------------------------------------------------------
+
+_PERIOD_YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—|~)\s*"
+                          r"(?:\1\s*年\s*)?12\s*月\s*31\s*日")
+_PERIOD_START = re.compile(r"(?:统计期限|统计时限|统计期间|统计时间|统计范围|数据统计)[^。\n]{0,12}?"
+                           r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_LEAD_PARAGRAPH_YEAR = re.compile(
+    r"^(?:[一1][、.．]\s*总体情况\s*)?(?:[(（]?[一1][)）]?\s*)?(?:\S{0,6}?[:：])?\s*((?:19|20)\d\d)\s*年度?"
+    r"(?=[，,、]|以来|[，,]?\s*(?:我|本|全)(?:镇|乡|街道|办|单位|区|县))", re.M)
+_YEAR_END = re.compile(r"截至((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
+
+
+def year_from_text(text_norm: str) -> tuple[int | None, str | None]:
+    """No year in the title: (year, source) from the statistics period, a "YYYY年…年度报告"
+    phrase, the first paragraphs' "2023年，…", or "截至YYYY年12月31日"."""
+    for pat, src in ((_PERIOD_YEAR, "period"), (_PERIOD_START, "period"),
+                     (_REPORT_YEAR, "prose"), (_LEAD_PARAGRAPH_YEAR, "prose:lead"),
+                     (_YEAR_END, "prose")):
+        if (m := pat.search(text_norm[:6000] if pat is not _PERIOD_YEAR else text_norm)):
+            return int(m.group(1)), src
+    return None, None
+
+
+def doc_type_of(title: str | None, head_norm: str) -> str:
+    """report, or what a near miss is: interpretation (年报解读), guide (公开指南), plan."""
+    t = norm_text(title or "")
+    if "解读" in t or re.search(r"(?:进行|作如下|作出|做如下|如下)解读|解读如下|图解", head_norm[:400]):
+        return "interpretation"
+    if "指南" in t:
+        return "guide"
+    if title and _NOT_REPORT.search(t) and not re.search(r"年度报告|年报|工作报告$", t):
+        return "plan"
+    if not title:
+        if re.search(r"公开指南", head_norm[:200]):
+            return "guide"
+        if re.search(r"(?:工作要点|实施方案|工作方案|工作计划)", head_norm[:200]):
+            return "plan"
+    return "report"
+
+
+def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
+              meta: dict[str, str], published: str | None,
+              hints: dict[str, str] | None = None) -> Attribution:
+    """Every attribution fact with its source (see the module docstring)."""
+    title, used = find_title(paragraphs, page_title)
+    att = Attribution(title=title, title_lines=used)
+    title_src = "title" if used else "page_title"
+    if title:
+        att.sources["title"] = title_src
+    prose = norm_text("\n".join(paragraphs[used:]))
+    attribute_body(att, title_src, {k: norm_text(v) for k, v in meta.items()}, prose, hints)
+    if (y := year_of(title)):
+        att.year, att.sources["year"] = y, title_src
+    else:
+        y2, src = year_from_text(text_norm)
+        if y2:
+            att.year, att.sources["year"] = y2, src or "prose"
+        elif published and published[5:7] <= "06":
+            att.year, att.sources["year"] = int(published[:4]) - 1, "published"
+    if att.doc_type != "other":
+        att.doc_type = doc_type_of(title, text_norm)
+    if att.doc_type == "report" and not title and not re.search(
+            r"编制本报告|本报告|年度报告|年报|总体情况", text_norm[:3000]):
+        att.doc_type = "other"
+    return att

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import checks, meta, narrative
 from .blocks import Extracted, Paragraph
+from .formats.dates import published_from_meta
 from .normalize import half_width, norm_lines, norm_text, script_of
 from .region import region_from_text
 from .sections import find_sections
@@ -37,6 +38,9 @@ class Report:
     meta_dates: dict = field(default_factory=dict)
     title_norm: str | None = None
     ocr: bool = False
+    doc_type: str = "report"
+    body_level: str | None = None
+    meta_sources: dict = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +52,7 @@ class Report:
             "findings": [f.to_json() for f in self.findings],
             "text": self.text, "text_norm": self.text_norm, "format": self.format,
             "meta_dates": self.meta_dates, "title_norm": self.title_norm, "ocr": self.ocr,
+            "doc_type": self.doc_type, "body_level": self.body_level, "meta_sources": self.meta_sources,
         }
 
     @property
@@ -69,25 +74,36 @@ def _meta_dates(ex: Extracted) -> dict:
     return {"shown": ex.published, "index_number": index_number, "metadata": dict(m)}
 
 
-def build_report(ex: Extracted) -> Report:
+def build_report(ex: Extracted, hints: dict[str, str] | None = None) -> Report:
+    """`hints`: what the crawler knows of the page (`link_text`, `registry` name, `county`),
+    used only where the document itself does not say."""
     paragraphs = [b.text for b in ex.blocks if isinstance(b, Paragraph) and b.text.strip()]
-    title, used = meta.find_title(paragraphs, ex.title)
-    body = paragraphs[used:] if used else paragraphs
-    organ = meta.organ_of(title)
-    region = meta.region_of(organ)
     text = "\n".join(paragraphs)
     text_half, text_norm, para_norm = norm_lines(paragraphs)  # OpenCC once for the whole text
+    published = ex.published or published_from_meta(ex.meta or {})
+    att = meta.attribute(paragraphs, text_norm, ex.title, ex.meta or {}, published, hints)
+    title, used = att.title, att.title_lines
+    body = paragraphs[used:] if used else paragraphs
+    region = {"place": att.place, "county": att.county, "city": att.city, "province": att.province}
     body_norm = para_norm[used:]
     title_norm = norm_text(title) if title else None
-    year = meta.year_of(title) or meta.year_from_text(text_norm)
+    year = att.year
+    sources = dict(att.sources)
+    if published:
+        sources["published"] = "page" if ex.published else "metadata"
     if not (region["county"] or region["city"] or region["province"]):
-        region.update(region_from_text(text_norm))  # "…通过卢氏县人民政府门户网站…"
+        found = region_from_text(text_norm)  # "…通过卢氏县人民政府门户网站…"
+        region.update({k: v for k, v in found.items() if v})
+        if found["county"]:
+            sources["county"] = "prose"
+    elif region["county"]:
+        sources["county"] = sources.get("place", "title")
     secs = find_sections(body)
     sec_norm = {s.number: "\n".join(body_norm[s.start:s.end]).strip() for s in secs}
     tables = extract_tables(ex.blocks)
     found_any = any(t is not None for t in (tables.active, tables.applications, tables.appeals))
     report = Report(
-        title=title, organ=organ, year=year, published=ex.published,
+        title=title, organ=att.organ, year=year, published=published,
         template=_template(tables.template_hints, found_any),
         script=script_of(text + (title or ""), unchanged=text_norm == text_half and (
             title is None or title_norm == half_width(title))),
@@ -97,6 +113,7 @@ def build_report(ex: Extracted) -> Report:
         active=tables.active, applications=tables.applications, appeals=tables.appeals,
         findings=[], text=text, text_norm=text_norm, format=ex.format,
         meta_dates=_meta_dates(ex), title_norm=title_norm, ocr=ex.ocr,
+        doc_type=att.doc_type, body_level=att.body_level, meta_sources=sources,
         **region,
     )
     first_section = next((i for i, p in enumerate(body) if secs and p.strip().endswith(secs[0].heading)), 0)
@@ -104,4 +121,8 @@ def build_report(ex: Extracted) -> Report:
     report.findings = checks.run_checks(
         report.to_json(), text_norm=text_norm, title_area=title_area,
         no_appeals=narrative.states_no_appeals(sec_norm, text_norm))
+    if att.place_unknown:
+        report.findings.append(checks.Finding(
+            "UNKNOWN_PLACE", "warning",
+            f"“{att.place_unknown}”不是区划名录中的乡镇街道名称，未作为地点记录", ["place"]))
     return report

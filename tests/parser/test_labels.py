@@ -99,7 +99,8 @@ def test_alignment_prefers_header_positions_and_follows_shifts() -> None:
     ("孟津區朝陽鎮人民政府2024年政府信息公開工作年度報告", 2024, "孟津区朝阳镇人民政府", "朝阳镇", "孟津区", None, None),
     ("宣威市宝山镇人民政府２０２４年政府信息公开工作年度报告", 2024, "宣威市宝山镇人民政府", "宝山镇", "宣威市", None, None),
     ("长底布依族乡人民政府2023年政府信息公开工作年度报告（图片版）", 2023, "长底布依族乡人民政府", "长底布依族乡", None, None, None),
-    ("孟津区城市管理局2024年政府信息公开工作年度报告", 2024, "孟津区城市管理局", "城市管理局", "孟津区", None, None),
+    # a department is no division: its name stays in `organ`, never in `place`
+    ("孟津区城市管理局2024年政府信息公开工作年度报告", 2024, "孟津区城市管理局", None, "孟津区", None, None),
     ("二〇二四年朝阳镇政府信息公开工作年度报告", 2024, "朝阳镇", "朝阳镇", None, None, None),
 ])
 def test_title_patterns(title, year, organ, place, county, city, province) -> None:
@@ -150,9 +151,11 @@ def test_table_four_transposed_and_with_a_label_cell() -> None:
 def test_year_from_the_period_when_the_title_has_none() -> None:
     from indexer.parse.meta import year_from_text
 
-    assert year_from_text("本报告统计时限为2023年1月1日至12月31日。") == 2023
-    assert year_from_text("现将2022年度政府信息公开工作年度报告公布如下") == 2022
-    assert year_from_text("无年份") is None
+    assert year_from_text("本报告统计时限为2023年1月1日至12月31日。") == (2023, "period")
+    assert year_from_text("本报告所列数据的统计期限自2023年1月1日起。") == (2023, "period")
+    assert year_from_text("现将2022年度政府信息公开工作年度报告公布如下") == (2022, "prose")
+    assert year_from_text("一、总体情况\n2024年，我镇深入贯彻…") == (2024, "prose:lead")
+    assert year_from_text("无年份") == (None, None)
 
 
 def test_table_two_header_tolerates_the_ocr_reading_of_fei() -> None:

@@ -15,8 +15,12 @@ _ANY_LABEL = re.compile(rf"{_LABEL_ALT}|日期")  # needed by both patterns abov
 DATE = (r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
         r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 _DATE = re.compile(DATE)
-# labels that mark a publication time, best first
-_PUB_LABELED = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期|时间|日期)\s*[:：]?\s*{DATE}")
+# labels that mark a publication time; a bare 日期/时间 not when it is another date's
+# (成文日期, 生效日期, 废止日期, 印发日期, 更新时间 …)
+_PUB_LABEL = r"(?:发布时间|发布日期|发文日期|公开日期|发表时间|撰写时间|(?<!成文|生效|废止|印发|失效|更新|修改|有效|截止|打印|开始|结束)(?:时间|日期))"
+_PUB_LABELED = re.compile(rf"{_PUB_LABEL}\s*[:：]?\s*{DATE}")
+_PUB_LABEL_ONLY = re.compile(rf"{_PUB_LABEL}\s*[:：]?\s*$")
+_LEADING_DATE = re.compile(rf"^\s*{DATE}")
 _BULLET = re.compile(rf"[•·]\s*{DATE}")
 
 
@@ -35,13 +39,21 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 
 
 def published_from_lines(lines: list[str]) -> str | None:
-    """The publication time a page shows: a labelled time first, then '网站名 • date'."""
+    """The publication time a page shows: a labelled time first (the label and its value on
+    one line, or the value on the next line), then '网站名 • date'."""
     joined = "\n".join(lines)
-    for pattern, needs in ((_PUB_LABELED, ("时间", "日期")), (_BULLET, ("•", "·"))):
-        if not any(w in joined for w in needs):
-            continue  # every match contains one of these
+    if "时间" in joined or "日期" in joined:
+        for i, line in enumerate(lines):
+            m = _PUB_LABELED.search(line)
+            if m and (iso := to_iso(m)):
+                return iso
+            if i + 1 < len(lines) and _PUB_LABEL_ONLY.search(line):
+                m = _LEADING_DATE.match(lines[i + 1])
+                if m and (iso := to_iso(m)):
+                    return iso
+    if "•" in joined or "·" in joined:
         for line in lines:
-            m = pattern.search(line)
+            m = _BULLET.search(line)
             if m and (iso := to_iso(m)):
                 return iso
     return None

