@@ -126,8 +126,11 @@ def check_cmd(registry_file: str | None) -> None:
 @click.option("--run-now", is_flag=True, help="启动时先运行一次 / run every job once at start")
 def scheduler_cmd(registry_file: str | None, run_now: bool) -> None:
     """常驻调度：抓取 → 索引 → 监测 / run crawl → index → monitor on schedule, for good."""
+    from nianbao.db import require_current
+
     from .scheduler import build_scheduler
 
+    require_current(get_settings().database_url)  # an old schema: `nianbao db upgrade` first
     path = _registry_path(registry_file)
     sched = build_scheduler(get_settings(), path, run_now=run_now)
     for job in sched.get_jobs():

@@ -57,7 +57,10 @@ class Event(Base):
 
 class Outbox(Base):
     __tablename__ = "monitor_outbox"
-    __table_args__ = (Index("ix_outbox_sub_status", "subscription_id", "status"),)
+    # ix_outbox_pending: "which subscriptions have pending rows" reads only the pending part
+    # of an outbox that keeps every sent row (revision 0002)
+    __table_args__ = (Index("ix_outbox_sub_status", "subscription_id", "status"),
+                      Index("ix_outbox_pending", "status", "subscription_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)  # "<subscription>:<event>"

@@ -13,6 +13,7 @@ from .errors import NianbaoError
 # name -> "module:attribute" of a click command. A package adds its command here.
 COMMANDS: dict[str, str] = {
     "es": "nianbao.cli_es:es",
+    "db": "nianbao.cli_db:db_group",
     "parse": "indexer.parse.cli:parse_cmd",
     "index": "indexer.cli:index_cmd",
     "search": "indexer.cli:search_cmd",

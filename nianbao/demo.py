@@ -20,6 +20,7 @@ import click
 import yaml
 
 from . import es_server
+from .db import require_current
 from .errors import NianbaoError
 from .settings import get_settings
 
@@ -129,6 +130,8 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
     base = get_settings()
     data_dir = (base.data_path / "demo") if not os.environ.get("NIANBAO_DATA_DIR") else base.data_path
     data_dir.mkdir(parents=True, exist_ok=True)
+    # An earlier demo's database at an older schema: say so before starting anything.
+    require_current(base.model_copy(update={"data_dir": data_dir}).database_url)
 
     started_es = False
     es_url = base.es_url

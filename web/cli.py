@@ -13,8 +13,12 @@ def serve_cmd(host: str, port: int, threads: int) -> None:
     """运行门户网站 / run the portal (waitress)."""
     from waitress import serve
 
+    from nianbao.db import require_current
+    from nianbao.settings import get_settings
+
     from . import create_app
 
+    require_current(get_settings().database_url)  # an old schema: `nianbao db upgrade` first
     app = create_app()
     click.echo(f"年报监察 portal on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="nianbao")

@@ -1,0 +1,104 @@
+"""`nianbao db upgrade|current|check|downgrade|revision`: the state database's schema versions."""
+
+from __future__ import annotations
+
+import click
+
+from . import db
+from .errors import NianbaoError
+from .settings import get_settings
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return db.make_engine(get_settings().database_url)
+
+
+def _safe_url() -> str:
+    return db.make_engine(get_settings().database_url).url.render_as_string(hide_password=True)
+
+
+@click.group("db")
+def db_group() -> None:
+    """状态数据库结构版本 / the state database's schema versions (Alembic)."""
+
+
+@db_group.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """升级到最新（或指定）版本 / upgrade the schema to head (or REVISION); back up first."""
+    engine = _engine()
+    try:
+        before, after = db.upgrade(engine, revision)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"已是版本 {after}，无需升级 / already at {after}: nothing to do ({_safe_url()})")
+    else:
+        click.echo(f"已升级 upgraded {before or '(new)'} → {after} ({_safe_url()})")
+
+
+@db_group.command()
+def current() -> None:
+    """当前版本与状态 / the database's revision, this program's head, and the state."""
+    engine = _engine()
+    try:
+        state = db.schema_state(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"database {_safe_url()}")
+    click.echo(f"current  {state.current or '-'}")
+    click.echo(f"head     {state.head}")
+    click.echo(f"state    {state.state}")
+
+
+@db_group.command()
+def check() -> None:
+    """检查数据库是否与程序一致 / exit 1 unless the database is at head and matches the models."""
+    engine = _engine()
+    try:
+        state = db.schema_state(engine)
+        if state.state != "current":
+            raise db.SchemaOutdated(state.message())
+        diffs = db.differences(engine)
+    finally:
+        engine.dispose()
+    if diffs:
+        for d in diffs:
+            click.echo(f"  {d}", err=True)
+        raise NianbaoError(f"数据库结构与模型不一致（{len(diffs)} 处）/ the schema differs from the "
+                           f"models in {len(diffs)} place(s): a change without a migration?")
+    click.echo(f"正常 / ok: at {state.head}, schema matches the models")
+
+
+@db_group.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """回退到指定版本 / step the schema back to REVISION (before running an older program)."""
+    engine = _engine()
+    try:
+        before, after = db.downgrade(engine, revision)
+    finally:
+        engine.dispose()
+    click.echo(f"已回退 downgraded {before} → {after or '(base)'} ({_safe_url()})")
+
+
+@db_group.command()
+@click.option("-m", "--message", required=True, help="what the revision changes")
+@click.option("--rev-id", default=None, help="revision id (default: the next number)")
+def revision(message: str, rev_id: str | None) -> None:
+    """开发者：按模型差异生成新版本 / developers: autogenerate a revision from the models
+    against the configured database (which must be at head). Review it by hand."""
+    from alembic import command
+
+    engine = _engine()
+    try:
+        state = db.schema_state(engine)
+        if state.state != "current":
+            raise db.SchemaOutdated(state.message())
+        rev_id = rev_id or f"{int(state.head) + 1:04d}"
+        with engine.begin() as conn:
+            script = command.revision(db.alembic_config(conn), message=message, autogenerate=True,
+                                      rev_id=rev_id)
+    finally:
+        engine.dispose()
+    click.echo(getattr(script, "path", script))

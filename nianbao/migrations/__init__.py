@@ -1,0 +1,1 @@
+"""Alembic migrations of the state database (`nianbao db …`, `nianbao.db.alembic_config`)."""
