@@ -171,7 +171,8 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
     prefix = f"bench-alerts-{uuid.uuid4().hex[:6]}"
-    settings = get_settings().model_copy(update={"data_dir": tmp, "es_index_prefix": prefix})
+    settings = get_settings().model_copy(update={"data_dir": tmp, "es_index_prefix": prefix,
+                                                 "outbound_allow": ["127.0.0.1"]})  # the local receiver
     es = es_client(settings)
     hook, srv = receiver()
     engine = make_engine(settings.database_url)

@@ -1,22 +1,54 @@
-"""Chat robots (DingTalk, WeCom, Feishu, …) through apprise: no hand-written clients."""
+"""Chat robots (DingTalk, WeCom, Feishu/Lark, generic JSON) through apprise: no hand-written
+clients. Only robots that speak HTTP are accepted, so that the outbound policy
+(`nianbao.outbound.guard`) sees every connection they open: a generic json:// robot's host is
+checked when the subscription is made, and every address connected at send time (redirects
+included, which are switched off anyway) is checked again."""
 
 from __future__ import annotations
 
+import re
+
 import apprise
 
+from nianbao import outbound
 from nianbao.errors import ServiceUnavailable
 
 from .subscriptions import SubscriptionError
 
+# scheme -> True when the URL names the host to post to (else the service's fixed endpoint)
+SCHEMES = {"dingtalk": False, "wecombot": False, "feishu": False, "lark": False,
+           "json": True, "jsons": True}
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
-def check_url(url: str) -> None:
-    """Accept any notification URL apprise understands (dingtalk://, wecombot://, feishu://, …)."""
-    if not url or not apprise.Apprise().add(url):
+
+def _app(url: str) -> apprise.Apprise:
+    app = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
+    if not app.add(url):
         raise SubscriptionError(f"不支持的机器人地址 / unsupported chat URL: {url!r}")
+    for server in app:
+        server.redirects = False  # a redirect could lead anywhere: never followed
+    return app
 
 
-def notify(url: str, title: str, text: str) -> None:
-    app = apprise.Apprise()
-    app.add(url)
-    if not app.notify(title=title, body=text, body_format=apprise.NotifyFormat.TEXT):
+def check_url(url: str, settings: object = None) -> None:
+    """A chat robot URL of a supported service; a generic robot's host must pass the policy."""
+    scheme = (url or "").split("://", 1)[0].lower()
+    if not url or scheme not in SCHEMES or _CONTROL.search(url):
+        raise SubscriptionError(f"不支持的机器人地址 / unsupported chat URL: {url!r} "
+                                f"({', '.join(s + '://' for s in SCHEMES)})")
+    app = _app(url)
+    if SCHEMES[scheme]:
+        for server in app:
+            http = "https" if scheme.endswith("s") else "http"
+            port = f":{server.port}" if getattr(server, "port", None) else ""
+            outbound.check_url(f"{http}://{server.host}{port}/", settings)
+
+
+def notify(url: str, title: str, text: str, settings: object = None) -> None:
+    app = _app(url)
+    with outbound.guard(settings) as guarded:
+        ok = app.notify(title=title, body=text, body_format=apprise.NotifyFormat.TEXT)
+    if guarded.refused:
+        raise outbound.OutboundRefused(guarded.refused[0])
+    if not ok:
         raise ServiceUnavailable(f"机器人通知失败 / chat notification failed ({url.split('://')[0]})")

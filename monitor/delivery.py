@@ -6,15 +6,18 @@ key (Message-ID / X-Nianbao-Event-Id), so nothing is lost and a receiver can dro
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from nianbao.errors import ServiceUnavailable
+from nianbao.errors import NianbaoError, ServiceUnavailable
 
 from . import render
 from .models import Delivery, Outbox, Subscription
+
+log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5  # consecutive failures before a webhook/chat subscription is paused
 BACKOFF = timedelta(minutes=1)  # first retry delay; doubles per attempt
@@ -53,12 +56,12 @@ def _send(settings, sub: Subscription, key: str, items: list[dict]) -> None:
         from . import webhook
 
         webhook.post(sub.target, sub.secret or "", key, webhook.body(key, sub, items, manage_url(settings, sub.token)),
-                     settings.user_agent)
+                     settings.user_agent, settings=settings)
     elif sub.channel == "chat":
         from .chat import notify
 
         links = {"manage": manage_url(settings, sub.token), "unsubscribe": manage_url(settings, sub.token)}
-        notify(sub.target, render.subject(items), render.render_text(items, links))
+        notify(sub.target, render.subject(items), render.render_text(items, links), settings)
 
 
 def _attempt(session, settings, sub: Subscription, d: Delivery, now: datetime, stats: DeliveryStats) -> None:
@@ -69,6 +72,11 @@ def _attempt(session, settings, sub: Subscription, d: Delivery, now: datetime, s
         _send(settings, sub, d.key, items)
     except ServiceUnavailable as exc:
         _failed(session, settings, sub, d, now, str(exc), stats)
+        return
+    except Exception as exc:  # a refused or malformed target, any bug: this delivery only
+        log.warning("delivery %s of subscription %s failed: %r", d.key, sub.id, exc)
+        reason = str(exc) if isinstance(exc, NianbaoError) else f"{type(exc).__name__}: {exc}"
+        _failed(session, settings, sub, d, now, reason, stats)
         return
     if after_send_hook is not None:
         after_send_hook(sub, d)

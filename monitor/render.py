@@ -47,13 +47,20 @@ def summary(kind: str, p: dict[str, Any]) -> str:
     return f"{KIND_LABELS.get(kind, kind)}：{title}"
 
 
+def link(url: Any) -> str | None:
+    """A URL fit to be placed in a mail or message (http(s), nothing hidden), else None."""
+    from nianbao.outbound import safe_link
+
+    return url if isinstance(url, str) and safe_link(url) else None
+
+
 def item(row) -> dict[str, Any]:
     """The renderable content of one outbox row (event + this subscriber's quote)."""
     ev = row.event
     return {
         "event_id": ev.id, "event_key": ev.key, "kind": ev.kind,
         "kind_label": KIND_LABELS.get(ev.kind, ev.kind), "summary": summary(ev.kind, ev.payload),
-        "url": ev.payload.get("url"), "year": ev.year, "publisher_id": ev.publisher_id,
+        "url": link(ev.payload.get("url")), "year": ev.year, "publisher_id": ev.publisher_id,
         "codes": list(ev.codes or []), "payload": ev.payload, "quote": row.quote or {},
         "created_at": ev.created_at.isoformat(timespec="seconds"),
     }

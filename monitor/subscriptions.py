@@ -11,7 +11,6 @@ import re
 import secrets
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -99,19 +98,27 @@ def _check_query(q: str) -> None:
         raise SubscriptionError(f"检索式有误 / bad query: {exc}") from exc
 
 
-def _check_target(channel: str, target: str) -> str:
+def _check_target(channel: str, target: str, settings: object = None) -> str:
+    """The delivery address: an e-mail address, or a URL the outbound policy accepts
+    (`nianbao.outbound`: public addresses only, unless allowed by `outbound_allow`)."""
+    from nianbao import outbound
+
     target = (target or "").strip()
     if channel == "email":
         if not _EMAIL.match(target):
             raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {target!r}")
     elif channel == "webhook":
-        parts = urlsplit(target)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SubscriptionError(f"Webhook 地址应为 http(s) URL / webhook must be an http(s) URL: {target!r}")
+        try:
+            outbound.check_url(target, settings)
+        except outbound.OutboundRefused as exc:
+            raise SubscriptionError(f"Webhook 地址不可用 / webhook URL refused: {exc}") from None
     elif channel == "chat":
         from .chat import check_url
 
-        check_url(target)
+        try:
+            check_url(target, settings)
+        except outbound.OutboundRefused as exc:
+            raise SubscriptionError(f"机器人地址不可用 / chat URL refused: {exc}") from None
     else:
         target = ""
     return target
@@ -134,7 +141,7 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
         raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
     sub = Subscription(
         token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}),
-        channel=channel, target=_check_target(channel, target), mode=mode,
+        channel=channel, target=_check_target(channel, target, settings), mode=mode,
         contact_email=contact_email or (target if channel == "email" else None),
         secret=secrets.token_hex(32) if channel == "webhook" else None, label=label[:200],
         status="pending" if channel == "email" else "active", failures=0,
@@ -164,8 +171,9 @@ def confirm(session, token: str, now: datetime | None = None) -> Subscription:
     return sub
 
 
-def update(session, token: str, **changes: Any) -> Subscription:
-    """Change params, mode, label or target; a paused subscription can be resumed (status=active)."""
+def update(session, token: str, settings: object = None, **changes: Any) -> Subscription:
+    """Change params, mode, label or target; a paused subscription can be resumed (status=active).
+    `settings` carries the outbound policy's allow-list for a new target."""
     sub = get(session, token)
     allowed = {"params", "mode", "label", "target", "status", "contact_email"}
     bad = set(changes) - allowed
@@ -180,7 +188,7 @@ def update(session, token: str, **changes: Any) -> Subscription:
     if "label" in changes:
         sub.label = str(changes["label"] or "")[:200]
     if "target" in changes and sub.channel != "email":  # a new address would skip the opt-in
-        sub.target = _check_target(sub.channel, changes["target"])
+        sub.target = _check_target(sub.channel, changes["target"], settings)
     if changes.get("status") == "active" and sub.status == "paused":
         sub.status, sub.failures = "active", 0
     elif "status" in changes and changes["status"] not in (sub.status, "active"):

@@ -1,5 +1,7 @@
 """Webhooks: JSON POST signed with HMAC-SHA256 over the raw body, with the delivery key as
-event id so a receiver can drop a repeat."""
+event id so a receiver can drop a repeat. The target is checked by the outbound policy
+(`nianbao.outbound`) at every send and the POST goes to the address that was checked;
+redirects are never followed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 
 import httpx
 
+from nianbao import outbound
 from nianbao.errors import ServiceUnavailable
 
 SIGNATURE_HEADER = "X-Nianbao-Signature"  # "sha256=<hex>"
@@ -41,12 +44,20 @@ def _http(timeout: float) -> httpx.Client:
     return _client
 
 
-def post(url: str, secret: str, key: str, data: bytes, user_agent: str, timeout: float = 10.0) -> None:
+def post(url: str, secret: str, key: str, data: bytes, user_agent: str, timeout: float = 10.0,
+         *, settings: object = None) -> None:
+    """POST one signed body. Raises `outbound.OutboundRefused` for a target the policy refuses
+    (re-checked now: DNS may have changed since the subscription was made) and
+    ServiceUnavailable when the receiver cannot be reached or does not answer 2xx."""
+    checked = outbound.check_url(url, settings)
+    pinned_url, host, ext = outbound.pinned(checked)
     headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, data),
-               EVENT_HEADER: key, "User-Agent": user_agent}
+               EVENT_HEADER: key, "User-Agent": user_agent, **host}
     try:
-        r = _http(timeout).post(url, content=data, headers=headers)
+        r = _http(timeout).post(pinned_url, content=data, headers=headers, extensions=ext)
     except httpx.HTTPError as exc:
         raise ServiceUnavailable(f"Webhook 无法连接 / webhook unreachable: {exc}") from exc
+    if 300 <= r.status_code < 400:
+        raise ServiceUnavailable(f"Webhook 返回重定向 HTTP {r.status_code}（不跟随）/ redirect not followed")
     if r.status_code >= 300:
         raise ServiceUnavailable(f"Webhook 返回 HTTP {r.status_code}")

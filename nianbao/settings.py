@@ -6,11 +6,11 @@ import functools
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import ConfigError
 
@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     secret_key: str = ""
     admin_password: str = ""
+    hsts_max_age: int = 31536000  # with an https base_url: Strict-Transport-Security (0 = none)
+
+    # Outbound senders (webhooks, chat robots) refuse non-public addresses except these
+    # CIDRs or host names (comma-separated in NIANBAO_OUTBOUND_ALLOW); nianbao.outbound.
+    outbound_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -74,6 +79,13 @@ class Settings(BaseSettings):
     smtp_password: str = ""
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore", populate_by_name=True)
+
+    @field_validator("outbound_allow", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -69,8 +69,10 @@ class Receiver:
 
 
 @pytest.fixture()
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:
+    """A loopback receiver, allowed by configuration: the outbound policy stays on."""
     rec = Receiver()
+    settings.outbound_allow = ["127.0.0.1"]
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802

@@ -94,7 +94,7 @@ def update_subscription(token: str) -> Response:
     changes = {k: v for k, v in body.items() if k in allowed}
     if set(body) - allowed:
         raise BadRequest(f"不能修改 / cannot change: {', '.join(sorted(set(body) - allowed))}")
-    sub = call(mod.update, deps.db(), token, **changes)
+    sub = call(mod.update, deps.db(), token, deps.settings(), **changes)
     return jsonify(mod.to_dict(sub, deps.settings()))
 
 

@@ -74,7 +74,7 @@ def manage(token: str) -> BaseResponse | str:
             changes["target"] = request.form["target"]
         if request.form.get("resume"):
             changes["status"] = "active"
-        call(mod.update, deps.db(), token, **changes)
+        call(mod.update, deps.db(), token, deps.settings(), **changes)
         flash("订阅已更新 / subscription updated")
         return redirect(url_for("subscriptions.manage", token=token))
     sub = call(mod.get, deps.db(), token)
