@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import places
 from .normalize import CN_NUM, cn_to_int, norm_text
-from .region import gazetteer
+from .region import gazetteer, region_from_text
 
 _WS = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -46,6 +46,7 @@ _PROSE_START = ("根据", "按照", "依据", "依照", "现", "本", "为", "�
                 "以下", "该", "如对", "特此", "附件")
 _NOT_REPORT = re.compile(r"解读|指南|要点|方案|计划|通知|总结|目录|意见|办法|制度|规定")
 _DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办|中心|院|馆|站|所|队|厅|部|会|社|处|公司|集团|分局)$")
+_ORGAN_LINE = re.compile(r"(?:人民政府|办事处|政府|镇|乡|街道|苏木|委员会|局)$")
 _PLACEHOLDER = re.compile(r"[xX×＊*]{1,3}|某某|XX|ｘｘ")
 
 
@@ -88,25 +89,50 @@ def _title_part(line: str) -> str | None:
     return None
 
 
-def find_title(paragraphs: list[str], page_title: str | None) -> tuple[str | None, int]:
-    """The report title and how many leading paragraphs it used (0 when it came from the page).
-    A title broken over two lines ("…政府信息公开工作" / "年度报告") is joined."""
+def _title_score(part: str) -> int:
+    """How much a candidate reads like this report's title: a year, a body, a division."""
+    n = norm_text(part)
+    score = 2 if _YEAR.search(n) else 0
+    organ = organ_of(part)
+    if organ and organ not in ("政府", "人民政府"):
+        score += 2 + (1 if region_of(organ)["place"] else 0)
+    return score + (1 if n.endswith(("报告", "年报")) else 0)
+
+
+def _title_candidates(paragraphs: list[str]) -> list[tuple[str, int]]:
+    """(title, paragraphs used) for every line (or pair of lines) among the first 40 that reads
+    as a report title; a title broken over two lines ("…政府信息公开工作" / "年度报告") is
+    joined."""
+    out: list[tuple[str, int]] = []
     for i, p in enumerate(paragraphs[:40]):
-        nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
         line = clean_title(p)
-        if nxt and len(line) <= 60 and len(nxt) <= 20 and not _TITLE_KEY.search(norm_text(line)):
+        nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
+        n_line = norm_text(line)
+        head = _YEAR.search(n_line) or "信息公开" in n_line or (
+            _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
+        if nxt and len(line) <= 60 and len(nxt) <= 30 and not _TITLE_KEY.search(n_line) and head:
             joined = norm_text(line + nxt)
-            if (_TITLE_KEY.search(joined) and norm_text(nxt).endswith(("报告", "年报"))
-                    and ("信息公开" in joined or _YEAR.search(joined))):
-                part = _title_part(line + nxt)
-                if part:
-                    return part, i + 2
+            if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
+                if (part := _title_part(line + nxt)):
+                    out.append((part, i + 2))
         part = _title_part(p)
         if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
-            return part, i + 1
+            out.append((part, i + 1))
+    return out
+
+
+def find_title(paragraphs: list[str], page_title: str | None) -> tuple[str | None, int]:
+    """The report title and how many leading paragraphs it used (0 when it came from the page
+    title): the candidate with a year and a body first, the earliest among equals."""
+    cands = _title_candidates(paragraphs)
     if page_title and (part := _title_part(page_title)):
-        return part, 0
-    return None, 0
+        cands.append((part, 0))
+    best: tuple[int, str, int] | None = None
+    for part, used in cands:
+        score = _title_score(part)
+        if best is None or score > best[0]:
+            best = (score, part, used)
+    return (best[1], best[2]) if best else (None, 0)
 
 
 def year_of(title: str | None) -> int | None:
@@ -170,8 +196,7 @@ def _level(organ: str, region: dict[str, str | None]) -> str | None:
         return "township"
     if region["place"]:
         return "county"
-    core = places.strip_organ(organ)
-    if _DEPARTMENT.search(core) and not core.endswith(("镇", "乡", "街道")):
+    if _DEPARTMENT.search(organ) and not places.strip_organ(organ).endswith(("镇", "乡", "街道")):
         return "department"
     return None
 
@@ -197,7 +222,7 @@ def _candidates(title: str | None, title_src: str, meta: dict[str, str], prose: 
         if value:
             out.append((value, f"metadata:{label}"))
     for pat in _PROSE_ORGAN:
-        if (m := pat.search(prose[:4000])):
+        for m in list(pat.finditer(prose[:4000]))[:3]:
             out.append((m.group(1), "prose"))
     mentions = places.township_mentions(prose, 3000)
     if mentions:
@@ -252,7 +277,7 @@ _PERIOD_START = re.compile(r"(?:统计期限|统计时限|统计期间|统计时
 _REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 _LEAD_PARAGRAPH_YEAR = re.compile(
     r"^(?:[一1][、.．]\s*总体情况\s*)?(?:[(（]?[一1][)）]?\s*)?(?:\S{0,6}?[:：])?\s*((?:19|20)\d\d)\s*年度?"
-    r"(?=[，,、]|以来|[，,]?\s*(?:我|本|全)(?:镇|乡|街道|办|单位|区|县))", re.M)
+    r"(?=[，,、]|以来|[，,]?\s*(?:我|本|全)(?:镇|乡|街道|街|办|单位|区|县|市|委|局))", re.M)
 _YEAR_END = re.compile(r"截至((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
 
 
@@ -284,6 +309,33 @@ def doc_type_of(title: str | None, head_norm: str) -> str:
     return "report"
 
 
+_WHOLE_COUNTY = re.compile(r"全(?:区|县|市|旗)|(?:区|县|市|旗)政府本级")
+_OWN_TOWN = re.compile(r"[我本](?:镇|乡|街道|街)|办事处")
+
+
+def _region_from_prose(att: Attribution, text_norm: str) -> None:
+    """No county from the body's name: the one the prose names ("通过卢氏县人民政府门户网站");
+    with no body at all, a text about the whole county (全区…, 区政府本级) is the county's."""
+    if att.county or att.city or att.province:
+        return
+    found = region_from_text(text_norm)
+    for key in ("county", "city", "province"):
+        if found[key]:
+            setattr(att, key, found[key])
+            att.sources[key] = "prose"
+    head = text_norm[:3000]
+    if (att.county and not att.place and not att.organ and _WHOLE_COUNTY.search(head)
+            and not _OWN_TOWN.search(head)):
+        att.place, att.body_level, att.sources["place"] = att.county, "county", "prose:county"
+
+
+def _level_from_prose(att: Attribution, text_norm: str) -> None:
+    """A report that never names its body but speaks as one (我镇, 我街道, 本乡): a township
+    whose name stays unknown."""
+    if att.body_level is None and _OWN_TOWN.search(text_norm[:3000]):
+        att.body_level = "township"
+
+
 def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
               meta: dict[str, str], published: str | None,
               hints: dict[str, str] | None = None) -> Attribution:
@@ -303,6 +355,8 @@ def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
             att.year, att.sources["year"] = y2, src or "prose"
         elif published and published[5:7] <= "06":
             att.year, att.sources["year"] = int(published[:4]) - 1, "published"
+    _region_from_prose(att, text_norm)
+    _level_from_prose(att, text_norm)
     if att.doc_type != "other":
         att.doc_type = doc_type_of(title, text_norm)
     if att.doc_type == "report" and not title and not re.search(

@@ -6,8 +6,7 @@ import re
 
 from .normalize import CN_NUM, cn_to_int
 
-_N = rf"(\d+|[{CN_NUM}]+)"
-_APPROX = r"\s*(余|多|左右)?"
+_N = rf"(\d+(?:\.\d+)?万|\d+|[{CN_NUM}]+)"  # 5万余条 is 50,000
 # 主动公开 … 共(计) N (余)条 — within one clause, the first count of 条 after 主动公开/公开/发布.
 _COUNT = re.compile(rf"(?<![第\d{CN_NUM}]){_N}\s*(余|多)?\s*条(?!例)")
 _SUBPART = re.compile(r"[(（]一[)）]\s*主动公开|主动公开(?:情况|工作)?\s*[:：\n]")
@@ -20,6 +19,10 @@ _RECEIVED_FIRST = re.compile(
     rf"(?:收到|受理|接收|接到)[^。；;\n]{{0,8}}?{_N}\s*(余|多)?\s*(?:件|个|份)[^。；;\n]{{0,20}}?申请")
 # (未|没有|无)(收到…)…申请 | (申请|办件)…为零, flattened so that every alternative starts with a
 # literal: `re` then scans for the first characters instead of trying every position
+# "共办理依申请公开40件", "累计办理…依申请公开信息合计23件": the year's handling, taken only
+# when nothing says what was received
+_HANDLED = re.compile(
+    rf"办理[^。；;\n]{{0,40}}?依申请公开[^。；;\n]{{0,12}}?{_N}\s*(余|多)?\s*(?:件|个|份)")
 _NONE_RECEIVED = re.compile("|".join(
     [f"{w}(?:收到|受理|接到|接收)[^。；;\n]{{0,30}}?申请" for w in ("未", "没有", "无")]
     + [f"{w}[^。；;\n]{{0,12}}?(?:数量)?为(?:零|0)(?:件)?" for w in ("申请", "办件")]))
@@ -29,7 +32,8 @@ _NO_APPEAL = re.compile(r"(?:无|没有|未发生|未出现|不存在|未有|未
 def _figure(m: re.Match | None) -> dict | None:
     if not m:
         return None
-    v = cn_to_int(m.group(1))
+    raw = m.group(1)
+    v = round(float(raw[:-1]) * 10000) if raw.endswith("万") and raw[0].isdigit() else cn_to_int(raw)
     if v is None:
         return None
     return {"value": v, "approx": bool(m.group(2))}
@@ -47,13 +51,15 @@ def proactive_items(sections: dict[int, str], text: str) -> dict | None:
 def applications_received(sections: dict[int, str], text: str) -> dict | None:
     part1 = sections.get(1) or text
     best: tuple[int, dict] | None = None
-    for pat in (_RECEIVED, _RECEIVED_FIRST):
+    for pat in (_RECEIVED_FIRST, _RECEIVED):  # at one position, "收到90件申请" over "…办结86件"
         m = pat.search(part1)
         if m and (fig := _figure(m)) and (best is None or m.start() < best[0]):
             best = (m.start(), fig)
     none = _NONE_RECEIVED.search(part1)
     if none and (best is None or none.start() < best[0]):
         return {"value": 0, "approx": False}
+    if best is None and (m := _HANDLED.search(part1)):
+        return _figure(m)
     return best[1] if best else None
 
 

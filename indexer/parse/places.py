@@ -46,7 +46,7 @@ def townships() -> dict[str, tuple[Home, ...]]:
             for county in city.get("children", []):
                 for town in county.get("children", []):
                     name = town["name"]
-                    if name.endswith(_TOWN_ENDS):
+                    if name.endswith(_TOWN_ENDS) and name not in _TOWN_ENDS:
                         out.setdefault(name, []).append(Home(prov["name"], cname, county["name"]))
     return {k: tuple(v) for k, v in out.items()}
 
@@ -104,9 +104,13 @@ def _county_in(prefix: str) -> str | None:
     return None
 
 
+_BODY_AFTER = re.compile(r"人民政府|政府|党委|党工委|办事处")
+
+
 def township_mentions(text: str, limit: int = 20000) -> list[tuple[int, str]]:
     """(position, name) of every registry township named in `text[:limit]`, longest name at
-    each end position (…镇, …乡, …街道, …苏木)."""
+    each end position (…镇, …乡, …街道, …苏木). A two-character name (新镇, 口镇) is also a
+    word: it counts only right before 人民政府/党委/办事处."""
     reg = townships()
     out: list[tuple[int, str]] = []
     for m in re.finditer(r"镇|乡|街道|苏木", text[:limit]):
@@ -114,6 +118,7 @@ def township_mentions(text: str, limit: int = 20000) -> list[tuple[int, str]]:
         for k in range(min(_LONGEST, end), 1, -1):
             name = text[end - k:end]
             if name in reg:
-                out.append((end - k, name))
+                if k > 2 or _BODY_AFTER.match(text, end):
+                    out.append((end - k, name))
                 break
     return out

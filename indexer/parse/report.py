@@ -9,7 +9,6 @@ from . import checks, meta, narrative
 from .blocks import Extracted, Paragraph
 from .formats.dates import published_from_meta
 from .normalize import half_width, norm_lines, norm_text, script_of
-from .region import region_from_text
 from .sections import find_sections
 from .tables import extract_tables
 
@@ -91,12 +90,7 @@ def build_report(ex: Extracted, hints: dict[str, str] | None = None) -> Report:
     sources = dict(att.sources)
     if published:
         sources["published"] = "page" if ex.published else "metadata"
-    if not (region["county"] or region["city"] or region["province"]):
-        found = region_from_text(text_norm)  # "…通过卢氏县人民政府门户网站…"
-        region.update({k: v for k, v in found.items() if v})
-        if found["county"]:
-            sources["county"] = "prose"
-    elif region["county"]:
+    if region["county"] and "county" not in sources:
         sources["county"] = sources.get("place", "title")
     secs = find_sections(body)
     sec_norm = {s.number: "\n".join(body_norm[s.start:s.end]).strip() for s in secs}
