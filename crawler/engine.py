@@ -11,12 +11,13 @@ import asyncio
 import fcntl
 import logging
 import os
+import re
 import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from nianbao.settings import Settings
 
 from . import discover, state
 from .archive import Archive, ArchiveMissing
+from .families import ListRequest, ListResult, read_list
 from .fetch import Fetcher, FetchResult, utcnow
 from .httputil import decode_html
 from .match import Matcher
@@ -257,32 +259,57 @@ class Crawl:
 
     async def _walk_listing(self, entry_url: str,
                             start: Callable[[discover.Link], None]) -> list[discover.Link]:
-        todo, done, found = [entry_url], set[str](), {}
+        """Every list request of the column, in order: the entry page, then what each answer
+        asks for (pages, record ranges, JSON pages, form POSTs, organ sub-columns). A report
+        listed twice (several columns, a mirror on another host) is fetched once: by URL, and
+        by its title when the title names its organ; every listing stays in the evidence.
+        Links to another host wait until the column is read: a copy on the site comes first."""
+        family = next((p.family for p in self.registry if p.entry_url == entry_url and p.family), None)
+        todo, done = deque([ListRequest(entry_url)]), set[str]()
+        found: dict[str, discover.Link] = {}
+        titles: set[str] = set()
+        elsewhere: list[discover.Link] = []
+
+        def take(link: discover.Link) -> None:
+            key = _title_key(link.text)
+            if link.url in found or (key and key in titles) or not self._wanted(link, entry_url):
+                return
+            found[link.url] = link
+            if key:
+                titles.add(key)
+            start(link)
+
         while todo and len(done) < MAX_LIST_PAGES:
-            url = todo.pop(0)
-            if url in done:
+            req = todo.popleft()
+            if req.key in done:
                 continue
-            done.add(url)
-            res, cached = await self._fetch(url, "listing")
-            listing = await self._w(self._w_listing, entry_url, url, res, cached)
+            done.add(req.key)
+            res, cached = await self._fetch(req.url, "listing", form=req.form if req.method == "POST" else None)
+            listing = await self._w(self._w_listing, entry_url, req, res, cached, family)
             for link in listing.reports:
-                if link.url not in found and self._wanted(link, entry_url):
-                    found[link.url] = link
-                    start(link)
-            todo += [p for p in listing.pages if p not in done]
+                if netloc(link.url) != netloc(entry_url):
+                    elsewhere.append(link)
+                else:
+                    take(link)
+            todo.extend(r for r in listing.requests if r.key not in done)
+        for link in elsewhere:
+            take(link)
         return list(found.values())
 
-    def _w_listing(self, entry_url: str, url: str, res: FetchResult, cached: Cached | None) -> discover.Listing:
+    def _w_listing(self, entry_url: str, req: ListRequest, res: FetchResult, cached: Cached | None,
+                   family: str | None) -> ListResult:
         assert self.session is not None
-        body = self._w_body(url, res, cached)
+        body = self._w_body(req.url, res, cached, remember=req.method == "GET")
         status = "ok" if body is not None else ("blocked" if res.outcome == "blocked" else "failed")
-        listing = discover.Listing([], [])
+        listing = ListResult(req.family or family or "generic")
         if body is not None:
             text = decode_html(body, res.content_type)[0]
-            listing = discover.parse_listing(text, res.final_url or url, entry_url)
+            read_req = replace(req, url=res.final_url or req.url) if req.method == "GET" else req
+            listing = read_list(text, read_req, entry_url, family)
         self._w_prefetch([r.url for r in listing.reports])
-        state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=url,
-                          host=netloc(url), status=status, report_urls=[r.url for r in listing.reports],
+        evidence = replace(req, family=listing.family).evidence_url()[:1000]
+        state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=evidence,
+                          host=netloc(req.url), status=status, report_urls=[r.url for r in listing.reports],
                           error=res.error if body is None else None, sha256=res.sha256, now=utcnow())
         self._w_commit()
         return listing
@@ -293,10 +320,14 @@ class Crawl:
         pub = self.matcher.match(link.text, entry_url)
         return pub is not None and pub.id in self.only
 
-    async def _fetch(self, url: str, kind: str) -> tuple[FetchResult, Cached | None]:
-        """Conditional GET. The body (`_w_body`: from the archive on a 304) is taken by the
-        worker job that processes the page, so a page costs one worker hop after its fetch."""
+    async def _fetch(self, url: str, kind: str,
+                     form: tuple[tuple[str, str], ...] | None = None) -> tuple[FetchResult, Cached | None]:
+        """Conditional GET (a form POST is never conditional). The body (`_w_body`: from the
+        archive on a 304) is taken by the worker job that processes the page, so a page costs
+        one worker hop after its fetch."""
         assert self.fetcher is not None
+        if form is not None:
+            return await self.fetcher.fetch(url, kind, form=form), None
         if url in self.prefetched:
             cached = self.prefetched.pop(url)
         else:
@@ -312,7 +343,8 @@ class Crawl:
             return None
         return Cached(c.etag, c.last_modified, c.sha256, c.content_type, c.warc_file, c.warc_offset)
 
-    def _w_body(self, url: str, res: FetchResult, cached: Cached | None) -> bytes | None:
+    def _w_body(self, url: str, res: FetchResult, cached: Cached | None,
+                remember: bool = True) -> bytes | None:
         assert self.session is not None
         if res.outcome == "not_modified" and cached is not None:
             res.headers.setdefault("content-type", cached.content_type)
@@ -325,7 +357,8 @@ class Crawl:
             except ArchiveMissing:
                 return None
         if res.outcome == "ok" and res.status == 200:
-            self.validators.remember(url, res, utcnow())
+            if remember:  # a POST answer is not the URL's content
+                self.validators.remember(url, res, utcnow())
             return res.body
         return None
 
@@ -415,6 +448,14 @@ class Crawl:
         elif event == "modified":
             stats.changed += 1
         self._w_commit()
+
+
+def _title_key(title: str) -> str:
+    """A listed report's title reduced for comparison across columns and mirrors (simplified,
+    no spaces or punctuation); empty when the title names no organ (too generic to compare)."""
+    if not discover.organ_of(title) or discover.year_of(title) is None:
+        return ""
+    return re.sub(r"[\W_]+", "", discover.simplified(title))
 
 
 def run_crawl(settings: Settings, registry: list[Publisher], only: set[str] | None = None,

@@ -160,8 +160,10 @@ class Fetcher:
 
     # --- public ---------------------------------------------------------------------------
     async def fetch(self, url: str, kind: str, etag: str | None = None,
-                    last_modified: str | None = None) -> FetchResult:
-        """GET with redirects followed by hand (each hop allow-listed and robots-checked)."""
+                    last_modified: str | None = None, *,
+                    form: tuple[tuple[str, str], ...] | None = None) -> FetchResult:
+        """GET (or, with `form`, a form POST: list pages that page by POST) with redirects
+        followed by hand (each hop allow-listed and robots-checked; a redirect is a GET)."""
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             refused = await self._refuse(current, kind)
@@ -169,7 +171,8 @@ class Fetcher:
                 refused.url = url
                 return refused
             res = await self._with_retries(current, kind, etag if current == url else None,
-                                           last_modified if current == url else None)
+                                           last_modified if current == url else None,
+                                           form if current == url else None)
             res.url, res.final_url = url, current
             location = res.headers.get("location")
             if res.status not in (301, 302, 303, 307, 308) or not location:
@@ -224,12 +227,13 @@ class Fetcher:
 
     # --- one request, retried ---------------------------------------------------------------
     async def _with_retries(self, url: str, kind: str, etag: str | None,
-                            last_modified: str | None) -> FetchResult:
+                            last_modified: str | None,
+                            form: tuple[tuple[str, str], ...] | None = None) -> FetchResult:
         slot = self.slot(netloc(url))
         attempts = max(1, self.s.crawl_retries + 1)
         res = FetchResult(url, kind, "error")
         for attempt in range(1, attempts + 1):
-            res = await self._exchange(url, kind, slot, etag, last_modified)
+            res = await self._exchange(url, kind, slot, etag, last_modified, form)
             await self._archive(res)
             res.attempts = attempt
             retry_after = retry_after_seconds(res.headers.get("retry-after"))
@@ -248,7 +252,8 @@ class Fetcher:
         return self._record(res)
 
     async def _exchange(self, url: str, kind: str, slot: HostSlot, etag: str | None,
-                        last_modified: str | None) -> FetchResult:
+                        last_modified: str | None,
+                        form: tuple[tuple[str, str], ...] | None = None) -> FetchResult:
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -265,15 +270,19 @@ class Fetcher:
                 started, t0 = utcnow(), time.monotonic()
                 try:
                     async with asyncio.timeout(self.s.crawl_timeout_seconds * 3):
-                        res = await self._request(url, kind, headers, slot)
+                        res = await self._request(url, kind, headers, slot, form)
                 except (httpx.HTTPError, TimeoutError, OSError) as exc:
                     res = FetchResult(url, kind, "error", error=f"{type(exc).__name__}: {exc}"[:500])
                 res.started_at, res.elapsed_ms = started, int((time.monotonic() - t0) * 1000)
                 return res
 
-    async def _request(self, url: str, kind: str, headers: dict[str, str], slot: HostSlot) -> FetchResult:
+    async def _request(self, url: str, kind: str, headers: dict[str, str], slot: HostSlot,
+                       form: tuple[tuple[str, str], ...] | None = None) -> FetchResult:
         client = self._client(url)
-        req = client.build_request("GET", url, headers=headers)
+        if form is None:
+            req = client.build_request("GET", url, headers=headers)
+        else:
+            req = client.build_request("POST", url, headers=headers, data=dict(form))
         resp = await client.send(req, stream=True)
         try:
             declared = int(resp.headers.get("content-length") or 0)
@@ -291,7 +300,7 @@ class Fetcher:
             await resp.aclose()
         body = b"".join(chunks)
         res = FetchResult(url, kind, "ok", status=resp.status_code, headers=dict(resp.headers), body=body)
-        res.exchange = dict(method="GET", request_headers=dict(req.headers), status=resp.status_code,
+        res.exchange = dict(method=req.method, request_headers=dict(req.headers), status=resp.status_code,
                             reason=resp.reason_phrase, response_headers=list(resp.headers.items()),
                             body=body, http_version=resp.http_version)
         if is_challenge(resp.status_code, body, res.content_type):

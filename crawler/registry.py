@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -24,6 +24,10 @@ from .models import PublisherRow
 
 Level = Literal["township", "subdistrict", "department", "county"]
 FIELDS = ("id", "name", "level", "province", "city", "county", "code", "deadline", "entry_url", "schedule")
+# Registry-only columns (not mirrored into the `publishers` table): the CMS family of the
+# entry page when detection must be overridden, and whether a crawl has confirmed the row.
+EXTRA_FIELDS = ("family", "verified")
+FAMILY_NAMES = ("generic", "hanweb", "xxgk", "jsonlist")
 _SCHEDULES = re.compile(r"^(daily|weekly|hourly|off|cron:.+)$")
 
 
@@ -42,6 +46,15 @@ class Publisher(BaseModel):
     deadline: str | None = None  # MM-DD, overrides the default deadline of the level
     entry_url: str
     schedule: str | None = None  # daily | weekly | hourly | off | cron:<crontab>
+    family: str | None = None  # generic | hanweb | xxgk | jsonlist (None: detected from the page)
+    verified: bool | None = None  # False: seen in public pages, not yet confirmed by a crawl
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, v: str | None) -> str | None:
+        if v and v not in FAMILY_NAMES:
+            raise ValueError(f"family 应为 {'|'.join(FAMILY_NAMES)} / unknown CMS family")
+        return v or None
 
     @field_validator("id", "name")
     @classmethod
@@ -95,7 +108,7 @@ def _validate(path: Path, rows: Iterable[tuple[int, dict]]) -> list[Publisher]:
     for rowno, raw in rows:
         if not isinstance(raw, dict):
             raise ConfigError(f"{path.name} 第{rowno}行 / row {rowno}: 应为键值表 / must be a mapping")
-        data = {k: ("" if v is None else str(v)) for k, v in raw.items() if k in FIELDS}
+        data = {k: ("" if v is None else str(v)) for k, v in raw.items() if k in FIELDS + EXTRA_FIELDS}
         data = {k: v for k, v in data.items() if v != "" or k in ("id", "name", "entry_url", "level")}
         try:
             pub = Publisher.model_validate(data)
@@ -196,7 +209,8 @@ def from_divisions(entry_url_template: str, province: str | None = None, city: s
             continue
         url = entry_url_template.format(province=c.province, city=c.city, county=c.name,
                                         code=c.code, code6=c.code[:6])
-        region = {"province": c.province, "city": c.city, "county": c.name, "entry_url": url}
+        region: dict[str, Any] = {"province": c.province, "city": c.city, "county": c.name,
+                                  "entry_url": url}
         out.append(Publisher(id=f"{c.code}-gov", name=f"{c.name}人民政府", level="county",
                              code=c.code, deadline="03-31", **region))
         for code, name in c.townships:

@@ -1,0 +1,166 @@
+"""Lists rendered in the browser from a JSON endpoint: the HTML holds only a template, the
+page's script names the endpoint and its paging parameters, e.g.
+
+    $.ajax({url: "/api/ndbg/list", data: {columnId: "ndbg", page: 1, pageSize: 15}, …})
+    var listApi = "/api/ndbg/list.json?pageNo=1&pageSize=15";
+
+The answer (JSON, or JSONP `cb({...})`) holds a list of records; each record's title and link
+are found by their key names (title/name/docTitle…, url/link/href…) or their look (a string
+ending in .html/.pdf…), the total by `total`/`totalCount`/`totalPage`/`pages`…
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from ..discover import Link, is_report_title
+from .base import ListRequest, ListResult
+
+NAME = "jsonlist"
+PAGE_KEYS = ("page", "pageNo", "pageNum", "pageIndex", "currentPage", "curPage", "pageNumber", "p")
+SIZE_KEYS = ("pageSize", "size", "rows", "limit", "perPage", "pagesize", "perpage", "psize")
+_TITLE_KEYS = ("title", "name", "doctitle", "docTitle", "vc_title", "articleTitle", "subject", "bt")
+_URL_KEYS = ("url", "link", "href", "docUrl", "docurl", "pageUrl", "articleUrl", "path", "fileUrl")
+_DATE_KEYS = ("publishTime", "pubDate", "publishDate", "releaseTime", "date", "time", "createTime",
+              "docPubTime", "fbrq", "scrq")
+_TOTAL_KEYS = ("total", "totalCount", "totalRecord", "recordCount", "totalElements", "count", "totalNum")
+_PAGES_KEYS = ("totalPage", "totalPages", "pageCount", "pages", "pagecount")
+_URL_LIKE = re.compile(r"(\.s?html?|\.pdf|\.docx?|\.wps|\.ofd|\.jsp)(\?|$)|^/|^https?://", re.I)
+_AJAX = re.compile(r"""(?:url|api|listApi|dataUrl|listUrl|apiUrl)\s*[:=]\s*["']([^"']+)["']""")
+MAX_PAGES = 200
+
+
+def _endpoint(text: str) -> tuple[str, dict[str, str], str, str] | None:
+    """(endpoint, its parameters, page key, size key) from the page's script."""
+    for m in _AJAX.finditer(text):
+        raw = m[1]
+        if raw.startswith(("javascript:", "#")) or raw.endswith((".js", ".css")):
+            continue
+        params = dict(parse_qsl(urlsplit(raw).query))
+        tail = text[m.end(): m.end() + 600]
+        data = re.search(r"data\s*:\s*\{([^{}]*)\}", tail)
+        if data:
+            for k, v in re.findall(r"""["']?(\w+)["']?\s*:\s*["']?([^"',}\s]*)["']?""", data[1]):
+                params.setdefault(k, v)
+        page_key = next((k for k in PAGE_KEYS if k in params), None)
+        size_key = next((k for k in SIZE_KEYS if k in params), None)
+        if page_key and size_key:
+            return raw.split("?", 1)[0], params, page_key, size_key
+    return None
+
+
+def detect(text: str, url: str) -> bool:
+    return _endpoint(text) is not None
+
+
+def _with_page(endpoint: str, params: dict[str, str], page_key: str, n: int) -> str:
+    parts = urlsplit(endpoint)
+    query = urlencode({**params, page_key: str(n)})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _request(endpoint: str, params: dict[str, str], page_key: str, size_key: str, n: int) -> ListRequest:
+    size = int(params.get(size_key) or 0)
+    records = ((n - 1) * size + 1, n * size) if size else None
+    hint = (("params", urlencode(params)), ("page_key", page_key), ("size_key", size_key),
+            ("endpoint", endpoint))
+    return ListRequest(_with_page(endpoint, params, page_key, n), family=NAME, page=n,
+                       records=records, hint=hint)
+
+
+def read(text: str, req: ListRequest, entry_url: str) -> ListResult:
+    if req.family is None:  # the page with the template: ask the endpoint for page 1
+        found = _endpoint(text)
+        if found is None:
+            return ListResult(NAME)
+        raw, params, page_key, size_key = found
+        first = int(params.get(page_key) or 1)
+        params = {**params, page_key: str(first)}
+        return ListResult(NAME, [], [_request(urljoin(req.url, raw), params, page_key, size_key, first)])
+    data = _json(text)
+    items = list(_records(data))
+    reports = []
+    for rec in items:
+        link = _link(rec, req.url)
+        if link is not None and is_report_title(link.text):
+            reports.append(link)
+    return ListResult(NAME, reports, _more(data, items, req))
+
+
+def _json(text: str) -> Any:
+    text = text.strip()
+    m = re.match(r"^[\w$.]+\s*\((.*)\)\s*;?\s*$", text, re.S)  # JSONP
+    try:
+        return json.loads(m[1] if m else text)
+    except ValueError:
+        return None
+
+
+def _records(data: Any):
+    """Every dict inside a list, anywhere in the answer, that looks like a list entry."""
+    if isinstance(data, list):
+        for x in data:
+            if isinstance(x, dict) and _title(x):
+                yield x
+            else:
+                yield from _records(x)
+    elif isinstance(data, dict):
+        for v in data.values():
+            yield from _records(v)
+
+
+def _title(rec: dict) -> str:
+    for k in _TITLE_KEYS:
+        if isinstance(rec.get(k), str) and rec[k].strip():
+            return re.sub(r"<[^>]+>", "", rec[k]).strip()
+    return ""
+
+
+def _link(rec: dict, base: str) -> Link | None:
+    href = next((rec[k] for k in _URL_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+    if href is None:
+        href = next((v for v in rec.values() if isinstance(v, str) and _URL_LIKE.search(v)
+                     and " " not in v), None)
+    if not href:
+        return None
+    date = next((str(rec[k]) for k in _DATE_KEYS if rec.get(k)), "")
+    title = _title(rec)
+    return Link(urljoin(base, href.strip()), title, f"{title} {date}".strip())
+
+
+def _find_int(data: Any, keys: tuple[str, ...]) -> int | None:
+    if isinstance(data, dict):
+        for k in keys:
+            v = data.get(k)
+            if isinstance(v, int | str) and str(v).isdigit():
+                return int(v)
+        for v in data.values():
+            if isinstance(v, dict):
+                found = _find_int(v, keys)
+                if found is not None:
+                    return found
+    return None
+
+
+def _more(data: Any, items: list, req: ListRequest) -> list[ListRequest]:
+    params = dict(parse_qsl(req.hinted("params")))
+    page_key, size_key = req.hinted("page_key", "page"), req.hinted("size_key", "pageSize")
+    endpoint = req.hinted("endpoint") or req.url.split("?", 1)[0]
+    size = int(params.get(size_key) or 0) or len(items)
+    n = req.page or 1
+    pages = _find_int(data, _PAGES_KEYS)
+    total = _find_int(data, _TOTAL_KEYS)
+    if pages is None and total is not None and size:
+        pages = math.ceil(total / size)
+    if pages is not None:  # known: the first page asks for all the others
+        if n != int(params.get(page_key) or 1):
+            return []
+        last = min(pages, n + MAX_PAGES)
+        return [_request(endpoint, params, page_key, size_key, p) for p in range(n + 1, last + 1)]
+    if items and len(items) >= size:  # unknown: one more page while pages come back full
+        return [_request(endpoint, params, page_key, size_key, n + 1)]
+    return []
