@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ TEXT_FIELDS = {"province", "city", "county", "place", "organ", "title"}
 KEYWORD_FIELDS = {"template", "format", "script", "status", "level", "publisher_id", "id",
                   "timeliness"}
 NUMBER_FIELDS = {"year", "days_late"}
+LONG_LIMIT = 2**63  # Elasticsearch long: [-2^63, 2^63)
 OPERATORS = {"AND": "AND", "&&": "AND", "且": "AND", "OR": "OR", "||": "OR", "或": "OR",
              "NOT": "NOT", "非": "NOT"}
 QUOTES = {'"': '"', "“": "”", "”": "”", "「": "」", "『": "』", "'": "'"}
@@ -343,16 +345,21 @@ class _Parser:
         return Filter({"term": {target: n}} if nbound is None else {"range": {target: nbound}}, pos)
 
     def num(self, v: str, pos: int, allow_float: bool = False) -> int | float:
+        n: int | float | None = None
         try:
-            return int(v)
+            n = int(v)
         except ValueError:
-            pass
-        if allow_float:
-            try:
-                return float(v)
-            except ValueError:
-                pass
-        raise self.error(pos, f"“{v}”不是数字 / '{v}' is not a number")
+            if allow_float:
+                try:
+                    n = float(v)
+                except ValueError:
+                    pass
+        if n is None:
+            raise self.error(pos, f"“{v}”不是数字 / '{v}' is not a number")
+        # Elasticsearch holds 64-bit integers and finite doubles: anything else is a typo
+        if not (math.isfinite(n) and -LONG_LIMIT <= n < LONG_LIMIT):
+            raise self.error(pos, f"数值“{v}”超出范围 / number '{v}' out of range")
+        return n
 
     def number_range(self, f: str, value: str, pos: int, allow_float: bool = False) -> dict[str, Any]:
         if ".." in value:

@@ -97,8 +97,16 @@ def alias(prefix: str) -> str:
 def _facet_filter(name: str, values: list[Any]) -> dict[str, Any]:
     f = FACETS[name]
     if name == "year":
-        values = [int(v) for v in values]
+        values = [year_value(v) for v in values]
     return {"terms": {f: values}}
+
+
+def year_value(v: Any) -> int:
+    """A report year as a filter takes it (ValueError for anything else: 1e30, 10**20, 2024.5)."""
+    year = int(str(v).strip())
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year out of range: {v!r}")
+    return year
 
 
 def _clean_filters(filters: dict[str, Any] | None) -> dict[str, list[Any]]:
@@ -458,7 +466,7 @@ def stats(es: Elasticsearch, prefix: str, metric: str = "applications.new.total"
             raise SearchError(f"不能按 {name} 分组 / cannot group by '{name}' (use {', '.join(sorted(STATS_BY))})")
     query = parse_query(q).to_es()
     if year is not None:
-        query = {"bool": {"must": [query], "filter": [{"term": {"year": int(year)}}]}}
+        query = {"bool": {"must": [query], "filter": [{"term": {"year": year_value(year)}}]}}
     metrics: dict[str, Any] = {"sum": {"sum": {"field": path}}, "avg": {"avg": {"field": path}},
                                "max": {"max": {"field": path}}}
     inner: dict[str, Any] = dict(metrics)

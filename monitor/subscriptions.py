@@ -59,28 +59,51 @@ def feed_url(settings, token: str) -> str:
 
 # ---- validation ----------------------------------------------------------------------------
 
+def _text(params: dict[str, Any], key: str) -> str:
+    value = params.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SubscriptionError(f"参数 {key} 应为文字 / {key} must be a string")
+    return value.strip()
+
+
+def _year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise SubscriptionError(f"年度应为整数 / year must be an integer: {str(value)[:40]!r}")
+    try:
+        year = int(value)
+    except ValueError:
+        raise SubscriptionError(f"年度应为数字 / year must be a number: {value!r}") from None
+    if not 1990 <= year <= 2200:
+        raise SubscriptionError(f"年度超出范围 / year out of range: {str(value)[:40]}")
+    return year
+
+
 def _clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: str(params[k]).strip() for k in REGION_KEYS if params.get(k)}
+    if not isinstance(params, dict):
+        raise SubscriptionError("订阅参数应为对象 / params must be an object")
+    out: dict[str, Any] = {k: _text(params, k) for k in REGION_KEYS if _text(params, k)}
     if params.get("year") not in (None, ""):
-        try:
-            out["year"] = int(params["year"])
-        except (TypeError, ValueError):
-            raise SubscriptionError(f"年度应为数字 / year must be a number: {params['year']!r}") from None
+        out["year"] = _year(params["year"])
     if kind == "saved_search":
-        q = str(params.get("q") or "").strip()
+        q = _text(params, "q")
         if not q:
             raise SubscriptionError("保存的检索需要检索式 / a saved search needs a query (q)")
         _check_query(q)
         out["q"] = q
     elif kind == "findings":
         codes = params.get("codes") or []
-        codes = [c.strip().upper() for c in (codes.split(",") if isinstance(codes, str) else codes) if c.strip()]
+        codes = codes.split(",") if isinstance(codes, str) else codes
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise SubscriptionError("问题代码应为文字列表 / codes must be a list of strings")
+        codes = [c.strip().upper() for c in codes if c.strip()]
         unknown = [c for c in codes if c not in KNOWN_CODES]
         if not codes or unknown:
             raise SubscriptionError(f"问题代码无效 / unknown or no finding codes: {','.join(unknown) or '(none)'}")
         out["codes"] = codes
     elif kind == "publisher":
-        pid = str(params.get("publisher_id") or "").strip()
+        pid = _text(params, "publisher_id")
         if not pid:
             raise SubscriptionError("需要单位编号 / a publisher subscription needs publisher_id")
         out["publisher_id"] = pid
@@ -103,7 +126,9 @@ def _check_target(channel: str, target: str, settings: object = None) -> str:
     (`nianbao.outbound`: public addresses only, unless allowed by `outbound_allow`)."""
     from nianbao import outbound
 
-    target = (target or "").strip()
+    if not isinstance(target, str):
+        raise SubscriptionError("地址应为文字 / target must be a string")
+    target = target.strip()
     if channel == "email":
         if not _EMAIL.match(target):
             raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {target!r}")
@@ -186,7 +211,9 @@ def update(session, token: str, settings: object = None, **changes: Any) -> Subs
             raise SubscriptionError(f"未知发送方式 / unknown mode {changes['mode']!r}")
         sub.mode = changes["mode"]
     if "label" in changes:
-        sub.label = str(changes["label"] or "")[:200]
+        if not isinstance(changes["label"] or "", str):
+            raise SubscriptionError("名称应为文字 / label must be a string")
+        sub.label = (changes["label"] or "")[:200]
     if "target" in changes and sub.channel != "email":  # a new address would skip the opt-in
         sub.target = _check_target(sub.channel, changes["target"], settings)
     if changes.get("status") == "active" and sub.status == "paused":

@@ -3,7 +3,7 @@
 Same output contract as Flask's default provider: UTF-8 (never \\u-escaped), compact, keys in
 insertion order, dates and other types through Flask's own `default` (dates stay RFC 822 as
 before: orjson's native date handling is switched off). Anything orjson refuses (integers past
-64 bits) falls back to the standard encoder.
+64 bits) falls back to the standard encoder. Request bodies are read by orjson too: strictly.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 class OrjsonProvider(DefaultJSONProvider):
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Strict RFC 8259 (no NaN, no numbers beyond a double, at most 1,024 levels deep):
+        orjson.JSONDecodeError is a ValueError, which Flask turns into a 400."""
+        return orjson.loads(s)
+
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         return self._bytes(obj, kwargs).decode()
 

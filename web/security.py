@@ -32,10 +32,14 @@ ROLES = ("admin", "supervisor")
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    headers = dict(HEADERS)
+    settings = app.config["NIANBAO_SETTINGS"]
+    if settings.base_url.lower().startswith("https://") and settings.hsts_max_age > 0:
+        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_max_age}; includeSubDomains"
 
     @app.after_request
     def _headers(resp: Response) -> Response:
-        for k, v in HEADERS.items():
+        for k, v in headers.items():
             resp.headers.setdefault(k, v)
         return resp
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from .. import deps
 from ..errors import BadRequest, NotFound
@@ -61,22 +62,54 @@ def compliance_api() -> Response:
 
 # --- subscriptions ---------------------------------------------------------------------------
 
+MAX_DEPTH = 8  # a subscription body is two levels deep; anything far deeper is not one
+TEXT_FIELDS = ("kind", "channel", "target", "mode", "label")
+PARAM_KEYS = ("q", "province", "city", "county", "year", "publisher_id", "codes")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth, without recursion (a hostile body must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if d <= MAX_DEPTH and isinstance(v, dict | list):
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None:
+    """A JSON object (or a form); strict JSON, shallow, text fields as strings."""
+    if request.is_json:
+        try:
+            body = request.get_json()
+        except HTTPException:
+            raise BadRequest("请求体不是有效的 JSON / body is not valid JSON (RFC 8259: no NaN, "
+                             "no numbers beyond a double, at most 1,024 levels)") from None
+    else:
         body = request.form.to_dict()
     if not isinstance(body, dict):
         raise BadRequest("请求体应为 JSON 对象 / body must be a JSON object")
+    if _depth(body) > MAX_DEPTH:
+        raise BadRequest(f"请求体嵌套过深 / body nested deeper than {MAX_DEPTH} levels")
+    wrong = [k for k in TEXT_FIELDS if k in body and not isinstance(body[k], str)]
+    if wrong:
+        raise BadRequest(f"字段应为字符串 / these fields must be strings: {', '.join(wrong)}")
     return body
 
 
 @bp.route("/subscriptions", methods=["POST"])
 def create_subscription() -> tuple[Response, int]:
     mod, body = subs(), _body()
-    params = body.get("params") if isinstance(body.get("params"), dict) else params_from(body)
-    sub = call(mod.create, deps.db(), deps.settings(), kind=str(body.get("kind", "")),
-               channel=str(body.get("channel", "")), target=str(body.get("target", "")),
-               params=params, mode=str(body.get("mode", "immediate")), label=str(body.get("label", "")))
+    if "params" in body:  # a JSON body names its parameters; a form has them at the top
+        params = body["params"]
+    elif request.is_json:
+        params = {k: body[k] for k in PARAM_KEYS if k in body}
+    else:
+        params = params_from(request.form)
+    sub = call(mod.create, deps.db(), deps.settings(), kind=body.get("kind", ""),
+               channel=body.get("channel", ""), target=body.get("target", ""),
+               params=params, mode=body.get("mode", "immediate"), label=body.get("label", ""))
     return jsonify(mod.to_dict(sub, deps.settings())), 201
 
 

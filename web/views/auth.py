@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -40,10 +42,17 @@ def _failures() -> list[float]:
     return recent
 
 
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never redirect to another site after login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path of this site: never redirect to another site after login. The value is
+    read as a browser would (controls and whitespace dropped, backslashes as slashes), and
+    what is left must be a path without a host (`/`, a tab, `/evil.example` is `//evil.example`)."""
+    path = _INVISIBLE.sub("", target or "").replace("\\", "/")
+    parts = urlsplit(path)
+    if path.startswith("/") and not path.startswith("//") and not parts.scheme and not parts.netloc:
+        return path
     return url_for("search.search")
 
 

@@ -52,7 +52,7 @@ def cell_marks(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def api_shape(doc: dict[str, Any], vers: list[dict[str, Any]], trail: list[dict[str, Any]]) -> dict[str, Any]:
     """The contract JSON plus source, archive links and versions (the API's report shape)."""
-    from flask import url_for
+    from ..links import external_url
 
     skip = {"text_norm", "text_seg", "title_seg", "norm"}
     out = {k: v for k, v in doc.items() if k not in skip}
@@ -60,9 +60,9 @@ def api_shape(doc: dict[str, Any], vers: list[dict[str, Any]], trail: list[dict[
     out["source"] = {"url": doc.get("url"), "archive_sha256": doc.get("archive_sha256"),
                      "fetched_at": doc.get("fetched_at"), "first_seen": doc.get("first_seen")}
     out["archive"] = ({"sha256": doc["archive_sha256"],
-                       "url": url_for("report.archive", rid=rid, sha256=doc["archive_sha256"], _external=True)}
+                       "url": external_url("report.archive", rid=rid, sha256=doc["archive_sha256"])}
                       if doc.get("archive_sha256") else None)
-    out["versions"] = [{**v, "archive_url": url_for("report.archive", rid=rid, sha256=v["sha256"], _external=True)}
+    out["versions"] = [{**v, "archive_url": external_url("report.archive", rid=rid, sha256=v["sha256"])}
                        for v in vers]
     out["audit"] = trail
     return out

@@ -92,6 +92,9 @@ def _finding_codes(hit: dict[str, Any]) -> list[str]:
 @bp.route("/search")
 @bp.route("/search.<any(json,csv,xlsx):fmt>")
 def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
+    if "fmt" in request.args:  # the route's own variable: as a parameter it would reach url_for
+        raise BadRequest("未知参数 fmt，格式请用 format= 或 /search.json / unknown parameter fmt "
+                         "(use format= or /search.json)", param="fmt")
     args = search_args()
     data: dict[str, Any] = {**args}
     error = None
@@ -114,7 +117,8 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
 
 def _link(**changes: Any) -> str:
     """This search's URL with some parameters changed (None removes one); page resets."""
-    params: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format"}
+    # `fmt` is the route's own variable (search.json …): never a query parameter of a link
+    params: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("format", "fmt")}
     if "page" not in changes:
         params.pop("page", None)
     if "cursor" not in changes:  # a cursor belongs to one page of one search
