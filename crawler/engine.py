@@ -292,8 +292,10 @@ class Crawl:
                 else:
                     take(link)
             todo.extend(r for r in listing.requests if r.key not in done)
-        for link in elsewhere:
-            take(link)
+        here = {(urlsplit(u).path, urlsplit(u).query) for u in found}
+        for link in elsewhere:  # a mirror's copy of a page the site itself lists is not new
+            if (urlsplit(link.url).path, urlsplit(link.url).query) not in here:
+                take(link)
         return list(found.values())
 
     def _w_listing(self, entry_url: str, req: ListRequest, res: FetchResult, cached: Cached | None,

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import h11
 
+from .cms import MODES, entry_path, has_mirror, lister_for, render_list
 from .faults import Fault, FaultBook, apply_fault
 from .pages import Page, not_found, render_page
 from .world import World, site_address
@@ -42,17 +43,20 @@ class Response:
 class SimState:
     """What the server needs: the world, the clock, the faults, a small page cache."""
 
-    def __init__(self, world: World, today: date) -> None:
+    def __init__(self, world: World, today: date, cms: str = "classic") -> None:
+        if cms not in MODES:
+            raise ValueError(f"未知的站点类型模式 cms={cms!r}（可选：{', '.join(MODES)}）")
         self.world = world
         self.today = today
+        self.cms = cms  # which list pages the sites serve (simweb.cms)
+        self.mirrors: dict[int, str] = {}  # site -> its copy on the provincial platform
         self.faults = FaultBook()
         self.hits = 0
         self._cache: OrderedDict[tuple, tuple[Page, str]] = OrderedDict()
 
     @staticmethod
     def _key(site: int, path: str, query: dict[str, str], today: date) -> tuple:
-        return (site, path, tuple(sorted((k, v) for k, v in query.items() if k == "pageNum")),
-                today)
+        return (site, path, tuple(sorted(query.items())), today)
 
     async def prepare(self, site: int, target: str) -> None:
         """Render a missing page in a worker thread: DOC/PDF rendering must not stall the loop."""
@@ -61,12 +65,26 @@ class SimState:
         if self._key(site, parts.path or "/", query, self.today) not in self._cache:
             await asyncio.to_thread(self.page, site, parts.path or "/", query)
 
+    def lister(self, site: int) -> str:
+        return lister_for(self.world.seed, self.cms, site)
+
+    def registry_rows(self, hosts: list[str]) -> list[dict]:
+        """The world's registry rows, each entry URL the list page its site's lister serves."""
+        rows = self.world.registry_rows(hosts)
+        for row in rows:
+            site = next((i for i, h in enumerate(hosts) if row["entry_url"].startswith(h + "/")), None)
+            if site is not None:
+                row["entry_url"] = hosts[site] + entry_path(self.lister(site), self.world.site(site))
+        return rows
+
     def page(self, site: int, path: str, query: dict[str, str]) -> tuple[Page, str]:
         key = self._key(site, path, query, self.today)
         hit = self._cache.get(key)
         if hit is None:
             try:
-                page = render_page(self.world, site, path, query, self.today)
+                page = render_list(self.world, self.world.site(site), self.lister(site), path,
+                                   query, self.today, self.mirrors.get(site)) \
+                    or render_page(self.world, site, path, query, self.today)
             except (ValueError, KeyError):
                 page = not_found()
             hit = (page, '"' + hashlib.sha1(page.body).hexdigest()[:20] + '"')
@@ -129,7 +147,7 @@ def control_response(server: SimServer, method: str, target: str, body: bytes) -
         elif path == "/_sim/faults" and method == "DELETE":
             state.faults.clear()
         elif path == "/_sim/registry" and method == "GET":
-            return _json(200, {"publishers": state.world.registry_rows(server.hosts)})
+            return _json(200, {"publishers": state.registry_rows(server.hosts)})
         elif path == "/_sim/truth" and method == "GET":
             return _json(200, {"date": state.today.isoformat(),
                                "reports": truth(state.world, state.today, server.hosts)})
@@ -162,8 +180,8 @@ def _json(status: int, obj: object) -> Response:
 # --- the asyncio server -----------------------------------------------------------------------
 class SimServer:
     def __init__(self, world: World, today: date, port: int = 8800, control_port: int = 0,
-                 max_sites: int | None = None) -> None:
-        self.state = SimState(world, today)
+                 max_sites: int | None = None, cms: str = "classic") -> None:
+        self.state = SimState(world, today, cms)
         self.port = port
         self.control_port = control_port
         self.max_sites = max_sites
@@ -184,15 +202,18 @@ class SimServer:
             n = min(n, self.max_sites)
         for i in range(n):
             self.hosts.append(await self._listen_site(i))
+        for i in range(n):  # copies on the provincial platform: another host, same pages
+            if has_mirror(self.state.world.seed, self.state.cms, i):
+                self.state.mirrors[i] = await self._listen_site(i, mirror_address(i))
         srv = await asyncio.start_server(self._control_conn, "127.0.0.1", self.control_port)
         self._servers.append(srv)
         self.control_url = f"http://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
 
-    async def _listen_site(self, i: int) -> str:
+    async def _listen_site(self, i: int, address: str | None = None) -> str:
         async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
             await self._site_conn(i, r, w)
         try:
-            srv = await asyncio.start_server(handler, site_address(i), self.port)
+            srv = await asyncio.start_server(handler, address or site_address(i), self.port)
         except OSError:  # no 127.0.1.N here (e.g. macOS) or port taken: a port of its own
             srv = await asyncio.start_server(handler, "127.0.0.1", 0)
         self._servers.append(srv)
@@ -212,6 +233,9 @@ class SimServer:
         async def respond(method: str, target: str, headers: dict[str, str],
                           body: bytes) -> Response | None:  # None: a hang fault
             self.state.hits += 1
+            if method == "POST":  # a posted form is read like a query (list pages page by POST)
+                form = body.decode("latin-1") + "&_method=POST"
+                target += ("&" if "?" in target else "?") + form
             await self.state.prepare(site, target)
             fault = self.state.faults.match(site, self.hosts[site], urlsplit(target).path)
             if fault:
@@ -306,10 +330,10 @@ class SimWeb:
 
     def __init__(self, seed: int = 1, size: str = "demo", date: str | date = "2025-02-15",
                  port: int = 0, control_port: int = 0, max_sites: int | None = None,
-                 last_year: int = 2024) -> None:
+                 last_year: int = 2024, cms: str = "classic") -> None:
         today = date if not isinstance(date, str) else _parse_date(date)
         world = World(seed, size, last_year=last_year)
-        self.server = SimServer(world, today, port, control_port, max_sites)
+        self.server = SimServer(world, today, port, control_port, max_sites, cms)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="simweb")
@@ -347,8 +371,15 @@ class SimWeb:
     def clear_faults(self) -> None:
         self._call(self.server.state.faults.clear)
 
+    @property
+    def mirrors(self) -> dict[int, str]:
+        return self.server.state.mirrors
+
+    def lister(self, site: int) -> str:
+        return self.server.state.lister(site)
+
     def registry_rows(self) -> list[dict]:
-        return self.world.registry_rows(self.hosts)
+        return self.server.state.registry_rows(self.hosts)
 
     def _call(self, fn, *args) -> None:
         async def run() -> None:
@@ -374,6 +405,11 @@ class SimWeb:
         self.stop()
 
 
+def mirror_address(site: int) -> str:
+    """The provincial platform's copy of a site: 127.1.x.y (sites are 127.0.x.y)."""
+    return f"127.1.{1 + site // 250}.{1 + site % 250}"
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -382,8 +418,8 @@ def _parse_date(text: str) -> date:
 
 
 async def serve_forever(seed: int, size: str, today: date, port: int, control_port: int,
-                        max_sites: int | None = None, last_year: int = 2024) -> None:
-    server = SimServer(World(seed, size, last_year=last_year), today, port, control_port, max_sites)
+                        max_sites: int | None = None, last_year: int = 2024, cms: str = "classic") -> None:
+    server = SimServer(World(seed, size, last_year=last_year), today, port, control_port, max_sites, cms)
     await server.start()
     for i, url in enumerate(server.hosts[:20]):
         print(f"  {url}  {server.state.world.site(i).name}", flush=True)

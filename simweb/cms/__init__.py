@@ -1,0 +1,52 @@
+"""List pages of the CMS families real county portals serve, beside the classic layouts of
+`simweb.pages`: `jpage` (大汉 Hanweb datastore + dataproxy.jsp record ranges), `jsonapi` (a
+template filled from a JSON endpoint), `xxgk` (信息公开 directory: table, form-POST paging,
+one sub-column per organ). Article and attachment pages stay those of the site's layout.
+
+`World(cms=…)` chooses a site's lister: `classic` (all sites as before), `mixed` (each site
+draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 4]: every family
+in a four-site world). A site with a mirror on the provincial intensive platform (another
+host: `SimWeb.mirrors`) links some reports there too, under the same titles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..facts import rng_for
+from ..pages import Page
+from ..world import Site, World
+from . import jpage, jsonapi, xxgk
+
+LISTERS = ("classic", "jpage", "jsonapi", "xxgk")
+MODES = ("classic", "mixed", "cycle")
+_MODULES = {"jpage": jpage, "jsonapi": jsonapi, "xxgk": xxgk}
+
+
+def lister_for(seed: int, mode: str, index: int) -> str:
+    if mode == "classic":
+        return "classic"
+    if mode == "cycle":
+        return LISTERS[index % len(LISTERS)]
+    return rng_for(seed, "cms", index).choice(LISTERS)
+
+
+def has_mirror(seed: int, mode: str, index: int) -> bool:
+    """Sites whose reports are mirrored on the provincial platform (never classic ones)."""
+    if lister_for(seed, mode, index) == "classic":
+        return False
+    return mode == "cycle" or rng_for(seed, "mirror", index).random() < 0.5
+
+
+def entry_path(lister: str, site: Site) -> str:
+    return _MODULES[lister].entry_path(site) if lister in _MODULES else site.list_path
+
+
+def render_list(world: World, site: Site, lister: str, path: str, query: dict[str, str],
+                today: date, mirror: str | None = None) -> Page | None:
+    """The page when `path` is one of the lister's list URLs, else None (article pages,
+    attachments, robots.txt … are the layout's)."""
+    module = _MODULES.get(lister)
+    if module is None:
+        return None
+    return module.render(world, site, path, query, today, mirror)

@@ -1,0 +1,66 @@
+"""The simulated web's CMS-family list pages and their paging quirks (no HTTP)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from simweb.cms import LISTERS, lister_for
+from simweb.server import SimState
+from simweb.world import World
+
+TODAY = date(2025, 2, 15)
+
+
+def _state() -> SimState:
+    return SimState(World(1, "demo"), TODAY, cms="cycle")
+
+
+def test_mixed_draws_every_family_deterministically():
+    draws = [lister_for(7, "mixed", i) for i in range(40)]
+    assert set(draws) == set(LISTERS) and draws == [lister_for(7, "mixed", i) for i in range(40)]
+    assert [lister_for(7, "classic", i) for i in range(4)] == ["classic"] * 4
+
+
+def test_jpage_inline_group_and_proxy_ranges():
+    st = _state()
+    docs = st.world.listing(1, TODAY)
+    page, _ = st.page(1, "/col/col1229300001/index.html", {})
+    text = page.body.decode("gbk")
+    assert text.count("<record>") == min(45, len(docs)) and f"totalRecord: {len(docs)}" in text
+    right = {"columnid": "1229300001", "unitid": "4561", "startrecord": "46", "endrecord": "90"}
+    xml = st.page(1, "/module/web/jpage/dataproxy.jsp", right)[0].body.decode()
+    assert xml.count("<record>") == len(docs) - 45 and docs[45].path in xml  # endrecord clipped
+    wrong = st.page(1, "/module/web/jpage/dataproxy.jsp", {**right, "columnid": "1"})[0].body.decode()
+    assert "<record>" not in wrong  # the wrong column's parameters give an empty datastore
+
+
+def test_jsonapi_pages_and_past_the_end():
+    st = _state()
+    total = len(st.world.listing(2, TODAY))
+    first = json.loads(st.page(2, "/api/ndbg/list", {"page": "1", "pageSize": "10"})[0].body)
+    assert first["data"]["total"] == total and len(first["data"]["list"]) == 10
+    late = json.loads(st.page(2, "/api/ndbg/list", {"page": "99", "pageSize": "10"})[0].body)
+    assert late["data"]["list"] == []
+    assert "/api/ndbg/list" in st.page(2, "/zwgk/ndbg/index.html", {})[0].body.decode("utf-8")
+
+
+def test_xxgk_pages_only_by_post_and_organ_columns():
+    st = _state()
+    enc = st.world.site(3).encoding
+    get2 = st.page(3, "/module/xxgk/list.jsp", {"currpage": "2"})[0].body.decode(enc)
+    post2 = st.page(3, "/module/xxgk/list.jsp", {"currpage": "2", "_method": "POST"})[0].body.decode(enc)
+    assert 'name="currpage" value="1"' in get2 and 'name="currpage" value="2"' in post2
+    town = st.world.publishers(3)[0]
+    sub = st.page(3, "/module/xxgk/list.jsp", {"organ": town.id})[0].body.decode(enc)
+    mine = [d for d in st.world.listing(3, TODAY) if d.publisher_id == town.id]
+    assert mine and all(d.path in sub for d in mine)
+    assert st.page(3, "/module/xxgk/list.jsp", {"organ": "nosuch"})[0].status == 404
+
+
+def test_registry_rows_point_at_each_lister():
+    st = _state()
+    hosts = [f"http://h{i}" for i in range(4)]
+    entries = {r["entry_url"] for r in st.registry_rows(hosts)}
+    assert entries == {"http://h0/xxgk/ndbg/index.html", "http://h1/col/col1229300001/index.html",
+                       "http://h2/zwgk/ndbg/index.html", "http://h3/module/xxgk/list.jsp"}
