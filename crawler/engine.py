@@ -317,10 +317,13 @@ class Crawl:
         return listing
 
     def _wanted(self, link: discover.Link, entry_url: str) -> bool:
+        """With a publisher filter: a link that names another publisher is left; one that
+        names nobody ("2024年政府信息公开工作年度报告") may be a chosen publisher's, which the
+        indexer tells from the page itself."""
         if self.only is None:
             return True
         pub = self.matcher.match(link.text, entry_url)
-        return pub is not None and pub.id in self.only
+        return pub is None or pub.id in self.only
 
     async def _fetch(self, url: str, kind: str,
                      form: tuple[tuple[str, str], ...] | None = None) -> tuple[FetchResult, Cached | None]:

@@ -23,7 +23,7 @@ from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
 from nianbao.settings import Settings
 
-from . import store
+from . import attribution, store
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,12 @@ def build_item_doc(session: Session, archive: Any, item: Any) -> dict[str, Any]:
         raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
     data = archive.read(item.sha256)
     report = parse(data, item.filename or None, item.content_type or None).to_json()
-    doc = store.build_doc(report, item_meta(item, report, _publisher(session, item.publisher_id)))
+    if item.publisher_id is None and (pid := attribution.match_publisher(session, item.document_id, report)):
+        attribution.assign(session, item.document_id, pid, report.get("year"))
+        item.publisher_id, item.year = pid, item.year or report.get("year")
+    pub = _publisher(session, item.publisher_id)
+    attribution.fill_from_crawl(report, item.title, pub.name if pub is not None else None)
+    doc = store.build_doc(report, item_meta(item, report, pub))
     # Human corrections and dismissals survive a re-crawl: apply them to the fresh parse.
     return apply_reviews(doc, reviews_for(session, doc["id"]))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from . import chrome
 from .world import PER_PAGE, Doc, Site, World
 
 CONTENT_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
@@ -183,9 +184,10 @@ def _to_traditional(text: str) -> str:
 # --- articles -------------------------------------------------------------------------------
 def _article(world: World, site: Site, doc: Doc, today: date, prefix: str) -> Page:
     source = site.name
+    place = site.county.name
     if doc.kind == "report":
         pub = world.publisher(doc.publisher_id or "")
-        source = pub.place
+        source, place = pub.place, pub.place
         report = world.report(doc, today)
         if doc.attachment:
             name = f"{doc.title}.{doc.fmt}"
@@ -196,11 +198,15 @@ def _article(world: World, site: Site, doc: Doc, today: date, prefix: str) -> Pa
     else:
         content = (f"<p>{html.escape(doc.title)}。</p><p>各乡镇（街道）、县直各单位：请按照《中华人民共和国"
                    f"政府信息公开条例》要求认真做好相关工作。</p><p>{doc.published:%Y年%m月%d日}</p>")
-    body = (f'<div class="crumb">当前位置：首页 &gt; 政府信息公开年报 &gt; 正文</div>'
-            f'<h1 class="title">{html.escape(doc.title)}</h1>{_date_line(site, doc, source)}'
-            f'<div class="content" id="zoom">{content}</div>'
+    shown = chrome.date_line_runon(doc, source) if chrome.runs_on(world, site, doc) \
+        else _date_line(site, doc, source)
+    org = chrome.source_box(source) if doc.kind == "report" and not doc.names_organ else ""
+    body = (f'{chrome.crumb(world, site, doc, place)}'
+            f'<h1 class="title">{html.escape(doc.title)}</h1>{shown}{org}{chrome.validity_box(site, doc)}'
+            f'{chrome.tools()}<div class="content" id="zoom">{content}</div>'
             f'<div class="tools">【<a href="javascript:window.print()">打印本页</a>】'
-            f'【<a href="javascript:window.close()">关闭窗口</a>】</div>')
+            f'【<a href="javascript:window.close()">关闭窗口</a>】</div>'
+            f'{chrome.neighbours(world, site, doc, today, prefix)}')
     return _html(site, doc.title, body, prefix, doc.last_modified(today))
 
 

@@ -81,6 +81,7 @@ class Doc:
     defects: tuple[str, ...] = ()
     attachment: str | None = None  # path of the attachment file
     registered: bool = True  # False: a body missing from the registry (shown as unmatched)
+    names_organ: bool = True  # False: the title is "2024年政府信息公开工作年度报告" alone
 
     def visible(self, today: date) -> bool:
         return self.published.date() <= today and (self.removed is None or today < self.removed)
@@ -260,8 +261,15 @@ def _report_doc(world: World, site: Site, pub: Publisher, year: int) -> Doc | No
     num = rng.randint(10_000_000, 99_999_999)
     fmt = ("pdf", "docx", "doc")[num % 3] if site.layout == "hanweb" else "html"
     path, attachment = _paths(site, published, num, fmt)
+    # Real township columns list titles without the body (the page's 发布机构 and the prose
+    # name it): an HTML page whose prose is its own (not a copy of another body's).
+    names_organ = not (fmt == "html" and pub.level in ("township", "subdistrict")
+                       and "duplicate" not in defects
+                       and facts.rng_for(world.seed, "bare-title", pub.id, year).random() < 0.15)
+    if not names_organ:
+        title = f"{year}年政府信息公开工作年度报告"
     return Doc(f"{pub.id}/{year}", site.index, title, path, published, "report", pub.id, year,
-               fmt, edited, removed, defects, attachment)
+               fmt, edited, removed, defects, attachment, names_organ=names_organ)
 
 
 def _paths(site: Site, when: datetime, num: int, fmt: str) -> tuple[str, str | None]:

@@ -5,8 +5,9 @@ and font-size bars, 返回/上一篇 links), and many have no title line at all.
 therefore takes each fact from the best source that has it, in order, and records which:
 
 - the body (organ → place/county): the report's title line or the page title, the metadata
-  fields (发布机构/来源/发文机关), the prose (本报告由X编制, 现公布《X2023年…》, X通过…), then the
-  crawler's hints (the link text that led to the page, the registry row);
+  fields (发布机构/来源/发文机关), the prose (本报告由X编制, 现公布《X2023年…》, X通过…); for a
+  crawled page the indexer then tries the link text and the registry row
+  (`indexer.attribution`);
 - `place` is only ever a registry township (`places.find_township`, within the county when one
   is named) or, for a county's own report, a registry county: a name that is neither stays
   empty (`place_unknown` is set for the UNKNOWN_PLACE finding);
@@ -73,8 +74,14 @@ def clean_title(s: str) -> str:
 
 # --- the title --------------------------------------------------------------------------------
 
+_NEIGHBOUR = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|相关(?:文章|链接|阅读|信息)|推荐阅读|热点)")
+
+
 def _title_part(line: str) -> str | None:
-    """The part of a (possibly chrome-wrapped) line that reads as a report title."""
+    """The part of a (possibly chrome-wrapped) line that reads as a report title; never a
+    上一篇/下一篇 link (another report of the column)."""
+    if _NEIGHBOUR.match(line):
+        return None
     line = _CHROME_LABEL.sub("", clean_title(line))
     parts = [p for p in _SEPARATORS.split(line) if p]
     for part in reversed(parts):  # a breadcrumb ends with the page itself
@@ -210,8 +217,7 @@ _PROSE_ORGAN = [
 _META_ORGAN = ("发布机构", "发文机构", "发文机关", "来源", "信息来源", "发布单位", "所属机构", "公开主体")
 
 
-def _candidates(title: str | None, title_src: str, meta: dict[str, str], prose: str,
-                hints: dict[str, str] | None) -> list[tuple[str, str]]:
+def _candidates(title: str | None, title_src: str, meta: dict[str, str], prose: str) -> list[tuple[str, str]]:
     """(organ text, source) in the order they are trusted."""
     out: list[tuple[str, str]] = []
     if (organ := organ_of(title)):
@@ -231,18 +237,12 @@ def _candidates(title: str | None, title_src: str, meta: dict[str, str], prose: 
             counts[name] = counts.get(name, 0) + 1
         best = max(counts, key=lambda n: (counts[n], -next(p for p, x in mentions if x == n)))
         out.append((best, "prose:mention"))
-    for key in ("link_text", "registry"):
-        if hints and hints.get(key):
-            organ = organ_of(hints[key]) if key == "link_text" else hints[key]
-            if organ:
-                out.append((organ, f"crawl:{key}"))
     return out
 
 
-def attribute_body(att: Attribution, title_src: str, meta: dict[str, str], prose: str,
-                   hints: dict[str, str] | None) -> None:
+def attribute_body(att: Attribution, title_src: str, meta: dict[str, str], prose: str) -> None:
     """Fill organ, place, county/city/province and body_level from the best candidate."""
-    cands = _candidates(att.title, title_src, meta, prose, hints)
+    cands = _candidates(att.title, title_src, meta, prose)
     first_unknown: tuple[str, str] | None = None
     for organ, src in cands:
         if _PLACEHOLDER.search(organ):
@@ -337,8 +337,7 @@ def _level_from_prose(att: Attribution, text_norm: str) -> None:
 
 
 def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
-              meta: dict[str, str], published: str | None,
-              hints: dict[str, str] | None = None) -> Attribution:
+              meta: dict[str, str], published: str | None) -> Attribution:
     """Every attribution fact with its source (see the module docstring)."""
     title, used = find_title(paragraphs, page_title)
     att = Attribution(title=title, title_lines=used)
@@ -346,7 +345,7 @@ def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
     if title:
         att.sources["title"] = title_src
     prose = norm_text("\n".join(paragraphs[used:]))
-    attribute_body(att, title_src, {k: norm_text(v) for k, v in meta.items()}, prose, hints)
+    attribute_body(att, title_src, {k: norm_text(v) for k, v in meta.items()}, prose)
     if (y := year_of(title)):
         att.year, att.sources["year"] = y, title_src
     else:

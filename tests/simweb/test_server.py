@@ -66,8 +66,30 @@ def test_publication_time_shown(web):
             text = client.get(base + doc.path).text
             styles[web.world.site(i).date_style] = text
             assert doc.published.strftime("%Y-%m-%d") in text
-    assert "发布时间：" in styles["line"] and "点击率:" in styles["byline"]
+    assert "发布时间" in styles["line"] and "点击率:" in styles["byline"]
     assert "索引号" in styles["meta"] and "门户网 ·" in styles["bullet"]
+
+
+def test_report_pages_wear_real_chrome(web):
+    """The shapes real pages have (tests/realpages): breadcrumbs, a font-size/share bar, a
+    生效日期 box, 发布时间 run into its time, 上一篇/下一篇 naming other reports, and bare
+    titles whose body only the 发布机构 field and the prose name."""
+    pages = []
+    with httpx.Client() as client:
+        for i, base in enumerate(web.hosts):
+            for doc in web.world.listing(i, web.today):
+                if doc.kind == "report":
+                    pages.append((doc, client.get(base + doc.path).text))
+    joined = "\n".join(text for _, text in pages)
+    assert "您当前所在位置：首页 &gt; 政务公开 &gt; 各乡镇 &gt;" in joined and "字体：【" in joined
+    assert "生效日期:" in joined and "上一篇：" in joined and "下一篇：" in joined
+    assert re.search(r"发布时间:\d{4}-\d\d-\d{4}:\d\d", joined)  # 2025-01-2016:07
+    bare = [(d, t) for d, t in pages if not d.names_organ]
+    assert bare, "some titles omit the body"
+    for doc, text in bare:
+        pub = web.world.publisher(doc.publisher_id)
+        assert re.search(rf"<h1[^>]*>{doc.year}年政府信息公开工作年度报告</h1>", text)
+        assert f"发布机构：</span><span>{pub.place}" in text
 
 
 def test_gbk_site_bytes(web):
