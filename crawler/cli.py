@@ -107,8 +107,10 @@ def seed_cmd(province: str | None, city: str | None, county: str | None, entry_u
 
 @registry.command("check")
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False))
-def check_cmd(registry_file: str | None) -> None:
-    """校验登记表 / validate the registry and print counts."""
+@click.option("--reach", is_flag=True,
+              help="逐个访问入口栏目并识别站点类型 / fetch each entry column and detect its CMS family")
+def check_cmd(registry_file: str | None, reach: bool) -> None:
+    """校验登记表 / validate the registry and print counts (--reach: is each column reachable)."""
     path = _registry_path(registry_file)
     pubs = load_registry(path)
     if not pubs:
@@ -119,6 +121,25 @@ def check_cmd(registry_file: str | None) -> None:
     hosts = {p.entry_url.split("/")[2] for p in pubs}
     click.echo(f"登记表有效 / registry OK: {len(pubs)} 个发布机构, {len(hosts)} 个站点 / sites; "
                + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+    if reach:
+        _print_probes(pubs)
+
+
+def _print_probes(pubs: list[Publisher]) -> None:
+    from .probe import probe
+
+    results = probe(get_settings(), pubs)
+    bad = 0
+    for r in results:
+        note = "" if r.verified is not False else "  未核实 / unverified"
+        if r.declared and r.family and r.declared != r.family:
+            note += f"  登记为 / declared {r.declared}"
+        if r.reachable:
+            click.echo(f"可访问 / reachable    {r.family:<9}{r.entry_url}  ({r.publishers}){note}")
+        else:
+            bad += 1
+            click.echo(f"不可访问 / UNREACHABLE  {r.entry_url}  ({r.publishers}): {r.error}{note}")
+    click.echo(f"入口 / entries: {len(results)}, 不可访问 / unreachable: {bad}")
 
 
 @click.command("scheduler")
