@@ -61,6 +61,17 @@ class Settings(BaseSettings):
 
     grace_days: int = 0
 
+    # Parser resource limits (docs/configuration.md § Parser limits); each refusal is a ParseError.
+    parse_zip_max_bytes: int = 100 * 1024 * 1024
+    parse_zip_max_members: int = 5_000
+    parse_xml_max_elements: int = 2_000_000
+    parse_page_max_pixels: int = 25_000_000
+    parse_image_max_pixels: int = 40_000_000
+    parse_max_pages: int = 2_000
+    parse_max_references: int = 5_000
+    parse_timeout_seconds: float = 300.0
+    parse_isolate: bool = True
+
     base_url: str = "http://127.0.0.1:5000"
     default_lang: str = "zh"
     timezone: str = "Asia/Shanghai"

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nianbao.errors import NianbaoError
 
 from .blocks import Extracted
@@ -48,6 +50,10 @@ def _utf8_text(data: bytes) -> str | None:
 
 
 def parse(data: bytes, filename: str | None = None, content_type: str | None = None) -> Report:
+    """Within the resource limits of the settings (`formats.limits`); binary documents in a
+    child process with a hard wall-time limit (`worker`) unless `parse_isolate` is off."""
+    from .formats import limits
+
     label = filename or "input"
     if not isinstance(data, (bytes, bytearray)):
         raise ParseError(f"输入不是字节串 / input is not bytes: {label}")
@@ -55,11 +61,29 @@ def parse(data: bytes, filename: str | None = None, content_type: str | None = N
         raise ParseError(f"文件为空 / empty document: {label}")
     if len(data) > MAX_BYTES:
         raise ParseError(f"文件过大 / document too large: {label}")
+    lim = limits.current()
+    if lim.isolate:
+        from . import worker
+
+        if worker.is_binary_document(data):
+            status, value = worker.run(bytes(data), filename, content_type, lim)
+            if status == "ok":
+                return value
+            raise ParseError(value)
+    return parse_here(bytes(data), filename, content_type, lim)
+
+
+def parse_here(data: bytes, filename: str | None, content_type: str | None, lim: Any) -> Report:
+    """`parse` in this process, within `lim` (a `formats.limits.Limits`)."""
+    from .formats import limits
+
+    label = filename or "input"
     try:
-        ex = extract(bytes(data), filename, content_type)
-        if not ex.blocks:
-            raise ParseError(f"文档中没有可读内容 / no readable content: {label}")
-        return build_report(ex)
+        with limits.scope(lim):
+            ex = extract(data, filename, content_type)
+            if not ex.blocks:
+                raise ParseError(f"文档中没有可读内容 / no readable content: {label}")
+            return build_report(ex)
     except ParseError:
         raise
     except NianbaoError as exc:  # the adapters' FormatError etc.: keep their one-line reason

@@ -73,14 +73,12 @@ def _meta_dates(ex: Extracted) -> dict:
     return {"shown": ex.published, "index_number": index_number, "metadata": dict(m)}
 
 
-def build_report(ex: Extracted, hints: dict[str, str] | None = None) -> Report:
-    """`hints`: what the crawler knows of the page (`link_text`, `registry` name, `county`),
-    used only where the document itself does not say."""
+def build_report(ex: Extracted) -> Report:
     paragraphs = [b.text for b in ex.blocks if isinstance(b, Paragraph) and b.text.strip()]
     text = "\n".join(paragraphs)
     text_half, text_norm, para_norm = norm_lines(paragraphs)  # OpenCC once for the whole text
     published = ex.published or published_from_meta(ex.meta or {})
-    att = meta.attribute(paragraphs, text_norm, ex.title, ex.meta or {}, published, hints)
+    att = meta.attribute(paragraphs, text_norm, ex.title, ex.meta or {}, published)
     title, used = att.title, att.title_lines
     body = paragraphs[used:] if used else paragraphs
     region = {"place": att.place, "county": att.county, "city": att.city, "province": att.province}

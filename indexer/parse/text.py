@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from charset_normalizer import from_bytes
-
 from .blocks import Block, Extracted, Paragraph, Table
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -29,28 +27,29 @@ def _is_cell(line: str) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), then GB18030, then whatever charset detection finds."""
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    best = from_bytes(data[:200_000]).best()
-    enc = best.encoding if best else "utf-8"
-    return data.decode(enc, errors="replace")
+    """`formats.encodings.decode_text`: BOM, UTF-16 without BOM, UTF-8, then GB18030, Big5 or
+    Shift-JIS (refused) by strict decoding and scoring; an incomplete last character is
+    dropped with a logged note. Raises UnsupportedFormat for Japanese text."""
+    from .formats.encodings import decode_text
+
+    return decode_text(data).text
 
 
 def looks_like_text(data: bytes) -> bool:
-    """Text, not a binary document: no NULs and it decodes cleanly as UTF-8 or GB18030."""
+    """Text, not a binary document: UTF-16 without a BOM, or no NULs and it decodes cleanly
+    as UTF-8 or GB18030 (a character cut at the end of the sample is fine)."""
+    from .formats.encodings import utf16_without_bom
+
     head = data[:4096]
     if b"\x00" in head:
-        return False
+        return utf16_without_bom(data) is not None
+    sample = data[:65536]
     for enc in ("utf-8", "gb18030"):
         try:
-            data[:65536].decode(enc)
+            sample.decode(enc)
             return True
         except UnicodeDecodeError as exc:
-            if exc.start >= len(data[:65536]) - 4:  # cut in the middle of a character
+            if exc.start >= len(sample) - 4:  # cut in the middle of a character
                 return True
     return False
 

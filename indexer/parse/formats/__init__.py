@@ -9,20 +9,32 @@
 - ofd  → `ofd.extract_ofd`; images → `ocr.extract_image`
 - text / Markdown → the core's `indexer.parse.text.extract_text`
 
-Errors: `UnsupportedFormat` (a kind we do not read) and `CorruptDocument` (damaged, truncated,
-or a conversion that failed), both `FormatError(NianbaoError)` with a one-line reason.
+Errors: `UnsupportedFormat` (a kind we do not read), `CorruptDocument` (damaged, truncated,
+or a conversion that failed) and `LimitExceeded` (past a resource limit of `limits`: zip
+sizes and members, pixels, pages, references, wall time), all `FormatError(NianbaoError)`
+with a one-line reason.
 """
 
 from __future__ import annotations
 
 from indexer.parse.blocks import Extracted
+from indexer.parse.formats import limits
 from indexer.parse.formats.detect import sniff
 from indexer.parse.formats.errors import CorruptDocument, FormatError, UnsupportedFormat
+from indexer.parse.formats.limits import LimitExceeded
 
-__all__ = ["extract", "sniff", "FormatError", "UnsupportedFormat", "CorruptDocument"]
+__all__ = ["extract", "sniff", "FormatError", "UnsupportedFormat", "CorruptDocument",
+           "LimitExceeded"]
 
 
 def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> Extracted:
+    """Within the parser's resource limits (`limits.scope`: the settings' limits and a wall-time
+    deadline, unless the caller already set them)."""
+    with limits.scope():
+        return _extract(data, filename, content_type)
+
+
+def _extract(data: bytes, filename: str | None, content_type: str | None) -> Extracted:
     kind = sniff(data, filename, content_type)
     if kind == "text":
         from indexer.parse.text import extract_text

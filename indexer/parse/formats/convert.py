@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from indexer.parse.blocks import Extracted
+from indexer.parse.formats import limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
 
 TIMEOUT = int(os.environ.get("NIANBAO_CONVERT_TIMEOUT", "120"))
@@ -31,8 +32,10 @@ def extract_legacy(data: bytes, kind: str) -> Extracted:
     raise FormatError(f"无法读取 {kind.upper()}：需要安装 LibreOffice（soffice）或 antiword")
 
 
-def soffice_convert(data: bytes, src_ext: str, target: str, timeout: int = TIMEOUT) -> bytes:
-    """Convert bytes with LibreOffice headless, in a private profile so runs can overlap."""
+def soffice_convert(data: bytes, src_ext: str, target: str, timeout: float = TIMEOUT) -> bytes:
+    """Convert bytes with LibreOffice headless, in a private profile so runs can overlap;
+    within what is left of the file's wall time."""
+    timeout = limits.remaining(timeout)
     with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
         src = Path(tmp) / f"in.{src_ext}"
         src.write_bytes(data)
@@ -43,7 +46,8 @@ def soffice_convert(data: bytes, src_ext: str, target: str, timeout: int = TIMEO
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
                            stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            raise ConversionError(f"{src_ext.upper()} 转换超时（{timeout} 秒）") from exc
+            limits.check_time()
+            raise ConversionError(f"{src_ext.upper()} 转换超时（{timeout:g} 秒）") from exc
         out = Path(tmp) / "out" / f"in.{target.split(':')[0]}"
         if not out.exists() or out.stat().st_size == 0:
             raise ConversionError(f"{src_ext.upper()} 文件损坏或无法转换（LibreOffice 转换失败）")
@@ -56,7 +60,8 @@ def _antiword(data: bytes, kind: str) -> Extracted:
         f.flush()
         try:
             proc = subprocess.run(["antiword", "-m", "UTF-8.txt", "-w", "0", f.name],
-                                  capture_output=True, timeout=TIMEOUT, check=False)
+                                  capture_output=True, timeout=limits.remaining(TIMEOUT),
+                                  check=False)
         except subprocess.TimeoutExpired as exc:
             raise ConversionError(f"{kind.upper()} 转换超时（{TIMEOUT} 秒）") from exc
     if proc.returncode != 0 or not proc.stdout.strip():

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 
+from indexer.parse.formats.encodings import utf16_without_bom
 from indexer.parse.formats.errors import CorruptDocument, UnsupportedFormat
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,14 +37,21 @@ def sniff(data: bytes, filename: str | None = None, content_type: str | None = N
         if data.startswith(magic):
             return "image"
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if enc16 := utf16_without_bom(data):  # text, though its ASCII comes with NUL bytes
+        body = data[:8192].decode(enc16, errors="ignore").encode("utf-8")
     if _HTML_START.match(body[:2048]) or _HTML_ANY.search(body[:4096]):
         return "html"
+    if enc16:
+        return "text"
     if _is_binary(head):
         raise UnsupportedFormat(f"无法识别的二进制文件（{_hint(filename, content_type)}）")
     return "text"
 
 
 def _zip_kind(data: bytes) -> str:
+    from indexer.parse.formats.zipguard import check_member_count
+
+    check_member_count(data)
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:

@@ -15,10 +15,11 @@ import shutil
 from bisect import bisect_right
 
 import numpy as np
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from indexer.parse.blocks import Block, Extracted, Paragraph
-from indexer.parse.formats import lattice
+from indexer.parse.formats import lattice, limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
 from indexer.parse.formats.textutil import clean, join
 
@@ -26,31 +27,51 @@ LANG = os.environ.get("NIANBAO_OCR_LANG", "chi_sim")
 TIMEOUT = int(os.environ.get("NIANBAO_OCR_TIMEOUT", "180"))
 PDF_DPI = 200
 PSM = int(os.environ.get("NIANBAO_OCR_PSM", "4"))  # prose: one column, lines of varying size
-MAX_PIXELS = 60_000_000
 
 
 def extract_image(data: bytes) -> Extracted:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    lim = limits.current()
+    Image.MAX_IMAGE_PIXELS = lim.image_max_pixels  # PIL's own guard, behind ours
+    blocks: list[Block] = []
     try:
         img = Image.open(io.BytesIO(data))
-        img.load()
-        frames = []
-        for i in range(getattr(img, "n_frames", 1)):  # multi-page TIFF
+        n_frames = getattr(img, "n_frames", 1)  # multi-page TIFF
+        limits.check(n_frames, lim.max_pages, "parse_max_pages", "图片的页数（帧数）",
+                     "image page (frame) count")
+        for i in range(n_frames):
+            limits.check_time()
             img.seek(i)
-            frames.append(img.copy())
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as exc:
+            _check_pixels(img.size, lim.image_max_pixels, "parse_image_max_pixels", "图片像素数",
+                          "image pixel count")
+            img.load()
+            blocks.extend(image_blocks(img.copy()))
+    except Image.DecompressionBombError as exc:  # PIL's guard fires at twice our limit
+        raise limits.LimitExceeded("图片像素数", "image pixel count", "parse_image_max_pixels",
+                                   lim.image_max_pixels, unit=(" 像素", " pixels")) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptDocument(f"图片文件损坏或无法读取：{exc}") from exc
-    blocks: list[Block] = []
-    for frame in frames:
-        blocks.extend(image_blocks(frame))
     return Extracted(blocks=blocks, format="image", ocr=True)
 
 
 def ocr_page(page) -> list[Block]:
-    """A PDF page without a text layer: render it and OCR the image."""
-    img = page.render(scale=PDF_DPI / 72).to_pil()
+    """A PDF page without a text layer: render it and OCR the image, when the rendered page
+    and every image on it are within the pixel limits."""
+    lim = limits.current()
+    scale = PDF_DPI / 72
+    width, height = page.get_size()
+    _check_pixels((int(width * scale), int(height * scale)), lim.page_max_pixels,
+                  "parse_page_max_pixels", f"PDF 扫描页按 {PDF_DPI} dpi 渲染的像素数",
+                  f"pixel count of a scanned PDF page rendered at {PDF_DPI} dpi")
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        _check_pixels(obj.get_px_size(), lim.image_max_pixels, "parse_image_max_pixels",
+                      "PDF 页内图片的像素数", "pixel count of an image in a PDF page")
+    img = page.render(scale=scale).to_pil()
     return image_blocks(img)
+
+
+def _check_pixels(size: tuple[int, int], limit: int, setting: str, zh: str, en: str) -> None:
+    w, h = (max(int(v), 0) for v in size)
+    limits.check(w * h, limit, setting, f"{zh}（{w}×{h}）", f"{en} ({w}x{h})", (" 像素", " pixels"))
 
 
 def image_blocks(img: Image.Image) -> list[Block]:
@@ -199,9 +220,11 @@ def _ocr_words(img: Image.Image, psm: int) -> list[dict]:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {psm}",
-                                         output_type=pytesseract.Output.DICT, timeout=TIMEOUT)
+                                         output_type=pytesseract.Output.DICT,
+                                         timeout=limits.remaining(TIMEOUT))
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
-        raise CorruptDocument(f"OCR 超时（{TIMEOUT} 秒）") from exc
+        limits.check_time()  # the file's wall time ran out: say so, naming that limit
+        raise CorruptDocument(f"OCR 超时（{TIMEOUT} 秒）/ OCR timed out ({TIMEOUT} s)") from exc
     except pytesseract.TesseractError as exc:
         raise FormatError(f"OCR 失败：{exc}") from exc
     words = []

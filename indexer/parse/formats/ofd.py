@@ -5,21 +5,21 @@ easyofd is not used: it renders pages and pulls in PyMuPDF; text needs only the 
 
 from __future__ import annotations
 
-import io
 import posixpath
-import re
-import zipfile
 
 from lxml import etree
 
 from indexer.parse.blocks import Block, Extracted, Table
-from indexer.parse.formats import lattice
+from indexer.parse.formats import lattice, limits
 from indexer.parse.formats.errors import CorruptDocument
 from indexer.parse.formats.pdf import _join_pages, _Line, _paragraphs
 from indexer.parse.formats.textutil import clean, join
+from indexer.parse.formats.zipguard import SafeZip
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
 TOL_MM = 0.8
+_REFERENCES = {"Template", "TemplatePage", "PublicRes", "DocumentRes", "Attachments",
+               "CustomTags", "Annotations", "Extensions"}
 
 
 def _local(tag) -> str:
@@ -32,31 +32,39 @@ def _find_all(root, name: str):
 
 def extract_ofd(data: bytes) -> Extracted:
     try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        names = {n.lower().lstrip("/"): n for n in z.namelist()}
-        ofd = etree.fromstring(z.read(names["ofd.xml"]), _PARSER)
+        z = SafeZip(data, "OFD")
+        ofd = z.xml("ofd.xml", _PARSER)
         doc_root = next(el.text.strip() for el in _find_all(ofd, "DocRoot") if el.text)
         doc_path = doc_root.lstrip("/")
-        document = etree.fromstring(z.read(names[doc_path.lower()]), _PARSER)
+        document = z.xml(doc_path, _PARSER)
+        page_refs = _page_refs(document)
         pages = []
-        for page in _find_all(document, "Page"):
+        for page in page_refs:
+            limits.check_time()
             loc = page.get("BaseLoc", "")
             path = loc.lstrip("/") if loc.startswith("/") else posixpath.normpath(
                 posixpath.join(posixpath.dirname(doc_path), loc))
-            pages.append(_page(etree.fromstring(z.read(names[path.lower()]), _PARSER)))
-    except (zipfile.BadZipFile, KeyError, StopIteration, OSError, EOFError,
-            etree.XMLSyntaxError) as exc:
+            pages.append(_page(z.xml(path, _PARSER)))
+    except (KeyError, StopIteration, OSError, EOFError, etree.XMLSyntaxError) as exc:
         raise CorruptDocument(f"OFD 文件损坏或不完整：{exc or type(exc).__name__}") from exc
-    title = _title(z, names)
-    return Extracted(blocks=_join_pages(pages), format="ofd", title=title)
+    return Extracted(blocks=_join_pages(pages), format="ofd", title=_title(ofd))
 
 
-def _title(z: zipfile.ZipFile, names: dict[str, str]) -> str | None:
-    try:
-        m = re.search(rb"<ofd:Title>([^<]*)</ofd:Title>", z.read(names["ofd.xml"]))
-    except KeyError:
-        return None
-    title = clean(m.group(1).decode("utf-8", "replace")) if m else ""
+def _page_refs(document) -> list:
+    """The document's Page entries, within the reference and page limits: every element of
+    Document.xml that points at another part (BaseLoc, template and resource references)."""
+    lim = limits.current()
+    refs = sum(1 for el in document.iter()
+               if el.get("BaseLoc") is not None or _local(el.tag) in _REFERENCES)
+    limits.check(refs, lim.max_references, "parse_max_references", "OFD 文档结构中的引用数",
+                 "OFD references in the document structure")
+    pages = _find_all(document, "Page")
+    limits.check(len(pages), lim.max_pages, "parse_max_pages", "OFD 页数", "OFD page count")
+    return pages
+
+
+def _title(ofd) -> str | None:
+    title = next((clean(el.text or "") for el in _find_all(ofd, "Title")), "")
     return title if "报告" in title else None
 
 

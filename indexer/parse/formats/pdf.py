@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
-from indexer.parse.formats import lattice
+from indexer.parse.formats import lattice, limits
 from indexer.parse.formats.errors import CorruptDocument
 from indexer.parse.formats.textutil import clean, join
 
@@ -44,7 +44,10 @@ def extract_pdf(data: bytes) -> Extracted:
     pages: list[list[Block]] = []
     used_ocr = False
     try:
+        lim = limits.current()
+        limits.check(n_pages, lim.max_pages, "parse_max_pages", "PDF 页数", "PDF page count")
         for i in range(n_pages):
+            limits.check_time()
             page = pdf[i]
             blocks, was_ocr = _page(page)
             used_ocr |= was_ocr

@@ -3,9 +3,7 @@ order, merged cells from w:gridSpan (columns) and w:vMerge (rows) expanded into 
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
@@ -13,6 +11,7 @@ from indexer.parse.blocks import Block, Extracted, Paragraph, Table
 from indexer.parse.formats.errors import CorruptDocument
 from indexer.parse.formats.grid import drop_sliver_columns
 from indexer.parse.formats.textutil import clean, join
+from indexer.parse.formats.zipguard import SafeZip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -20,11 +19,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 def extract_docx(data: bytes, fmt: str = "docx") -> Extracted:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read("word/document.xml")
-            core = z.read("docProps/core.xml") if "docProps/core.xml" in z.namelist() else b""
-        root = etree.fromstring(xml, _PARSER)
-    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError, EOFError) as exc:
+        z = SafeZip(data, "DOCX")
+        root = z.xml("word/document.xml", _PARSER)
+        core = z.read("docProps/core.xml") if z.has("docProps/core.xml") else b""
+    except (KeyError, OSError, etree.XMLSyntaxError, EOFError) as exc:
         raise CorruptDocument(f"DOCX 文件损坏或不完整：{exc}") from exc
     body = root.find(f"{W}body")
     if body is None:
