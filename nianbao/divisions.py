@@ -26,3 +26,16 @@ def tree() -> list[dict[str, Any]]:
 def city_name(province: dict[str, Any], city: dict[str, Any]) -> str:
     """Municipalities list 市辖区/县 as the city: the province is the better city name."""
     return str(province["name"] if city["name"] in ("市辖区", "县") else city["name"])
+
+
+MORE = Path(__file__).parent / "data" / "townships_more.yaml"
+
+
+@lru_cache(maxsize=1)
+def more_townships() -> list[dict[str, str]]:
+    """Township names the snapshot lacks (former, official or short names), each with the
+    registry county it lies in and the government page it was seen on (data/townships_more.yaml)."""
+    import yaml
+
+    rows: list[dict[str, str]] = yaml.safe_load(MORE.read_text(encoding="utf-8")) or []
+    return rows

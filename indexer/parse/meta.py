@@ -47,7 +47,7 @@ _PROSE_START = ("根据", "按照", "依据", "依照", "现", "本", "为", "�
                 "以下", "该", "如对", "特此", "附件")
 _NOT_REPORT = re.compile(r"解读|指南|要点|方案|计划|通知|总结|目录|意见|办法|制度|规定")
 _DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办|中心|院|馆|站|所|队|厅|部|会|社|处|公司|集团|分局)$")
-_ORGAN_LINE = re.compile(r"(?:人民政府|办事处|政府|镇|乡|街道|苏木|委员会|局)$")
+_ORGAN_LINE = re.compile(r"(?:人民政府|办事处|政府|镇|乡|街道|苏木|委员会|局|区|县|市|旗)$")
 _PLACEHOLDER = re.compile(r"[xX×＊*]{1,3}|某某|XX|ｘｘ")
 
 
@@ -128,12 +128,26 @@ def _title_candidates(paragraphs: list[str]) -> list[tuple[str, int]]:
     return out
 
 
+def _near_miss_title(paragraphs: list[str]) -> list[tuple[str, int]]:
+    """No report title: the first short line that titles a 政务公开 plan or guide (its year and
+    kind are still worth knowing)."""
+    for i, p in enumerate(paragraphs[:10]):
+        line = clean_title(p)
+        n = norm_text(line)
+        if (len(line) <= 60 and "。" not in line and "公开" in n and (_YEAR.search(n) or "指南" in n)
+                and re.search(r"(?:方案|要点|计划|指南|总结|安排)$", n) and not n.startswith(_PROSE_START)):
+            return [(line, i + 1)]
+    return []
+
+
 def find_title(paragraphs: list[str], page_title: str | None) -> tuple[str | None, int]:
     """The report title and how many leading paragraphs it used (0 when it came from the page
     title): the candidate with a year and a body first, the earliest among equals."""
     cands = _title_candidates(paragraphs)
     if page_title and (part := _title_part(page_title)):
         cands.append((part, 0))
+    if not cands:
+        cands = _near_miss_title(paragraphs)
     best: tuple[int, str, int] | None = None
     for part, used in cands:
         score = _title_score(part)
@@ -163,7 +177,7 @@ def organ_of(title: str | None) -> str | None:
     organ = re.split(r"(?:(?:19|20)\d\d|[" + CN_NUM + r"]{4})年度?", head)[0]
     organ = re.sub(r"(?:政府|政务)?信息公开.*$", "", organ) if organ == head else organ
     organ = re.sub(r"(?:政府|政务)?信息公开.*$|年度报告$|年报$", "", organ)
-    organ = organ.strip("关于的《》 ")
+    organ = organ.removeprefix("关于").strip("《》 ").removesuffix("的")
     return organ or None
 
 
@@ -181,8 +195,7 @@ def region_of(organ: str | None) -> dict[str, str | None]:
         province, city, county, rest = m["province"], m["city"], m["county"], m["rest"] or ""
         if city and not county and city.endswith("市") and city in g.counties:
             county, city = city, None  # a lone 市 above a town is a county-level city
-        if county and county not in g.counties:
-            county = None
+        county = places.canonical_county(county)
         if city and city not in g.cities:
             city = None
         if province and province not in g.provinces:
@@ -195,6 +208,9 @@ def region_of(organ: str | None) -> dict[str, str | None]:
     town = places.find_township(organ, out["county"])
     if town:
         out["place"] = town.name
+        if town.county and not out["county"]:  # 永嘉金溪镇, 关岭自治县永宁镇: the registry's county
+            out.update(county=town.county, city=out["city"] or town.city,
+                       province=out["province"] or town.province)
     return out
 
 
@@ -212,7 +228,11 @@ def _level(organ: str, region: dict[str, str | None]) -> str | None:
 _PROSE_ORGAN = [
     re.compile(r"本(?:年度)?报告由([^\s，。,、；;（(]{2,30}?)(?:负责)?(?:编制|编写|制作|起草)"),
     re.compile(r"《([^《》，。\n]{2,30}?)(?:(?:19|20)\d\d|[" + CN_NUM + r"]{4})年度?(?:政府|政务)?信息公开"),
-    re.compile(r"(?:公布|发布|编制)(?:了)?([^\s《》，。,、]{2,30}?)(?:(?:19|20)\d\d)年度?(?:政府|政务)?信息公开"),
+    re.compile(r"(?:公布|发布|编制|现将)(?:了)?([^\s《》，。,、]{2,30}?)(?:(?:19|20)\d\d)年度?(?:政府|政务)?信息公开"),
+    re.compile(r"(?:公布|发布)(?:了)?(?:(?:19|20)\d\d)年度?([^\s《》，。,、\d]{2,30}?)(?:政府|政务)?信息公开工作(?:年度)?报告"),
+    # the lead paragraph's subject: "2023年，沙依巴克区人民政府办公室坚持…"
+    re.compile(r"(?:^|\n)(?:(?:19|20)\d\d)年(?:度|以来)?[，,]\s*([^\s，。,、；;“”《》]{2,20}?"
+               r"(?:人民政府办公室|人民政府|街道办事处|办事处))", re.M),
 ]
 _META_ORGAN = ("发布机构", "发文机构", "发文机关", "来源", "信息来源", "发布单位", "所属机构", "公开主体")
 
@@ -244,6 +264,7 @@ def attribute_body(att: Attribution, title_src: str, meta: dict[str, str], prose
     """Fill organ, place, county/city/province and body_level from the best candidate."""
     cands = _candidates(att.title, title_src, meta, prose)
     first_unknown: tuple[str, str] | None = None
+    department: tuple[str, dict[str, str | None]] | None = None
     for organ, src in cands:
         if _PLACEHOLDER.search(organ):
             att.doc_type = "other"  # a template: XX镇人民政府
@@ -256,16 +277,26 @@ def attribute_body(att: Attribution, title_src: str, meta: dict[str, str], prose
             att.place, att.county = region["place"], region["county"]
             att.city, att.province = region["city"], region["province"]
             att.sources.update(organ=src, place=src)
+            if att.county and not places.names_county(organ, att.county):
+                att.sources["county"] = "registry"  # the organ named only its township
             return
         if level == "department" and src == title_src:
-            att.organ, att.body_level, att.sources["organ"] = organ, level, src
-            att.county, att.city, att.province = region["county"], region["city"], region["province"]
+            _set_department(att, organ, region, src)
             return
+        if level == "department" and src == "prose" and department is None:
+            department = (organ, region)
         if first_unknown is None and src in (title_src,) and re.search(r"镇|乡|街道|苏木", organ):
             first_unknown = (organ, src)
     if first_unknown:
         att.organ, att.sources["organ"] = first_unknown
         att.place_unknown = places.strip_organ(first_unknown[0])
+    elif department and not _OWN_TOWN.search(prose[:3000]):  # no division anywhere: a department's
+        _set_department(att, department[0], department[1], "prose")
+
+
+def _set_department(att: Attribution, organ: str, region: dict[str, str | None], src: str) -> None:
+    att.organ, att.body_level, att.sources["organ"] = organ, "department", src
+    att.county, att.city, att.province = region["county"], region["city"], region["province"]
 
 
 # --- the year and the kind --------------------------------------------------------------------
@@ -278,6 +309,7 @@ _REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?\s*(?:政府|政务)?信息
 _LEAD_PARAGRAPH_YEAR = re.compile(
     r"^(?:[一1][、.．]\s*总体情况\s*)?(?:[(（]?[一1][)）]?\s*)?(?:\S{0,6}?[:：])?\s*((?:19|20)\d\d)\s*年度?"
     r"(?=[，,、]|以来|[，,]?\s*(?:我|本|全)(?:镇|乡|街道|街|办|单位|区|县|市|委|局))", re.M)
+_BODY_YEAR = re.compile(r"^[^\W\d]{2,12}?(?:镇|乡|街道|办事处)((?:19|20)\d\d)年(?!度?(?:政府|政务)?信息公开)", re.M)
 _YEAR_END = re.compile(r"截至((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
 
 
@@ -285,7 +317,7 @@ def year_from_text(text_norm: str) -> tuple[int | None, str | None]:
     """No year in the title: (year, source) from the statistics period, a "YYYY年…年度报告"
     phrase, the first paragraphs' "2023年，…", or "截至YYYY年12月31日"."""
     for pat, src in ((_PERIOD_YEAR, "period"), (_PERIOD_START, "period"),
-                     (_REPORT_YEAR, "prose"), (_LEAD_PARAGRAPH_YEAR, "prose:lead"),
+                     (_REPORT_YEAR, "prose"), (_LEAD_PARAGRAPH_YEAR, "prose:lead"), (_BODY_YEAR, "prose:lead"),
                      (_YEAR_END, "prose")):
         if (m := pat.search(text_norm[:6000] if pat is not _PERIOD_YEAR else text_norm)):
             return int(m.group(1)), src
@@ -295,13 +327,16 @@ def year_from_text(text_norm: str) -> tuple[int | None, str | None]:
 def doc_type_of(title: str | None, head_norm: str) -> str:
     """report, or what a near miss is: interpretation (年报解读), guide (公开指南), plan."""
     t = norm_text(title or "")
-    if "解读" in t or re.search(r"(?:进行|作如下|作出|做如下|如下)解读|解读如下|图解", head_norm[:400]):
+    if "解读" in t or re.search(r"(?:作如下|做如下|如下)解读|解读如下|图解|(?:年报|年度报告)(?:进行|作出)?解读",
+                                head_norm[:400]):
         return "interpretation"
     if "指南" in t:
         return "guide"
     if title and _NOT_REPORT.search(t) and not re.search(r"年度报告|年报|工作报告$", t):
         return "plan"
     if not title:
+        if re.search(r"年度报告|年报", head_norm[:200]):
+            return "report"
         if re.search(r"公开指南", head_norm[:200]):
             return "guide"
         if re.search(r"(?:工作要点|实施方案|工作方案|工作计划)", head_norm[:200]):
@@ -329,6 +364,23 @@ def _region_from_prose(att: Attribution, text_norm: str) -> None:
         att.place, att.body_level, att.sources["place"] = att.county, "county", "prose:county"
 
 
+def _county_from_registry(att: Attribution, text_norm: str) -> None:
+    """A township named without its county: the registry's county when the name is unique in
+    the country, or when the text names just one of the counties that have such a township
+    (城关镇 and 陇县)."""
+    if not att.place or att.county or att.body_level != "township":
+        return
+    homes = places.townships().get(att.place, ())
+    if len(homes) > 1:
+        head = text_norm[:6000]
+        homes = tuple(h for h in homes if h.county in head or places.county_core(h.county) + "县" in head
+                      or any(a in head for a in places.aliases_of(h.county)))
+    if len(homes) == 1:
+        home = homes[0]
+        att.county, att.city, att.province = home.county, att.city or home.city, att.province or home.province
+        att.sources["county"] = "registry"
+
+
 def _level_from_prose(att: Attribution, text_norm: str) -> None:
     """A report that never names its body but speaks as one (我镇, 我街道, 本乡): a township
     whose name stays unknown."""
@@ -354,11 +406,13 @@ def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
             att.year, att.sources["year"] = y2, src or "prose"
         elif published and published[5:7] <= "06":
             att.year, att.sources["year"] = int(published[:4]) - 1, "published"
+    _county_from_registry(att, text_norm)
     _region_from_prose(att, text_norm)
     _level_from_prose(att, text_norm)
-    if att.doc_type != "other":
-        att.doc_type = doc_type_of(title, text_norm)
+    kind = doc_type_of(title, text_norm)
+    if att.doc_type != "other" or kind != "report":  # a template of a plan is still a plan
+        att.doc_type = kind
     if att.doc_type == "report" and not title and not re.search(
-            r"编制本报告|本报告|年度报告|年报|总体情况", text_norm[:3000]):
+            r"编制本报告|本报告|年度报告|年报|总体情况|主动公开(?:情况|政府信息)", text_norm[:3000]):
         att.doc_type = "other"
     return att

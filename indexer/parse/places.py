@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nianbao.divisions import city_name, tree
+from nianbao.divisions import city_name, more_townships, tree
 
 # Only these end a township name the parser accepts: farms, parks and 管委会 in the registry
 # are real units but never publish these reports under that name alone.
@@ -36,18 +36,40 @@ class Township:
     province: str | None
 
 
+# 落别布依族彝族乡 is 落别乡 in its own pages: the ethnic part of a 民族乡's name may be dropped.
+_PEOPLES = ("蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|"
+            "拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|"
+            "塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺")
+_ETHNIC = re.compile(rf"^(.{{2,}}?)(?:(?:{_PEOPLES})族)*(?:{_PEOPLES})(?:民族|族)(乡|镇|苏木)$")
+
+
 @lru_cache(maxsize=1)
 def townships() -> dict[str, tuple[Home, ...]]:
-    """Township name → every county that has one of that name."""
+    """Township name → every county that has one of that name: the registry's names, the short
+    form of each 民族乡 (落别乡), and the names the snapshot lacks (`more_townships`)."""
     out: dict[str, list[Home]] = {}
+    counties: dict[tuple[str, str], Home] = {}
+    short: list[tuple[str, Home]] = []
     for prov in tree():
         for city in prov.get("children", []):
             cname = city_name(prov, city)
             for county in city.get("children", []):
+                home = Home(prov["name"], cname, county["name"])
+                counties[(prov["name"], county["name"])] = home
                 for town in county.get("children", []):
                     name = town["name"]
                     if name.endswith(_TOWN_ENDS) and name not in _TOWN_ENDS:
-                        out.setdefault(name, []).append(Home(prov["name"], cname, county["name"]))
+                        out.setdefault(name, []).append(home)
+                        m = _ETHNIC.match(name)
+                        if m:
+                            short.append((m[1] + m[2], home))
+    for name, home in short:
+        if home not in out.get(name, []):
+            out.setdefault(name, []).append(home)
+    for row in more_townships():
+        home = counties[(row["province"], row["county"])]  # KeyError: a typo in the data file
+        if home not in out.get(row["name"], []):
+            out.setdefault(row["name"], []).append(home)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -55,6 +77,63 @@ def county_core(name: str) -> str:
     """孟津县 / 孟津区 → 孟津 (renamed counties keep their core)."""
     core = _COUNTY_END.sub("", name)
     return core if len(core) >= 2 else name
+
+
+# Banners' names as their own governments write them (科右前旗 for 科尔沁右翼前旗).
+_BANNER_SHORT = (("科尔沁右翼", "科右"), ("科尔沁左翼", "科左"), ("察哈尔右翼", "察右"),
+                 ("土默特左旗", "土左旗"), ("土默特右旗", "土右旗"), ("阿拉善左旗", "阿左旗"),
+                 ("阿拉善右旗", "阿右旗"), ("东乌珠穆沁旗", "东乌旗"), ("西乌珠穆沁旗", "西乌旗"),
+                 ("达尔罕茂明安联合旗", "达茂旗"), ("莫力达瓦达斡尔族自治旗", "莫旗"))
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_PEOPLES})族)+自治(县|旗)$")
+
+
+@lru_cache(maxsize=1)
+def county_aliases() -> dict[str, str]:
+    """Short forms of registry county names → the registry name: an autonomous county without
+    its peoples (关岭自治县, 关岭县 → 关岭布依族苗族自治县) and the usual banner abbreviations.
+    A short form that is itself a registry county is never an alias."""
+    names = {c["name"] for p in tree() for city in p.get("children", []) for c in city.get("children", [])}
+    out: dict[str, str] = {}
+    for name in names:
+        forms = [name.replace(long, short) for long, short in _BANNER_SHORT if long in name]
+        if (m := _AUTONOMOUS.match(name)):
+            forms += [m[1] + m[2], f"{m[1]}自治{m[2]}"]
+        for form in forms:
+            if form != name and form not in names:
+                out[form] = name
+    return out
+
+
+def canonical_county(name: str | None) -> str | None:
+    """The registry county `name` stands for (itself, or the full name of a short form)."""
+    from .region import gazetteer
+
+    if not name:
+        return None
+    if name in gazetteer().counties:
+        return name
+    return county_aliases().get(name)
+
+
+def aliases_of(county: str) -> list[str]:
+    return [a for a, full in county_aliases().items() if full == county]
+
+
+def names_county(text: str, county: str) -> bool:
+    """Does `text` write this county in any of its forms?"""
+    core = county_core(county)
+    return county in text or (len(core) >= 2 and core in text) or any(a in text for a in aliases_of(county))
+
+
+def _ends_with_county(prefix: str, county: str) -> bool:
+    """Does `prefix` (what an organ writes before its township) end with this county, in any
+    of its forms (永嘉金溪镇, 广元市昭化元坝镇, 关岭自治县永宁镇)?"""
+    if prefix.endswith(county):
+        return True
+    core = county_core(county)
+    if len(core) >= 2 and core != county and prefix.endswith(core):
+        return True
+    return any(prefix.endswith(a) for a in aliases_of(county))
 
 
 def in_county(homes: tuple[Home, ...], county: str | None) -> tuple[Home, ...]:
@@ -83,10 +162,14 @@ def find_township(organ: str, county: str | None = None) -> Township | None:
         homes = reg.get(name)
         if not homes:
             continue
-        where = county or _county_in(text[:len(text) - k])
+        prefix = text[:len(text) - k]
+        where = county or _county_in(prefix)
         local = in_county(homes, where)
         if where and not local:
             return None  # the name exists, but not in the county the report names
+        if not where and prefix:  # a county written short or with chrome before it (标题水城区)
+            named = tuple(h for h in homes if _ends_with_county(prefix, h.county))
+            local = named or local
         one = local[0] if len(local) == 1 else None
         return Township(name, one.county if one else where, one.city if one else None,
                         one.province if one else None)
@@ -101,6 +184,8 @@ def _county_in(prefix: str) -> str | None:
     for k in range(min(9, len(prefix)), 1, -1):
         if prefix[len(prefix) - k:] in counties:
             return prefix[len(prefix) - k:]
+        if (full := county_aliases().get(prefix[len(prefix) - k:])):
+            return full
     return None
 
 

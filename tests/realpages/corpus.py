@@ -14,7 +14,7 @@ import yaml
 
 from indexer.parse import parse
 from indexer.parse.normalize import norm_text
-from indexer.parse.places import county_core, strip_organ, townships
+from indexer.parse.places import canonical_county, county_core, strip_organ, townships
 from indexer.parse.region import gazetteer
 
 HERE = Path(__file__).parent
@@ -85,7 +85,8 @@ def field_results(case: dict[str, Any], report: dict[str, Any]) -> dict[str, boo
     out["organ"] = _organ_ok(report.get("organ"), exp.get("organ"), exp.get("place"))
     if exp.get("county"):
         got = report.get("county")
-        out["county"] = bool(got) and (got == exp["county"] or county_core(got) == county_core(exp["county"]))
+        out["county"] = bool(got) and (canonical_county(got) or got) in (
+            canonical_county(exp["county"]), exp["county"]) or county_core(got or "") == county_core(exp["county"])
     out["year"] = report.get("year") == exp.get("year")
     shown = report.get("published")
     out["published"] = (shown[:10] if shown else None) == (str(exp["published"]) if exp.get("published") else None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-META_LABELS = ("索引号", "发布机构", "发文机构", "发文字号", "文号", "成文日期", "发布日期",
-               "发布时间", "更新时间", "生成日期", "公开日期", "主题分类", "来源", "信息来源")
+META_LABELS = ("索引号", "发布机构", "发文机构", "发文机关", "公开主体", "发布单位", "所属机构",
+               "发文字号", "文号", "成文日期", "发布日期", "发布时间", "更新时间", "生成日期",
+               "公开日期", "主题分类", "来源", "信息来源")
 _LABEL_ALT = "|".join(sorted(META_LABELS, key=len, reverse=True))
 _LABEL_VALUE = re.compile(
     rf"({_LABEL_ALT})\s*[:：]\s*(.+?)(?=\s*(?:{_LABEL_ALT}|作者|点击|浏览|访问|字号|【|\|)\s*[:：]?|\s{{2,}}|$)")
@@ -17,11 +18,21 @@ DATE = (r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 _DATE = re.compile(DATE)
 # labels that mark a publication time; a bare 日期/时间 not when it is another date's
 # (成文日期, 生效日期, 废止日期, 印发日期, 更新时间 …)
-_PUB_LABEL = r"(?:发布时间|发布日期|发文日期|公开日期|发表时间|撰写时间|(?<!成文|生效|废止|印发|失效|更新|修改|有效|截止|打印|开始|结束)(?:时间|日期))"
-_PUB_LABELED = re.compile(rf"{_PUB_LABEL}\s*[:：]?\s*{DATE}")
+# (发文日期 is the document's date, like 成文日期: a directory box shows it beside 发布日期)
+_PUB_LABEL = (r"(?:发布时间|发布日期|公开日期|发表时间|撰写时间|"
+              r"(?<!成文|生效|废止|印发|失效|更新|修改|有效|截止|打印|开始|结束|发文)(?:时间|日期))")
+_PUB_LABELED = re.compile(rf"{_PUB_LABEL}\s*[:：|]?\s*{DATE}")  # "| 发布日期 | 2026-01-19 |" too
 _PUB_LABEL_ONLY = re.compile(rf"{_PUB_LABEL}\s*[:：]?\s*$")
 _LEADING_DATE = re.compile(rf"^\s*{DATE}")
 _BULLET = re.compile(rf"[•·]\s*{DATE}")
+# …unless it carries a time of day: a document is dated by day, a posting by the minute.
+_ISSUED_AT = re.compile(rf"发文日期\s*[:：|]?\s*{DATE}")
+_LIST_MARK = re.compile(r"^\s*[-*]\s+")  # "- 时间:" / "- 2024-01-18" (a definition list as text)
+# An unlabelled date line under the title: the date then page chrome (来源/作者/点击…), or the
+# site's name or address then the date ("银川市人民政府门户网站 www.yinchuan.gov.cn 2023-01-28").
+_CHROME_DATE = re.compile(rf"^\s*{DATE}\s*(?:(?:来源|作者|点击|浏览|阅读|访问|字号|【)[^。]*)$")
+_SITE_DATE = re.compile(rf"^[^。，,；;]{{0,40}}(?:网站|门户|www\.|\.gov\.cn)[^。，,；;]{{0,30}}?\s{DATE}\s*$")
+_HEAD_LINES = 15
 
 
 def to_iso(m: re.Match, offset: int = 0) -> str | None:
@@ -41,6 +52,7 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 def published_from_lines(lines: list[str]) -> str | None:
     """The publication time a page shows: a labelled time first (the label and its value on
     one line, or the value on the next line), then '网站名 • date'."""
+    lines = [_LIST_MARK.sub("", line) for line in lines]
     joined = "\n".join(lines)
     if "时间" in joined or "日期" in joined:
         for i, line in enumerate(lines):
@@ -56,6 +68,12 @@ def published_from_lines(lines: list[str]) -> str | None:
             m = _BULLET.search(line)
             if m and (iso := to_iso(m)):
                 return iso
+    for line in lines[:_HEAD_LINES]:
+        m = _CHROME_DATE.match(line) or _SITE_DATE.match(line)
+        if not m and (m := _ISSUED_AT.search(line)) and m.group(4) is None:
+            m = None
+        if m and (iso := to_iso(m)):
+            return iso
     return None
 
 
