@@ -72,17 +72,23 @@ def _heading_part(paragraph: str, expected: int) -> tuple[int, str] | None:
 _PAREN = re.compile(r"^\s*[(（]")
 
 
+def _numbered(paragraph: str) -> bool:
+    m = _PREFIX.match(norm_text(paragraph))
+    return bool(m and any(m.groups()))
+
+
 def find_sections(paragraphs: list[str]) -> list[Section]:
-    """Once a part is headed "一、", a "（二）主动公开情况" is a sub-heading inside it, not part 二."""
+    """Once a part is headed "一、", a "（二）主动公开情况" is a sub-heading inside it, not part 二,
+    and so is an unnumbered "• 主动公开情况"."""
     found: list[tuple[int, str, int]] = []  # (number, heading, paragraph index)
     expected = 1
     plain = False  # a part heading without brackets was seen
     for i, p in enumerate(paragraphs):
         hit = heading_part(p, expected)
-        if hit and plain and _PAREN.match(norm_text(p)):
+        if hit and plain and (_PAREN.match(norm_text(p)) or not _numbered(p)):
             continue
         if hit:
-            plain = plain or not _PAREN.match(norm_text(p))
+            plain = plain or (not _PAREN.match(norm_text(p)) and _numbered(p))
             found.append((hit[0], hit[1], i))
             expected = hit[0] + 1
             if expected > 6:

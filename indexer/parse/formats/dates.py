@@ -18,15 +18,16 @@ DATE = (r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 _DATE = re.compile(DATE)
 # labels that mark a publication time; a bare 日期/时间 not when it is another date's
 # (成文日期, 生效日期, 废止日期, 印发日期, 更新时间 …)
-# (发文日期 is the document's date, like 成文日期: a directory box shows it beside 发布日期)
+# 发文日期 is the release date only in a box that has no 发布日期/发布时间 field (even an empty
+# one): beside such a field it is the document's date, like 成文日期.
 _PUB_LABEL = (r"(?:发布时间|发布日期|公开日期|发表时间|撰写时间|"
               r"(?<!成文|生效|废止|印发|失效|更新|修改|有效|截止|打印|开始|结束|发文)(?:时间|日期))")
-_PUB_LABELED = re.compile(rf"{_PUB_LABEL}\s*[:：|]?\s*{DATE}")  # "| 发布日期 | 2026-01-19 |" too
+_PUB_LABELED = re.compile(rf"{_PUB_LABEL}[\s:：|]{{0,6}}{DATE}")  # "| 发布日期 | 2026-01-19 |" too
 _PUB_LABEL_ONLY = re.compile(rf"{_PUB_LABEL}\s*[:：]?\s*$")
 _LEADING_DATE = re.compile(rf"^\s*{DATE}")
 _BULLET = re.compile(rf"[•·]\s*{DATE}")
-# …unless it carries a time of day: a document is dated by day, a posting by the minute.
-_ISSUED_AT = re.compile(rf"发文日期\s*[:：|]?\s*{DATE}")
+_ISSUED_AT = re.compile(rf"发文日期[\s:：|]{{0,6}}{DATE}")
+_PUB_FIELD = re.compile(r"发布时间|发布日期|发表时间|公开日期")
 _LIST_MARK = re.compile(r"^\s*[-*]\s+")  # "- 时间:" / "- 2024-01-18" (a definition list as text)
 # An unlabelled date line under the title: the date then page chrome (来源/作者/点击…), or the
 # site's name or address then the date ("银川市人民政府门户网站 www.yinchuan.gov.cn 2023-01-28").
@@ -70,8 +71,8 @@ def published_from_lines(lines: list[str]) -> str | None:
                 return iso
     for line in lines[:_HEAD_LINES]:
         m = _CHROME_DATE.match(line) or _SITE_DATE.match(line)
-        if not m and (m := _ISSUED_AT.search(line)) and m.group(4) is None:
-            m = None
+        if not m and not _PUB_FIELD.search(joined):
+            m = _ISSUED_AT.search(line)
         if m and (iso := to_iso(m)):
             return iso
     return None
