@@ -53,10 +53,14 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     and the normalised search fields. Region values from `meta` fill gaps left by the report."""
     meta = dict(meta or {})
     doc = dict(report)
+    sources = dict(doc.get("meta_sources") or {})
     for key in REGION_FIELDS:
         if meta.get(key) and not doc.get(key):
             doc[key] = meta[key]
+            sources[key] = "crawl:registry"  # the publisher registry row filled the gap
         meta.pop(key, None)
+    if sources:
+        doc["meta_sources"] = sources
     doc.update({k: v for k, v in meta.items() if v is not None or k not in doc})
     doc["id"] = doc.get("id") or doc_id(doc.get("publisher_id"), doc.get("year"), doc.get("url"))
     text = doc.get("text") or _sections_text(doc)

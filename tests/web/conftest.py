@@ -42,6 +42,8 @@ def report(pid: str, organ: str, place: str, county: str, year: int, published: 
         "title": title, "organ": organ, "place": place, "county": county, "city": city,
         "province": province, "year": year, "published": published, "template": "2021",
         "script": "simplified", "sections": sections,
+        "meta_sources": {"title": "title", "organ": "title", "place": "title", "county": "title",
+                         "year": "title", "published": "page"},
         "narrative": {"proactive_items": {"value": 120, "approx": False},
                       "applications_received": {"value": 2, "approx": False}},
         "active": {"regulations": {"issued": 0, "repealed": 0, "in_force": 0},

@@ -31,6 +31,26 @@ def test_report_page_marks_failing_cell(client, corpus):
     assert "2025-01-31" in html and CORPUS[0]["archive_sha256"] in html
 
 
+def test_report_page_shows_attribution_evidence(client, corpus):
+    html = client.get(f"/reports/{rid(corpus)}").get_data(as_text=True)
+    box = html[html.index('id="evidence"'):html.index("</details>", html.index('id="evidence"'))]
+    assert "归属依据" in box
+    # each attributed fact with where it came from (the report's meta_sources)
+    assert re.search(r"<dt>乡镇（街道）</dt><dd>正文标题</dd>", box)
+    assert re.search(r"<dt>发布时间</dt><dd>页面显示的发布时间</dd>", box)
+    en = client.get(f"/reports/{rid(corpus)}?lang=en").get_data(as_text=True)
+    assert "Attribution evidence" in en and "the report&#39;s title line" in en
+
+
+def test_registry_row_filling_a_gap_is_recorded_as_evidence():
+    from indexer.store import build_doc
+
+    doc = build_doc({"title": "x", "organ": None, "place": None, "meta_sources": {"year": "period"}},
+                    {"publisher_id": "p1", "year": 2024, "organ": "朝阳镇人民政府", "place": "朝阳镇"})
+    assert doc["place"] == "朝阳镇"
+    assert doc["meta_sources"] == {"year": "period", "organ": "crawl:registry", "place": "crawl:registry"}
+
+
 def test_late_report_shows_days_late(client, corpus):
     html = client.get(f"/reports/{rid(corpus, 'mj-pl')}").get_data(as_text=True)
     assert "逾期 10 天" in html

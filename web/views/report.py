@@ -12,7 +12,7 @@ from indexer.reviews import Review
 
 from .. import deps
 from ..errors import BadRequest, NotFound
-from ..findings import meaning
+from ..findings import evidence, meaning
 from ..highlight import mark, query_terms
 from ..reports import diff_lines, get_report, read_archive, version_text, versions
 from ..respond import attachment, respond
@@ -78,7 +78,8 @@ def report(rid: str, fmt: str | None = None) -> Response:
     q = request.args.get("q", "")
     terms = terms_of(q)
     return respond("report.html", data, fmt=fmt, doc=doc, q=q, mark=lambda t: mark(t, terms),
-                   tables=report_tables(doc), marks=cell_marks(doc), meaning=meaning)
+                   tables=report_tables(doc), marks=cell_marks(doc), meaning=meaning,
+                   evidence=evidence(doc.get("meta_sources")))
 
 
 @bp.route("/reports/<rid>/archive/<sha256>")
