@@ -52,7 +52,7 @@ def _figure(m: re.Match | None) -> dict | None:
 # single channel (公众号 …), and one cumulative over the years (历年累计): never the year's.
 _TOTAL = re.compile(r"共计|合计|总计|总数|(?<!公)共(?!享|同)|各类(?:政府|政务)?信息")
 _TOTAL_BEFORE = re.compile(r"(?:全年累计|全年共计?|共计|合计)(?:主动)?$")  # 全年累计主动公开…162条
-_WHOLE_AFTER = re.compile(r"\s*[，,。:：]?\s*(?:其中|一是|包括|主要包括)")
+_WHOLE_AFTER = re.compile(r"\s*[，,。:：]?\s*(?:其中|一是|包括|包含|主要包括|涵盖)")
 _ONE_CHANNEL = re.compile(r"公众号|微信|微博|抖音|视频号|公开栏|公示栏|电子屏")
 _HISTORIC = re.compile(r"历年|以来累计|至今累计")
 
@@ -89,16 +89,29 @@ def _proactive_in_part1(sections: dict[int, str], text: str) -> dict | None:
         channel = _ONE_CHANNEL.search(part1[max(m.start() - 30, 0):m.start(1)])
         if (_TOTAL.search(words) or _TOTAL_BEFORE.search(part1[max(m.start() - 8, 0):m.start()])) and not channel:
             return _figure(m)
-        if _WHOLE_AFTER.match(part1, m.end()):
-            return _figure(m)
-    strict = next((m for m, _ in counts if part1[max(m.start() - 2, 0):m.start()] == "主动"), None)
+        if _WHOLE_AFTER.match(part1, m.end()) or (
+                _GENERIC.fullmatch(words) and part1[max(m.start() - 2, 0):m.start()] == "主动"):
+            return _figure(m)  # presented as a whole, or "主动公开政府信息N条" itself
+    strict = next(((m, w) for m, w in counts if part1[max(m.start() - 2, 0):m.start()] == "主动"), None)
     if strict:
-        return _figure(strict)
+        return None if _one_category(part1, *strict) else _figure(strict[0])
     if (sub := _SUBPART.search(part1)):
         end = _NEXT_SUBPART.search(part1, sub.end())
         if (fig := _figure(_COUNT.search(part1, sub.end(), end.start() if end else len(part1)))):
             return fig
-    return _figure(counts[0][0]) if counts else None
+    if not counts or _one_category(part1, *counts[0]):
+        return None
+    return _figure(counts[0][0])
+
+
+_GENERIC = re.compile(r"\s*(?:各类)?(?:政府|政务)?信息\s*(?:数|共计?|合计|总计)?\s*|\s*(?:共计?|合计)?\s*")
+_NEXT_COUNT = re.compile(rf"[^。；;\n]{{0,30}}?(?<![第\d{CN_NUM}])\d+\s*(?:余|多)?\s*(?:条|篇|个|件|份)")
+
+
+def _one_category(part1: str, m: re.Match, words: str) -> bool:
+    """A count of one kind of item followed, in the same sentence, by counts of other kinds
+    ("主动公开工作动态33条、乡镇建设12条、政策文件4条"): parts, and the prose states no whole."""
+    return not _GENERIC.fullmatch(words) and bool(_NEXT_COUNT.match(part1, m.end()))
 
 
 def applications_received(sections: dict[int, str], text: str) -> dict | None:
