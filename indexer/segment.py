@@ -89,8 +89,8 @@ def segment(text_norm: str) -> str:
         if i % 2:  # a captured run: jieba words
             out.extend(_cut_block(blk))
         else:  # between runs jieba yields every non-space character alone
-            out.extend(c for c in blk if not c.isspace())
-    return " ".join(w for w in out if w.strip())
+            out.extend("".join(blk.split()))  # (a str extends the list by its characters)
+    return " ".join(out)
 
 
 def char_tokens(text_norm: str) -> list[str]:
