@@ -51,8 +51,6 @@ FIELD_ALIASES = {
     "publisher_id": "publisher_id", "id": "id",
 }
 TEXT_FIELDS = {"province", "city", "county", "place", "organ", "title"}
-KEYWORD_FIELDS = {"template", "format", "script", "status", "level", "publisher_id", "id",
-                  "timeliness"}
 NUMBER_FIELDS = {"year", "days_late"}
 LONG_LIMIT = 2**63  # Elasticsearch long: [-2^63, 2^63)
 OPERATORS = {"AND": "AND", "&&": "AND", "且": "AND", "OR": "OR", "||": "OR", "或": "OR",

@@ -80,7 +80,3 @@ def active(rng: random.Random, busy: int, prev_in_force: int | None) -> dict:
         "enforcement": 0,
         "fees": 0,
     }
-
-
-def total_applications(apps: dict) -> int:
-    return apps["new"]["total"]
