@@ -133,6 +133,7 @@ def parse_listing(text: str, url: str, entry_url: str) -> Listing:
     doc = _tree(text)
     reports: dict[str, Link] = {}
     pages: list[str] = []
+    here = {_page_key(url), _page_key(entry_url)}
     for a, href, label in _anchors(doc, url):
         if is_report_title(label):
             reports.setdefault(href, Link(href, label, _context(a)))
@@ -141,24 +142,38 @@ def parse_listing(text: str, url: str, entry_url: str) -> Listing:
         elif _same_column(href, entry_url) and (
                 _LIST_NAME.match(urlsplit(href).path.rsplit("/", 1)[-1] or "index.html")
                 or label in _PAGER_TEXT or label.isdigit()):
-            if href not in pages:
+            if href not in pages and _page_key(href) not in here:  # not this page again
                 pages.append(href)
     for page in _scripted_pages(text, url):
-        if page not in pages:
+        if page not in pages and _page_key(page) not in here:
             pages.append(page)
     return Listing(list(reports.values()), pages)
 
 
+def _page_key(url: str) -> str:
+    """A list page's identity: `col/`, `col/index.html` and `col/index.shtml` are one page
+    (TRS breadcrumbs and 首页 links point back at the column under either name)."""
+    u = urlsplit(url)
+    path = re.sub(r"/(index|default)\.s?html?$", "/", u.path, flags=re.I)
+    return f"{u.netloc}{path}?{u.query}"
+
+
 # TRS-generated columns write their pager in JavaScript: createPageHTML(7, 0, "index", "html")
-# means 7 pages: index.html, index_1.html … index_6.html.
+# means 7 pages: index.html, index_1.html … index_6.html. Older TRS templates write it inline:
+# `var countPage = 2//共多少页` … document.write("<a href=\"index"+"_" + i + "."+"html\">…").
 _TRS_PAGER = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
+_TRS_COUNT = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
+_TRS_COUNT_HREF = re.compile(r"""(\w+)["']\s*\+\s*["']_["']\s*\+\s*\w+\s*\+\s*["']\.["']\s*\+\s*["'](s?html?)""")
 
 
 def _scripted_pages(text: str, url: str) -> list[str]:
     m = _TRS_PAGER.search(text)
-    if not m:
+    if m:
+        count, stem, ext = min(int(m[1]), 500), m[2], m[3]
+    elif (c := _TRS_COUNT.search(text)) and (h := _TRS_COUNT_HREF.search(text, c.end())):
+        count, stem, ext = min(int(c[1]), 500), h[1], h[2]
+    else:
         return []
-    count, stem, ext = min(int(m[1]), 500), m[2], m[3]
     return [urljoin(url, f"{stem}_{i}.{ext}") for i in range(1, count)]
 
 

@@ -6,7 +6,9 @@ page's script names the endpoint and its paging parameters, e.g.
 
 The answer (JSON, or JSONP `cb({...})`) holds a list of records; each record's title and link
 are found by their key names (title/name/docTitle…, url/link/href…) or their look (a string
-ending in .html/.pdf…), the total by `total`/`totalCount`/`totalPage`/`pages`…
+ending in .html/.pdf…), the total by `total`/`totalCount`/`totalPage`/`pages`… Some platforms
+answer the list already rendered, as HTML inside the JSON (开普云 jpaas `page/build/unit`:
+`{"success": true, "data": {"html": "<li><a href=…>…</a></li>…"}}`): its links are read too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from ..discover import Link, is_report_title
+from ..discover import Link, _anchors, _text, _tree, is_report_title
 from .base import ListRequest, ListResult
 
 NAME = "jsonlist"
@@ -83,12 +85,34 @@ def read(text: str, req: ListRequest, entry_url: str) -> ListResult:
         return ListResult(NAME, [], [_request(urljoin(req.url, raw), params, page_key, size_key, first)])
     data = _json(text)
     items = list(_records(data))
-    reports = []
-    for rec in items:
-        link = _link(rec, req.url)
-        if link is not None and is_report_title(link.text):
-            reports.append(link)
-    return ListResult(NAME, reports, _more(data, items, req))
+    links = [link for rec in items if (link := _link(rec, req.url)) is not None]
+    rendered = html_links(data, req.url)
+    reports = list({link.url: link for link in links + rendered if is_report_title(link.text)}.values())
+    return ListResult(NAME, reports, _more(data, items or rendered, req))
+
+
+def html_links(data: Any, base: str) -> list[Link]:
+    """Links of the HTML fragments inside a JSON answer (a list rendered on the server), with
+    their list item's text as context."""
+    out: list[Link] = []
+    for fragment in _strings(data):
+        if "<a" not in fragment or "href" not in fragment:
+            continue
+        for a, href, label in _anchors(_tree(f"<div>{fragment}</div>"), base):
+            parent = a.getparent()
+            out.append(Link(href, label, _text(parent)[:300] if parent is not None else label))
+    return out
+
+
+def _strings(data: Any):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, list):
+        for x in data:
+            yield from _strings(x)
+    elif isinstance(data, dict):
+        for v in data.values():
+            yield from _strings(v)
 
 
 def _json(text: str) -> Any:

@@ -6,7 +6,9 @@ one sub-column per organ). Article and attachment pages stay those of the site's
 `World(cms=…)` chooses a site's lister: `classic` (all sites as before), `mixed` (each site
 draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 4]: every family
 in a four-site world). A site with a mirror on the provincial intensive platform (another
-host: `SimWeb.mirrors`) links some reports there too, under the same titles.
+host: `SimWeb.mirrors`) links some reports there too, under the same titles. Every family's
+county column also carries a 年报专题 box linking its oldest reports under their own URLs (and
+the xxgk directory lists each report in the county's and its organ's column too).
 """
 
 from __future__ import annotations

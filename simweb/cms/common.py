@@ -1,4 +1,4 @@
-"""Shared bits of the family list pages: the page frame, a report's link, the mirror box."""
+"""Shared bits of the family list pages: the page frame, a report's link, the 专题 and mirror boxes."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ def mirror_box(world: World, site: Site, today: date, mirror: str | None, n: int
     items = "".join(f'<li><a href="{mirror}{d.path}" target="_blank">{html.escape(d.title)}</a></li>'
                     for d in reports)
     return f'<div class="zt"><h3>省政府信息公开平台 · 年报专题</h3><ul>{items}</ul></div>'
+
+
+def topic_box(world: World, site: Site, today: date, n: int = 3) -> str:
+    """A 年报专题 box on the site itself: its oldest visible reports, under the same URLs as in
+    the column (real portals list a report in the column, the township's column and a 专题).
+    The oldest, so that a paged column meets them again only on its last pages."""
+    reports = [d for d in world.listing(site.index, today) if d.kind == "report"][-n:]
+    items = "".join(f'<li><a href="{d.path}" target="_blank" title="{html.escape(d.title, quote=True)}">'
+                    f"{html.escape(d.title)}</a></li>" for d in reports)
+    return f'<div class="ztzl" id="ndbg-zt"><h3>政府信息公开年报专题</h3><ul>{items}</ul></div>'

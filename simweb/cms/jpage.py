@@ -11,7 +11,7 @@ from datetime import date
 
 from ..pages import Page
 from ..world import Doc, Site, World
-from .common import frame, mirror_box, modified
+from .common import frame, mirror_box, modified, topic_box
 
 PER_PAGE, GROUP = 15, 3
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -60,7 +60,7 @@ def _column(world: World, site: Site, docs: list[Doc], today: date, mirror: str 
  perPage: {PER_PAGE}, groupSize: {GROUP}, proxyUrl: '{PROXY}', barPosition: 'bottom', showMode: 'full',
  ajaxParam: {{ col: 1, appid: 1, webid: {site.index + 1}, path: '/', columnid: {col}, sourceContentType: 1,
  unitid: {unit}, webname: '{html.escape(site.name)}', permissiontype: 0 }} }}); }});</script>
-{mirror_box(world, site, today, mirror)}"""
+{topic_box(world, site, today)}{mirror_box(world, site, today, mirror)}"""
     return frame(site, "政府信息公开年报", body, modified(first, today))
 
 

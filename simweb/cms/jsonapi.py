@@ -12,7 +12,7 @@ from datetime import date
 
 from ..pages import Page
 from ..world import Site, World
-from .common import EPOCH, frame, mirror_box, modified
+from .common import EPOCH, frame, mirror_box, modified, topic_box
 
 API = "/api/ndbg/list"
 SIZE = 10
@@ -33,7 +33,7 @@ $(function () {{
   $.ajax({{url: "{API}", type: "get", dataType: "json", data: {{columnId: "ndbg", page: 1, pageSize: {SIZE}}},
     success: function (r) {{ renderList("#ndbg-list", "#ndbg-tpl", r.data.list); renderPager(r.data.total); }}}});
 }});
-</script>{mirror_box(world, site, today, mirror)}"""
+</script>{topic_box(world, site, today)}{mirror_box(world, site, today, mirror)}"""
         return frame(site, "政府信息公开年报", body, EPOCH)
     if path != API:
         return None

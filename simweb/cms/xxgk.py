@@ -13,7 +13,7 @@ from datetime import date
 
 from ..pages import Page
 from ..world import Doc, Site, World
-from .common import frame, mirror_box, modified
+from .common import frame, mirror_box, modified, topic_box
 
 LIST = "/module/xxgk/list.jsp"
 PER_PAGE = 15
@@ -63,5 +63,5 @@ def render(world: World, site: Site, path: str, query: dict[str, str], today: da
 {rows}</table>
 <div class="page">共{len(docs)}条 第{page}/{pages}页 <a href="javascript:goPage({page + 1})">下一页</a></div>
 <script>function goPage(n){{var f=document.searchForm;f.currpage.value=n;f.submit();}}</script>
-</div>{mirror_box(world, site, today, mirror) if not organ and page == 1 else ""}"""
+</div>{topic_box(world, site, today) + mirror_box(world, site, today, mirror) if not organ and page == 1 else ""}"""
     return frame(site, "政府信息公开目录", body, modified(chunk, today))

@@ -75,6 +75,42 @@ def test_listing_evidence_names_family_and_range(families):
     assert not any(u.startswith(tuple(mirrors)) for u in fetched)
 
 
+def test_a_report_listed_in_several_columns_is_fetched_once(families):
+    """County column, organ sub-column (xxgk), 年报专题 box and a mirror host all list some
+    reports: each report page is fetched once in the crawl, from the site's own copy."""
+    run = families.first.run_id
+    with families.session() as s:
+        rows = s.scalars(select(ListingCrawl).where(ListingCrawl.run_id == run)).all()
+        fetched = [f.url for f in s.scalars(select(Fetch).where(Fetch.run_id == run, Fetch.kind == "report"))]
+    listed: dict[str, int] = {}
+    for r in rows:
+        for u in r.report_urls:
+            listed[u] = listed.get(u, 0) + 1
+    truth = families.truth()
+    web = families.web
+    topic = [web.hosts[i] + d.path for i in (1, 2, 3)
+             for d in [d for d in web.world.listing(i, web.today) if d.kind == "report"][-3:]]
+    assert all(listed.get(u, 0) >= 2 for u in topic)  # the 专题 box and the column both list it
+    assert sorted(fetched) == sorted(set(fetched)) and set(fetched) == set(truth)
+
+
+def test_attachment_only_pages_are_followed_to_their_attachment(families):
+    """A report page that is a short note with a PDF/DOCX/DOC link: the document is the
+    attachment, fetched in the same crawl."""
+    truth = families.truth()
+    with families.session() as s:
+        docs = {d.url: d for d in s.scalars(select(Document))}
+        got = {f.url: f.outcome for f in s.scalars(
+            select(Fetch).where(Fetch.run_id == families.first.run_id, Fetch.kind == "attachment"))}
+    web = families.web
+    short = {u: web.hosts[t.site] + t.attachment for u, t in truth.items() if t.attachment}
+    assert len({u.rsplit(".", 1)[-1] for u in short.values()}) == 3  # pdf, docx and doc
+    for url, attachment in short.items():
+        assert docs[url].attachment_url == attachment, url
+        assert got.get(attachment) == "ok", attachment
+    assert all(docs[u].attachment_url is None for u in truth if u not in short)
+
+
 def test_second_crawl_finds_nothing_new(families):
     summary = families.crawl()
     assert summary.total("new") == summary.total("changed") == summary.total("errors") == 0

@@ -1,5 +1,12 @@
 """Real list-page markup (tests/crawler/realpages_lists, each cited in sources.json): the links
-each family adapter finds in it and the further requests it plans."""
+each family adapter finds in it and the further requests it plans, and what the crawler follows
+on a report page that is only a note with its attachment.
+
+Covered: Hanweb datastore column + dataproxy answer, TRS lists (`var countPage` pager with
+./YYYYMM/t….html rows; createPageHTML), a JSON endpoint's answer whose list is rendered HTML
+(jpaas), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a JSON-endpoint page
+template (the script naming the endpoint) and an xxgk directory table (those adapters are tested
+on the simulated web and in test_crawler_families.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +14,9 @@ import json
 import re
 from pathlib import Path
 
+from crawler import discover
 from crawler.discover import _anchors, _tree
-from crawler.families import ListRequest, detect, read_list
+from crawler.families import ListRequest, detect, jsonlist, read_list
 
 HERE = Path(__file__).parent / "realpages_lists"
 SOURCES = json.loads((HERE / "sources.json").read_text(encoding="utf-8"))
@@ -23,7 +31,7 @@ def _entries(text: str, url: str) -> list[str]:
 def test_every_corpus_file_is_cited():
     files = {p.name for p in HERE.iterdir() if p.name != "sources.json"}
     assert files == set(SOURCES)
-    assert all(s["url"].startswith("https://") and s["cited"] for s in SOURCES.values())
+    assert all(s["url"].startswith(("https://", "http://")) and s["cited"] for s in SOURCES.values())
 
 
 def test_jiangsu_hanweb_column():
@@ -49,3 +57,70 @@ def test_jshrss_dataproxy_page_answer():
     first, last = src["next_pages"]
     assert [r.page for r in res.requests] == list(range(first, last + 1))
     assert "page=2&" in res.requests[0].url and "columnid=77278" in res.requests[0].url
+
+
+def _text(name: str) -> str:
+    return (HERE / name).read_text(encoding="utf-8")
+
+
+def test_trs_column_with_countpage_pager():
+    """TRS 信息公开年报 column: ./YYYYMM/tYYYYMMDD_N.html rows (four reports among news), its
+    breadcrumb and 首页 link pointing back at the column (not a further page), one more page."""
+    src = SOURCES["ordos_egb_xxgknb.html"]
+    text, base = _text("ordos_egb_xxgknb.html"), src["base"]
+    assert detect(text, base) == src["family"]
+    res = read_list(text, ListRequest(base), base)
+    assert [link.url for link in res.reports] == src["reports"]
+    assert [r.url for r in res.requests] == src["pages"]
+    assert all(r.family == "generic" and r.method == "GET" for r in res.requests)
+    # as the server sends it (the pager script without its rendered output): the same page
+    raw = re.sub(r"</script>共计.*?(?=\n\s*</td>)", "</script>", text, flags=re.S)
+    assert "index_1.html\">" not in raw
+    assert [r.url for r in read_list(raw, ListRequest(base), base).requests] == src["pages"]
+    # entered at the column's directory URL, index.html is that same page
+    column = base.rsplit("/", 1)[0] + "/"
+    assert [r.url for r in read_list(text, ListRequest(column), column).requests] == src["pages"]
+
+
+def test_trs_list_with_createpagehtml():
+    src = SOURCES["anshun_zfxxgk_list.html"]
+    text, base = _text("anshun_zfxxgk_list.html"), src["base"]
+    assert detect(text, base) == src["family"]
+    assert [href for _a, href, _l in _anchors(_tree(text), base)] == src["entries"]
+    res = read_list(text, ListRequest(base), base)
+    assert [link.url for link in res.reports] == src["reports"]  # no annual report here
+    assert [r.url for r in res.requests] == src["pages"]  # createPageHTML(28, …): index_1 … index_27
+
+
+def _followed(text: str, url: str) -> str | None:
+    """The crawler's rule (engine._w_inspect): a page that is not a full report and links an
+    attachment is followed to its first attachment."""
+    atts = discover.attachments(text, url)
+    return atts[0] if atts and not discover.is_full_report(discover.page_text(text)) else None
+
+
+def test_note_pages_are_followed_to_their_attachment():
+    for name in ("ndrc_note_pdf_ofd.html", "xiamen_note_pdf.html"):
+        src = SOURCES[name]
+        text = _text(name)
+        assert discover.attachments(text, src["url"]) == src["attachments"], name
+        assert _followed(text, src["url"]) == src["followed"], name
+    shown = discover.published_shown(discover.page_text(_text("xiamen_note_pdf.html")))
+    assert shown is not None and f"{shown:%Y-%m-%d %H:%M}" == SOURCES["xiamen_note_pdf.html"]["shown"]
+
+
+def test_json_answer_with_rendered_html_list():
+    """A JSON endpoint that answers the list already rendered (开普云 jpaas page/build/unit):
+    the links inside `data.html` are read; neither is an annual report."""
+    src = SOURCES["miit_jpaas_unit_answer.json"]
+    text = _text("miit_jpaas_unit_answer.json")
+    req = ListRequest(src["url"], family=src["family"], page=1)
+    assert [link.url for link in jsonlist.html_links(jsonlist._json(text), req.url)] == src["links"]
+    res = read_list(text, req, src["url"])
+    assert res.family == "jsonlist" and [link.url for link in res.reports] == src["reports"]
+    # a title that is a report is kept: the same answer with one title renamed
+    renamed = text.replace("工业和信息化部关于公布第七批产业技术基础公共服务平台名单的通知",
+                           "工业和信息化部2025年政府信息公开工作年度报告")
+    got = read_list(renamed, req, src["url"]).reports
+    assert [(link.url, link.context) for link in got] == [(src["links"][0],
+                                                          "工业和信息化部2025年政府信息公开工作年度报告2026-03-31")]

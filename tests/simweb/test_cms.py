@@ -64,3 +64,20 @@ def test_registry_rows_point_at_each_lister():
     entries = {r["entry_url"] for r in st.registry_rows(hosts)}
     assert entries == {"http://h0/xxgk/ndbg/index.html", "http://h1/col/col1229300001/index.html",
                        "http://h2/zwgk/ndbg/index.html", "http://h3/module/xxgk/list.jsp"}
+
+
+def test_topic_box_lists_reports_of_the_column_again():
+    """The 年报专题 box of every family's county column links reports under the URLs the column
+    itself lists them by (the same report in several columns); jpage's box names reports the
+    inline group does not reach, so the crawl meets them again only in a proxy range."""
+    st = _state()
+    for site, path in ((1, "/col/col1229300001/index.html"), (2, "/zwgk/ndbg/index.html"),
+                       (3, "/module/xxgk/list.jsp")):
+        enc = st.world.site(site).encoding
+        text = st.page(site, path, {})[0].body.decode(enc)
+        box = text.split('id="ndbg-zt"', 1)[1].split("</div>", 1)[0]
+        reports = [d for d in st.world.listing(site, TODAY) if d.kind == "report"]
+        assert box.count("<li>") == 3 and all(f'href="{d.path}"' in box for d in reports[-3:])
+        if site == 1:
+            inline = text.split("<recordset>", 1)[1].split("</recordset>", 1)[0]
+            assert not any(d.path in inline for d in reports[-3:])
