@@ -274,6 +274,8 @@ class Crawl:
             key = _title_key(link.text)
             if link.url in found or (key and key in titles) or not self._wanted(link, entry_url):
                 return
+            if not state.fits_url(link.url):  # longer than any URL column: not a report page
+                return
             found[link.url] = link
             if key:
                 titles.add(key)
@@ -427,7 +429,7 @@ class Crawl:
             return Inspection(None, None, title, None)
         html_text = decode_html(body, res.content_type)[0]
         text = discover.page_text(html_text)
-        atts = discover.attachments(html_text, res.final_url or url)
+        atts = [a for a in discover.attachments(html_text, res.final_url or url) if state.fits_url(a)]
         attachment = atts[0] if atts and not discover.is_full_report(text) else None
         return Inspection(html_text, discover.published_shown(text),
                           title or discover.page_title(html_text), attachment)

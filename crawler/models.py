@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -23,6 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nianbao.db import Base
+
+# A byte offset in a run's WARC file, which grows past 2 GiB on a full crawl: 64-bit. SQLite's
+# INTEGER is 64-bit already (and its tables stay as they are); PostgreSQL's is not (0003).
+WARC_OFFSET = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class PublisherRow(Base):
@@ -81,7 +86,7 @@ class Version(Base):
     page_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime)
     warc_file: Mapped[str] = mapped_column(String(300), default="")
-    warc_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warc_offset: Mapped[int | None] = mapped_column(WARC_OFFSET, nullable=True)
     content_type: Mapped[str] = mapped_column(String(200), default="")
     filename: Mapped[str] = mapped_column(String(300), default="")  # a hint for the parser
     source_url: Mapped[str] = mapped_column(String(1000), default="")  # URL of the primary content
@@ -137,7 +142,7 @@ class HttpCache(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     content_type: Mapped[str] = mapped_column(String(200), default="")
     warc_file: Mapped[str | None] = mapped_column(String(300), nullable=True)  # the 200's record
-    warc_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warc_offset: Mapped[int | None] = mapped_column(WARC_OFFSET, nullable=True)
     checked_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,30 @@ from .models import Document, Fetch, HttpCache, ListingCrawl, Version
 from .queue import enqueue
 
 REMOVE_AFTER = 2  # consecutive crawls answering 404/410 before a document counts as removed
+
+# Column lengths are enforced by PostgreSQL (SQLite ignores them), and what a crawl stores comes
+# from other people's servers: a URL that cannot be a key is not followed (`fits_url`), a header
+# too long to keep is dropped (a cut ETag would never match), free text is cut.
+URL_MAX = int(getattr(Document.__table__.c.url.type, "length"))  # noqa: B009
+
+
+def fits_url(url: str) -> bool:
+    """Whether `url` can be a document, a version's source or a validator key."""
+    return len(url) <= URL_MAX
+
+
+def _max(table: Table, column: str) -> int:
+    return int(getattr(table.c[column].type, "length"))  # noqa: B009 (a String's length)
+
+
+def cut(value: str | None, limit: int) -> str | None:
+    """Free text cut to a column's length."""
+    return value if value is None or len(value) <= limit else value[:limit]
+
+
+def whole_or_none(value: str | None, limit: int) -> str | None:
+    """A value kept only when whole (validators: a cut one is worse than none)."""
+    return value if value is None or len(value) <= limit else None
 
 
 @dataclass
@@ -55,7 +80,7 @@ _INS_VER = insert(_VERS).returning(_VERS.c.id)
 
 
 def _doc_values(obs: Observation, now: datetime) -> dict:
-    return {"title": obs.title, "organ": obs.organ, "year": obs.year,
+    return {"title": obs.title, "organ": cut(obs.organ, _max(_DOCS, "organ")), "year": obs.year,
             "attachment_url": obs.attachment_url, "last_seen": now, "missing_count": 0,
             "status": "live", "removed_at": None}
 
@@ -93,7 +118,8 @@ def _new_version(session: Session, doc_id: int, latest: Row | None, obs: Observa
         "document_id": doc_id, "seq": (latest.seq + 1) if latest else 1, "sha256": obs.sha256,
         "norm_sha256": obs.norm_sha256, "page_sha256": obs.page_sha256, "fetched_at": now,
         "warc_file": obs.warc_file, "warc_offset": obs.warc_offset,
-        "content_type": obs.content_type, "filename": obs.filename,
+        "content_type": cut(obs.content_type, _max(_VERS, "content_type")),
+        "filename": cut(obs.filename, _max(_VERS, "filename")),
         "source_url": obs.source_url}).scalar_one()
     event = "new" if latest is None else "modified"
     enqueue(session, doc_id, version_id, event, fresh=fresh)
@@ -123,8 +149,10 @@ def known_live(session: Session, entry_url: str) -> list[Document]:
 def add_listing(session: Session, *, run_id: str, entry_url: str, url: str, host: str,
                 status: str, report_urls: list[str], error: str | None, sha256: str | None,
                 now: datetime) -> None:
-    session.execute(insert(ListingCrawl.__table__), [{
-        "run_id": run_id, "entry_url": entry_url, "url": url, "host": host, "crawled_at": now,
+    table = ListingCrawl.__table__
+    session.execute(insert(table), [{
+        "run_id": run_id, "entry_url": entry_url, "url": cut(url, _max(table, "url")),
+        "host": cut(host, _max(table, "host")), "crawled_at": now,
         "status": status, "ok": status == "ok", "report_urls": report_urls, "error": error,
         "sha256": sha256}])
 
@@ -145,10 +173,18 @@ class Validators:
 
 _HTTP_CACHE = HttpCache.__table__
 _VALIDATOR_COLS = [c for c in _HTTP_CACHE.c]
-_UPSERT_VALIDATORS = sqlite_insert(_HTTP_CACHE)
-_UPSERT_VALIDATORS = _UPSERT_VALIDATORS.on_conflict_do_update(index_elements=["url"], set_={
-    c.name: _UPSERT_VALIDATORS.excluded[c.name] for c in _VALIDATOR_COLS if c.name != "url"})
-_INS_FETCH = insert(Fetch.__table__)
+
+
+def _upsert(insert_fn):  # type: ignore[no-untyped-def]
+    stmt = insert_fn(_HTTP_CACHE)
+    return stmt.on_conflict_do_update(index_elements=["url"], set_={
+        c.name: stmt.excluded[c.name] for c in _VALIDATOR_COLS if c.name != "url"})
+
+
+# The same INSERT … ON CONFLICT (url) DO UPDATE in each dialect's own construct.
+_UPSERT_VALIDATORS = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+_FETCH = Fetch.__table__
+_INS_FETCH = insert(_FETCH)
 
 
 class ValidatorCache:
@@ -196,6 +232,8 @@ class ValidatorCache:
         return Validators(**row) if row else None
 
     def remember(self, url: str, res: FetchResult, now: datetime) -> None:
+        if not fits_url(url):  # no key for it: fetched unconditionally next time
+            return
         row = self.get(url)
         if row is None:
             row = Validators(url=url, checked_at=now)
@@ -208,7 +246,8 @@ class ValidatorCache:
         """Write the changed validators in the caller's transaction (one executemany)."""
         if not self.dirty:
             return
-        self.session.connection().execute(_UPSERT_VALIDATORS, [asdict(v) for v in self.dirty.values()])
+        conn = self.session.connection()
+        conn.execute(_UPSERT_VALIDATORS[conn.dialect.name], [asdict(v) for v in self.dirty.values()])
         self.dirty.clear()
 
 
@@ -216,15 +255,18 @@ def _update(row: Validators, res: FetchResult, now: datetime) -> None:
     """Keep ETag/Last-Modified and the body hash of a 200 (304s only refresh checked_at)."""
     row.checked_at = now
     if res.outcome == "ok" and res.status == 200:
-        row.etag = res.headers.get("etag")
-        row.last_modified = res.headers.get("last-modified")
+        row.etag = whole_or_none(res.headers.get("etag"), _max(_HTTP_CACHE, "etag"))
+        row.last_modified = whole_or_none(res.headers.get("last-modified"), _max(_HTTP_CACHE, "last_modified"))
         row.sha256 = res.sha256
-        row.content_type = res.content_type
+        row.content_type = cut(res.content_type, _max(_HTTP_CACHE, "content_type")) or ""
         row.warc_file, row.warc_offset = res.warc_file, res.warc_offset
 
 
 def add_fetches(session: Session, rows: list[dict]) -> None:
     """The fetch log of the last commit interval, in one executemany."""
     if rows:
+        for row in rows:  # a log: a long URL or host is cut, not refused
+            for col in ("url", "host"):
+                row[col] = cut(row[col], _max(_FETCH, col))
         session.connection().execute(_INS_FETCH, rows)
         rows.clear()

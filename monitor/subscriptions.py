@@ -121,6 +121,10 @@ def _check_query(q: str) -> None:
         raise SubscriptionError(f"检索式有误 / bad query: {exc}") from exc
 
 
+def _length(column: str) -> int:
+    return int(Subscription.__table__.c[column].type.length)  # type: ignore[attr-defined]
+
+
 def _check_target(channel: str, target: str, settings: object = None) -> str:
     """The delivery address: an e-mail address, or a URL the outbound policy accepts
     (`nianbao.outbound`: public addresses only, unless allowed by `outbound_allow`)."""
@@ -129,6 +133,10 @@ def _check_target(channel: str, target: str, settings: object = None) -> str:
     if not isinstance(target, str):
         raise SubscriptionError("地址应为文字 / target must be a string")
     target = target.strip()
+    # The column's length (PostgreSQL enforces it; an e-mail target is also the contact address).
+    limit = _length("contact_email") if channel == "email" else _length("target")
+    if len(target) > limit:
+        raise SubscriptionError(f"地址过长（最多 {limit} 个字符）/ target too long (at most {limit} characters)")
     if channel == "email":
         if not _EMAIL.match(target):
             raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {target!r}")
@@ -162,7 +170,7 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
         raise SubscriptionError(f"未知渠道 / unknown channel {channel!r} ({', '.join(CHANNELS)})")
     if mode not in MODES:
         raise SubscriptionError(f"未知发送方式 / unknown mode {mode!r} ({', '.join(MODES)})")
-    if contact_email and not _EMAIL.match(contact_email):
+    if contact_email and (len(contact_email) > _length("contact_email") or not _EMAIL.match(contact_email)):
         raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
     sub = Subscription(
         token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}),

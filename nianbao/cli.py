@@ -14,6 +14,7 @@ from .errors import NianbaoError
 COMMANDS: dict[str, str] = {
     "es": "nianbao.cli_es:es",
     "db": "nianbao.cli_db:db_group",
+    "pg": "nianbao.cli_db:pg_group",
     "parse": "indexer.parse.cli:parse_cmd",
     "index": "indexer.cli:index_cmd",
     "search": "indexer.cli:search_cmd",

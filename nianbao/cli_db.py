@@ -102,3 +102,36 @@ def revision(message: str, rev_id: str | None) -> None:
     finally:
         engine.dispose()
     click.echo(getattr(script, "path", script))
+
+
+@click.group("pg")
+def pg_group() -> None:
+    """本地 PostgreSQL（开发与测试）/ the project-managed local PostgreSQL (development, tests)."""
+
+
+@pg_group.command("start")
+@click.option("--database", default="nianbao", show_default=True, help="created if missing")
+def pg_start(database: str) -> None:
+    """启动（或复用）并打印 NIANBAO_DB_URL / start or reuse it; prints a NIANBAO_DB_URL."""
+    from . import pg_server
+
+    pg_server.start()
+    click.echo(pg_server.ensure_database(database))
+
+
+@pg_group.command("stop")
+def pg_stop() -> None:
+    """停止 / stop it."""
+    from . import pg_server
+
+    click.echo("stopped" if pg_server.stop() else "not running")
+
+
+@pg_group.command("status")
+def pg_status() -> None:
+    """状态 / home, initialised, running, port (JSON)."""
+    import json
+
+    from . import pg_server
+
+    click.echo(json.dumps(pg_server.status()))

@@ -65,6 +65,11 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):  # the driver the project pins (psycopg 3)
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql"):
+        # The program's times are UTC (naive columns hold UTC, as on SQLite): the session's
+        # time zone must not be the server's local one, or aware values shift on the way in
+        # and timestamptz columns come back in that zone.
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -3,10 +3,17 @@
 When NIANBAO_ES_URL is set the tests use that cluster; otherwise the project-managed local
 server is started for the session (installed from Maven Central by `nianbao es install`) and
 stopped at the end if this session started it. Every test run gets its own index prefix.
+
+The state database is a SQLite file in each test's data dir. With NIANBAO_TEST_DATABASE=postgresql
+it is PostgreSQL instead: the project-managed server (`nianbao.pg_server`, started for the
+session unless running, stopped at the end if this session started it; NIANBAO_KEEP_PG=1 keeps
+it), a fresh database per test and one per module (for module-scoped fixtures), handed to the
+code as NIANBAO_DB_URL and dropped afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -14,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import es_server
+from nianbao import es_server, pg_server
 from nianbao.es import es_client, server_version
 from nianbao.settings import Settings, get_settings
 
@@ -31,12 +38,78 @@ def seeds_dir() -> Path:
 
 # What the session's Elasticsearch was, for the closing summary (CI logs show the version).
 _ES_USED: dict[str, str] = {}
+_PG_USED: dict[str, str] = {}
+
+TEST_DATABASE = os.environ.get("NIANBAO_TEST_DATABASE", "sqlite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_DATABASE not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"NIANBAO_TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE!r}")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if _ES_USED:
         terminalreporter.write_line(
             f"Elasticsearch {_ES_USED['version']} at {_ES_USED['url']} ({_ES_USED['how']})")
+    if _PG_USED:
+        terminalreporter.write_line(
+            f"state database: PostgreSQL {_PG_USED['version']} at {_PG_USED['where']} ({_PG_USED['how']})")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """The project-managed PostgreSQL (fails loudly when it cannot start: CI installs it)."""
+    already = pg_server.running()
+    url = pg_server.start()
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("SHOW server_version").scalar_one()
+    engine.dispose()
+    _PG_USED.update(version=str(version), where=url.rsplit("@", 1)[1],
+                    how="reused" if already else "started for the tests")
+    yield url
+    if not already and not os.environ.get("NIANBAO_KEEP_PG"):
+        pg_server.stop()
+
+
+@contextlib.contextmanager
+def _pg_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    request.getfixturevalue("pg_admin_url")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = pg_server.create_database(name)
+    old = os.environ.get("NIANBAO_DB_URL")
+    os.environ["NIANBAO_DB_URL"] = url
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("NIANBAO_DB_URL", None)
+        else:
+            os.environ["NIANBAO_DB_URL"] = old
+        get_settings.cache_clear()
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
+    if TEST_DATABASE != "postgresql":
+        yield
+        return
+    with _pg_database(request):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_state_db(request: pytest.FixtureRequest, _module_state_db: None) -> Iterator[None]:
+    if TEST_DATABASE != "postgresql":
+        yield
+        return
+    with _pg_database(request):
+        yield
 
 
 @pytest.fixture(scope="session")

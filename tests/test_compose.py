@@ -53,3 +53,20 @@ def test_no_secrets_in_compose_or_example():
     assert "${ELASTIC_PASSWORD:?" in text  # required from the env file, never a literal
     example = (ROOT / ".env.example").read_text()
     assert "change-me" in example and (ROOT / ".gitignore").read_text().count(".env") >= 1
+
+
+def test_web_and_scheduler_share_a_postgresql_service_not_a_sqlite_file():
+    services = load()["services"]
+    pg = services["db"]
+    assert pg["image"].startswith("postgres:")
+    assert any(v.startswith("pgdata:") for v in pg["volumes"]) and "pgdata" in load()["volumes"]
+    assert pg["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")  # from .env
+    assert "pg_isready" in " ".join(pg["healthcheck"]["test"])
+    for name in ("web", "scheduler"):
+        svc = services[name]
+        url = svc["environment"]["NIANBAO_DB_URL"]
+        assert url.startswith("postgresql+psycopg://nianbao:${POSTGRES_PASSWORD:?") and url.endswith("@db:5432/nianbao")
+        assert svc["depends_on"]["db"] == {"condition": "service_healthy"}
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "sqlite:" not in text.lower()  # no SQLite URL anywhere
+    assert "POSTGRES_PASSWORD=change-me" in (ROOT / ".env.example").read_text()

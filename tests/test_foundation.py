@@ -16,6 +16,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 def test_env_overrides_yaml(monkeypatch):
     monkeypatch.setenv("NIANBAO_ES_URL", "http://127.0.0.1:1")
     monkeypatch.setenv("NIANBAO_DATA_DIR", "/tmp/nb-data")
+    monkeypatch.delenv("NIANBAO_DB_URL", raising=False)  # set by the PostgreSQL test run
     s = Settings()
     assert s.es_url == "http://127.0.0.1:1"
     assert str(s.data_path) == "/tmp/nb-data"

@@ -5,29 +5,30 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.models import Document, QueueRow, Version
+from nianbao.db import make_engine
 
 
-def _count_docs(db: str) -> int:
+def _count_docs(engine: Engine) -> int:
     try:
-        with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("select count(*) from documents").fetchone()[0]
-    except sqlite3.Error:
+        with engine.connect() as con:
+            return con.execute(text("select count(*) from documents")).scalar_one()
+    except SQLAlchemyError:  # not created yet
         return 0
 
 
 def test_kill_and_resume(world):
     env = {**os.environ, "NIANBAO_DATA_DIR": str(world.settings.data_path),
            "NIANBAO_CRAWL_DELAY_SECONDS": "0.1", "NIANBAO_CRAWL_HOST_CONCURRENCY": "1"}
-    db = str(world.settings.data_path / "state.db")
+    db = make_engine(world.settings.database_url)  # SQLite or, in the PostgreSQL run, PostgreSQL
     truth = world.truth()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "crawl", "--quiet",
                              "--registry", str(world.registry_path)], env=env,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from sqlalchemy import text
 
 from crawler.registry import load_registry
 from crawler.scheduler import build_scheduler, pipeline_job, plan
+from nianbao.db import make_engine
 from nianbao.settings import get_settings
 
 from .crawler_world import start_world
@@ -53,8 +54,8 @@ def test_job_store_persists_and_prunes(tmp_path):
     sched = build_scheduler(settings, f, blocking=False)
     sched.start(paused=True)
     sched.shutdown(wait=False)
-    with sqlite3.connect(tmp_path / "var" / "state.db") as con:
-        ids = {r[0] for r in con.execute("select id from apscheduler_jobs")}
+    with make_engine(settings.database_url).connect() as con:
+        ids = set(con.scalars(text("select id from apscheduler_jobs")))
     # (other packages may add their own jobs, e.g. the monitor's daily digest)
     assert {i for i in ids if i.startswith("nianbao-")} == {"nianbao-busy", "nianbao-quiet", "nianbao-hourly"}
     f = _registry(tmp_path, {"p2": "off"})  # the hourly override left the config
