@@ -38,6 +38,10 @@ from .segment import normalize
 # facet name → indexed field
 FACETS = {"year": "year", "province": "province", "city": "city", "county": "county",
           "finding": "finding_codes", "timeliness": "timeliness"}
+# A report without a value for one of these facets is counted under UNKNOWN (the portal calls it
+# "unknown / other"), and filtering by UNKNOWN finds them, so the buckets add up to the total.
+UNKNOWN = "__none__"
+MISSING_BUCKET = ("province", "city", "county")
 FACET_SIZES = {"year": 20, "province": 40, "city": 50, "county": 50, "finding": 30, "timeliness": 3}
 SORTS = {
     "relevance": [{"_score": "desc"}, {"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
@@ -98,6 +102,12 @@ def _facet_filter(name: str, values: list[Any]) -> dict[str, Any]:
     f = FACETS[name]
     if name == "year":
         values = [year_value(v) for v in values]
+    if name in MISSING_BUCKET and UNKNOWN in values:
+        known = [v for v in values if v != UNKNOWN]
+        none = {"bool": {"must_not": [{"exists": {"field": f}}]}}
+        if not known:
+            return none
+        return {"bool": {"should": [{"terms": {f: known}}, none], "minimum_should_match": 1}}
     return {"terms": {f: values}}
 
 
@@ -128,6 +138,8 @@ def _terms_agg(name: str) -> dict[str, Any]:
     terms: dict[str, Any] = {"field": FACETS[name], "size": FACET_SIZES[name]}
     if name == "year":
         terms["order"] = {"_key": "desc"}
+    if name in MISSING_BUCKET:
+        terms["missing"] = UNKNOWN
     return {"terms": terms}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from lxml import etree
 from sqlalchemy import select
 
@@ -28,6 +31,17 @@ def _content(it: dict) -> str:
     return "\n".join(lines)
 
 
+def rfc3339(when: datetime, tz_name: str = "Asia/Shanghai") -> str:
+    """An alert table time (naive: the server's own clock, `datetime.now()`) as RFC 3339 in the
+    configured zone, with the offset that zone really has (not a fixed +08:00 on any clock)."""
+    aware = when.astimezone() if when.tzinfo is None else when
+    try:
+        tz = ZoneInfo(tz_name)
+    except (KeyError, ValueError):
+        tz = ZoneInfo("Asia/Shanghai")
+    return aware.astimezone(tz).isoformat(timespec="seconds")
+
+
 def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
     """The subscription's alerts as Atom 1.0 (newest first). Unknown token: SubscriptionNotFound."""
     if settings is None:
@@ -42,7 +56,8 @@ def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
     _el(feed, "id", f"urn:nianbao:subscription:{sub.id}")
     _el(feed, "link", href=feed_url(settings, token), rel="self")
     _el(feed, "link", href=manage_url(settings, token), rel="alternate")
-    updated = (rows[0].created_at if rows else sub.created_at).isoformat(timespec="seconds") + "+08:00"
+    tz = getattr(settings, "timezone", "Asia/Shanghai")
+    updated = rfc3339(rows[0].created_at if rows else sub.created_at, tz)
     _el(feed, "updated", updated)
     _el(_el(feed, "author"), "name", "年报监察 Nianbao Watch")
     for r in rows:
@@ -50,7 +65,7 @@ def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
         entry = _el(feed, "entry")
         _el(entry, "title", f"[{it['kind_label']}] {it['summary']}")
         _el(entry, "id", f"urn:nianbao:event:{r.event_id}")
-        _el(entry, "updated", r.created_at.isoformat(timespec="seconds") + "+08:00")
+        _el(entry, "updated", rfc3339(r.created_at, tz))
         if it["url"]:
             _el(entry, "link", href=it["url"])
         _el(entry, "content", _content(it), type="text")

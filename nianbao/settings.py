@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     admin_password: str = ""
     hsts_max_age: int = 31536000  # with an https base_url: Strict-Transport-Security (0 = none)
+    export_max_rows: int = 100_000  # CSV/XLSX of a search: every match up to this many rows
 
     # Outbound senders (webhooks, chat robots) refuse non-public addresses except these
     # CIDRs or host names (comma-separated in NIANBAO_OUTBOUND_ALLOW); nianbao.outbound.

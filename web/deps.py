@@ -64,11 +64,15 @@ def db() -> Session:
 
 
 def today() -> date:
-    """Today in Beijing; tests and demos may pin it with config NIANBAO_TODAY (ISO date)."""
+    """Today in the configured time zone (Beijing by default); tests and demos may pin it with config NIANBAO_TODAY (ISO date)."""
     pinned = current_app.config.get("NIANBAO_TODAY")
     if pinned:
         return date.fromisoformat(str(pinned))
-    return datetime.now(BEIJING).date()
+    try:
+        tz = ZoneInfo(settings().timezone or "Asia/Shanghai")
+    except (KeyError, ValueError):
+        tz = BEIJING
+    return datetime.now(tz).date()
 
 
 def stage(module: str) -> ModuleType:

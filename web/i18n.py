@@ -1,4 +1,5 @@
-"""Chinese first, English by a switch (?lang=en, remembered in the session); Beijing time.
+"""Chinese first, English by a switch (?lang=en, remembered in the session); times shown in
+the configured time zone (Settings.timezone, Beijing by default).
 
 Messages are Chinese in the source; English lives in translations/en/LC_MESSAGES/messages.po
 and its compiled messages.mo is committed (built by `python -m web.i18n`), so nothing is
@@ -9,12 +10,14 @@ add the new msgids with their English to messages.po, then `python -m web.i18n`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, has_app_context, request, session
+from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup, escape
 
 from .deps import BEIJING
@@ -31,8 +34,22 @@ def select_locale() -> str:
     return session.get("lang") or "zh"
 
 
-def to_beijing(value: Any) -> datetime | date | None:
-    """An ISO string / datetime as Beijing time; a date stays a date."""
+def zone() -> ZoneInfo:
+    """The configured time zone (Settings.timezone)."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    try:
+        return ZoneInfo(name) if name else BEIJING
+    except (KeyError, ValueError):
+        return BEIJING
+
+
+def to_local(value: Any, naive: str = "local") -> datetime | date | None:
+    """An ISO string / datetime in the configured time zone; a date stays a date.
+
+    A value without an offset is ambiguous: `naive="local"` takes it as wall time in the
+    configured zone (a date a page shows), `"utc"` as UTC (what the crawler and the review log
+    store), `"system"` as the server's own clock (`datetime.now()`, the snapshot and alert
+    tables)."""
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -43,22 +60,47 @@ def to_beijing(value: Any) -> datetime | date | None:
         except ValueError:
             return None
     if isinstance(value, datetime):
+        tz = zone()
         if value.tzinfo is None:
-            value = value.replace(tzinfo=BEIJING)
-        return value.astimezone(BEIJING)
+            if naive == "utc":
+                value = value.replace(tzinfo=UTC)
+            elif naive == "system":
+                value = value.astimezone()
+            else:
+                value = value.replace(tzinfo=tz)
+        return value.astimezone(tz)
     return value if isinstance(value, date) else None
 
 
-def bjtime(value: Any, with_time: bool = True) -> str:
+to_beijing = to_local
+
+
+def bjtime(value: Any, with_time: bool = True, naive: str = "local") -> str:
+    """A time for a page, in the configured zone (the filter keeps its old name)."""
     v = value
     if isinstance(v, str) and len(v) == 10:  # a date only: show it as it is
         return v
-    d = to_beijing(v)
+    d = to_local(v, naive)
     if d is None:
         return "—"
     if isinstance(d, datetime):
         return d.strftime("%Y-%m-%d %H:%M") if with_time else d.strftime("%Y-%m-%d")
     return d.isoformat()
+
+
+def tz_note() -> str:
+    """The footer's note on which clock the times use."""
+    key = str(zone())
+    if key in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"):
+        return gettext("时间均为北京时间")
+    return gettext("时间均为 %(tz)s 时间", tz=key)
+
+
+def lang_url(lang: str) -> str:
+    """This page in the other language: the same path and every query parameter kept."""
+    params = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    params.append(("lang", lang))
+    return f"{request.path}?{urlencode(params)}"
 
 
 def nl2br(text: str) -> Markup:
@@ -71,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bjtime"] = bjtime
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.globals["current_lang"] = lambda: str(get_locale() or "zh")
+    app.jinja_env.globals.update(lang_url=lang_url, tz_note=tz_note)
 
 
 def compile_catalogues() -> list[Path]:

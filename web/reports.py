@@ -10,6 +10,15 @@ from .errors import NotFound, Unavailable
 from .shapes import plain
 
 
+def utc_iso(v: Any) -> str | None:
+    """A stored time as ISO 8601 with its offset: the crawler's tables hold naive UTC."""
+    if v is None:
+        return None
+    if getattr(v, "tzinfo", None) is None:
+        return v.isoformat() + "Z"
+    return v.isoformat()
+
+
 def get_report(rid: str) -> dict[str, Any]:
     """The current ES document of a report (through indexer.search.get_report when present)."""
     try:
@@ -65,7 +74,7 @@ def _db_versions(url: str | None) -> list[dict[str, Any]]:
     if doc is None:
         return []
     q = select(Version).where(Version.document_id == doc.id).order_by(Version.seq)
-    return [{"sha256": v.sha256, "fetched_at": v.fetched_at.isoformat() if v.fetched_at else None,
+    return [{"sha256": v.sha256, "fetched_at": utc_iso(v.fetched_at),
              "content_type": v.content_type or None, "filename": v.filename or None, "seq": v.seq}
             for v in s.scalars(q)]
 

@@ -49,6 +49,35 @@ def wanted(fmt: str | None = None) -> str:
     return f
 
 
+class _Line:
+    """A file-like that hands back what csv.writer wrote (one row at a time)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+
+def csv_lines(table: Table, rows: Any) -> Any:
+    """The CSV of `table`'s columns over `rows` (an iterable of dicts) as encoded chunks, for a
+    streamed response: a BOM and the header first, then about 200 rows a chunk."""
+    line = _Line()
+    w = csv.writer(line)
+    w.writerow([h for _, h in table.columns])
+    yield ("\ufeff" + line.text).encode("utf-8")
+    line.text = ""
+    n = 0
+    for r in rows:
+        w.writerow(["" if v is None else v for v in (_cell(r.get(k)) for k, _ in table.columns)])
+        n += 1
+        if n % 200 == 0:
+            yield line.text.encode("utf-8")
+            line.text = ""
+    if line.text:
+        yield line.text.encode("utf-8")
+
+
 def to_csv(table: Table) -> Response:
     buf = io.StringIO()
     buf.write("\ufeff")  # so that Excel opens UTF-8 Chinese correctly

@@ -28,10 +28,14 @@ def register(app: Flask) -> None:
 
     for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, admin, api):
         app.register_blueprint(mod.bp)
+    from flask_babel import get_locale
+
     from ..findings import meaning, status_label
     from ..security import csrf
+    from ..tables import label
 
-    app.jinja_env.globals.update(meaning=meaning, status_label=status_label)
+    app.jinja_env.globals.update(meaning=meaning, status_label=status_label,
+                                 table_label=lambda text: label(text, str(get_locale() or "zh")))
 
     csrf.exempt(api.bp)  # JSON API: no cookies carry authority there (tokens in the URL)
 

@@ -136,6 +136,31 @@ def _refresh_later(app: Any, key: tuple, year: int, region: dict[str, str | None
     threading.Thread(target=work, name="compliance-refresh", daemon=True).start()
 
 
+def _aware(at: Any) -> str:
+    """The snapshot's time (the server's own clock, naive) as ISO 8601 with its offset."""
+    if getattr(at, "tzinfo", None) is None:
+        at = at.astimezone()
+    return at.isoformat(timespec="seconds")
+
+
+def year_has_data(year: int) -> bool:
+    """Whether any report of `year` is indexed at all (anywhere): before monitoring covered a
+    year every publisher would look "missing", years late; such a year says it has no data.
+    Kept for a minute; True when the index cannot be asked (the evaluation stands)."""
+    ext = current_app.extensions["nianbao"].setdefault("year_has_data", {})
+    hit = ext.get(year)
+    if hit and time.monotonic() - hit[0] < 60:
+        return bool(hit[1])
+    try:
+        n = deps.es().count(index=f"{deps.prefix()}-reports",
+                            query={"term": {"year": year}})["count"]
+    except Exception:  # noqa: BLE001
+        current_app.logger.warning("reports of %s not countable", year, exc_info=True)
+        return True
+    ext[year] = (time.monotonic(), n > 0)
+    return n > 0
+
+
 def next_level(region: dict[str, str | None]) -> str:
     """The level shown below the deepest region chosen (county → its townships)."""
     for key, level in (("county", "township"), ("city", "county"), ("province", "city")):
@@ -177,6 +202,8 @@ PUB_COLUMNS = [("id", "ID"), ("name", "单位"), ("county", "县区"), ("status"
 def dashboard(fmt: str | None = None) -> Response:
     year, region = year_arg(), region_args()
     level = next_level(region)
+    if not year_has_data(year):
+        return _no_data(year, region, level, fmt)
     at = snapshot_at(year)
     if at is not None and wanted(fmt) == "html":
         return _snapshot_page(year, region, level, at)
@@ -188,7 +215,7 @@ def dashboard(fmt: str | None = None) -> Response:
             "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
             "publishers": pubs, "per_day": chart}
     if at is not None:
-        data["computed_at"] = at.isoformat(timespec="seconds")
+        data["computed_at"] = _aware(at)
     if request.args.get("table") == "days":
         table = Table(f"per-day-{year}", [("date", "日期"), ("count", "发布数量")], chart["days"])
     elif request.args.get("table") == "areas":
@@ -200,6 +227,36 @@ def dashboard(fmt: str | None = None) -> Response:
                        for p in pubs])
     shown = sorted(pubs, key=lambda p: (SEVERITY.get(p.get("status"), 9), -(p.get("days_late") or 0)))
     return _page(data, fmt, table, shown[:HTML_ROWS], len(pubs), region)
+
+
+def _no_data(year: int, region: dict[str, str | None], level: str, fmt: str | None) -> Response:
+    """A year no report of which is indexed: say so, instead of every publisher "missing"."""
+    data = {"year": year, "filters": region, "level": level, "no_data": True,
+            "counts": {}, "areas": [], "publishers": [], "per_day": {"days": [], "deadlines": []}}
+    table = Table(f"compliance-{year}", PUB_COLUMNS, [])
+    return respond("dashboard.html", data, fmt=fmt, table=table, statuses=STATUSES, shown=[],
+                   n_pubs=0, chart_json="{}", finding_codes=finding_codes,
+                   crumbs=_crumbs(year, region),
+                   rargs={"year": year, **{k: v for k, v in region.items() if v}},
+                   area_link=lambda a: None, subscribe_link=_subscribe_link(region),
+                   years=_years_with_data(), region_args={k: v for k, v in region.items() if v})
+
+
+def _years_with_data() -> list[int]:
+    try:
+        res = deps.es().search(index=f"{deps.prefix()}-reports", size=0,
+                               aggs={"y": {"terms": {"field": "year", "size": 30,
+                                                     "order": {"_key": "desc"}}}})
+        return [int(b["key"]) for b in res["aggregations"]["y"]["buckets"]]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _subscribe_link(region: dict[str, str | None]) -> str:
+    from flask import url_for
+
+    params: dict[str, Any] = {"kind": "region_compliance", **{k: v for k, v in region.items() if v}}
+    return url_for("subscriptions.new", **params)
 
 
 def _snapshot_areas(year: int, region: dict[str, str | None], level: str) -> list[dict[str, Any]]:
@@ -233,7 +290,7 @@ def _snapshot_data(args: tuple, level: str, at: Any) -> dict[str, Any]:
     return {"year": args[0], "filters": region, "level": level, "counts": snap.counts(db, *args),
             "areas": [{k: v for k, v in a.items() if k != "counts"} for a in area_rows],
             "publishers": snap.rows(db, *args, order="severity", limit=HTML_ROWS),
-            "per_day": snap.per_day(db, *args), "computed_at": at.isoformat(timespec="seconds")}
+            "per_day": snap.per_day(db, *args), "computed_at": _aware(at)}
 
 
 def _page(data: dict[str, Any], fmt: str | None, table: Table | None, shown: list[dict[str, Any]],
@@ -244,7 +301,8 @@ def _page(data: dict[str, Any], fmt: str | None, table: Table | None, shown: lis
                    chart_json=json.dumps(data["per_day"], ensure_ascii=False), finding_codes=finding_codes,
                    crumbs=_crumbs(year, region),
                    rargs={"year": year, **{k: v for k, v in region.items() if v}},
-                   area_link=lambda a: _area_link(year, region, level, a))
+                   area_link=lambda a: _area_link(year, region, level, a),
+                   subscribe_link=_subscribe_link(region))
 
 
 def _crumbs(year: int, region: dict[str, str | None]) -> list[tuple[str, dict[str, Any]]]:

@@ -48,7 +48,10 @@ def record(pub: dict[str, Any], years: list[int]) -> list[dict[str, Any]]:
         return []
     out = []
     for year in sorted(set(years), reverse=True):
-        from .dashboard import compliance
+        from .dashboard import compliance, year_has_data
+
+        if not year_has_data(year):  # no report of that year anywhere: no verdict either
+            continue
 
         rep = compliance(year, {"province": pub.get("province") or None,
                                 "city": pub.get("city") or None, "county": pub.get("county") or None})

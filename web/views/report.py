@@ -12,11 +12,12 @@ from indexer.reviews import Review
 
 from .. import deps
 from ..errors import BadRequest, NotFound
+from ..figures import figure_paths
 from ..findings import evidence, meaning
 from ..highlight import mark, query_terms
-from ..reports import diff_lines, get_report, read_archive, version_text, versions
+from ..reports import diff_lines, get_report, read_archive, utc_iso, version_text, versions
 from ..respond import attachment, respond
-from ..tables import report_tables
+from ..tables import PARTS_EN, report_tables
 
 bp = Blueprint("report", __name__)
 
@@ -25,7 +26,7 @@ def audit_trail(rid: str) -> list[dict[str, Any]]:
     q = select(Review).where(Review.report_id == rid).order_by(Review.at, Review.id)
     return [{"kind": r.kind, "code": r.code, "path": r.path, "old_value": r.old_value,
              "new_value": r.new_value, "reason": r.reason, "user": r.user,
-             "at": r.at.isoformat() if r.at else None} for r in deps.db().scalars(q)]
+             "at": utc_iso(r.at)} for r in deps.db().scalars(q)]
 
 
 def terms_of(q: str) -> list[str]:
@@ -79,7 +80,8 @@ def report(rid: str, fmt: str | None = None) -> Response:
     terms = terms_of(q)
     return respond("report.html", data, fmt=fmt, doc=doc, q=q, mark=lambda t: mark(t, terms),
                    tables=report_tables(doc), marks=cell_marks(doc), meaning=meaning,
-                   evidence=evidence(doc.get("meta_sources")))
+                   evidence=evidence(doc.get("meta_sources")), figs=figure_paths(q),
+                   part_en=PARTS_EN.get)
 
 
 @bp.route("/reports/<rid>/archive/<sha256>")

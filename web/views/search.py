@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
 from .. import deps
 from ..errors import BadRequest
 from ..highlight import fragments
-from ..respond import Table, respond
+from ..respond import Table, attachment, csv_lines, respond, to_xlsx
 from ..shapes import facet_buckets
 
 bp = Blueprint("search", __name__)
@@ -88,6 +88,49 @@ def _finding_codes(hit: dict[str, Any]) -> list[str]:
     return [c for c in out if c]
 
 
+def export_cap() -> int:
+    return max(1, int(getattr(deps.settings(), "export_max_rows", 100_000)))
+
+
+def _export(args: dict[str, Any], fmt: str) -> Response:
+    """Every matching report (not one page), streamed in the search's order up to
+    export_max_rows; a capped file says so in X-Export-Truncated (the total)."""
+    search_mod = deps.stage("indexer.search")
+    query_mod = deps.stage("indexer.query")
+    cap = export_cap()
+    sort = args["sort"]
+    try:  # the total first: a bad query is a 400 before any byte is sent
+        first = search_mod.search(deps.es(), deps.prefix(), args["q"], page=1, size=1,
+                                  sort=sort, filters=args["filters"] or None, facets=False)
+    except query_mod.QuerySyntaxError as exc:
+        raise BadRequest(str(exc), position=exc.position, query=args["q"]) from None
+    except getattr(search_mod, "SearchError", ValueError) as exc:
+        raise BadRequest(str(exc)) from None
+    total = int(first.total or 0)
+    rows = search_mod.iterate(deps.es(), deps.prefix(), args["q"], sort=sort,
+                              filters=args["filters"] or None)
+
+    def limited() -> Any:
+        for i, h in enumerate(rows):
+            if i >= cap:
+                rows.close()
+                return
+            yield {**h, "findings": _finding_codes(h)}
+
+    name = "search"
+    if fmt == "xlsx":
+        resp = to_xlsx(Table(name, HIT_COLUMNS, list(limited())))
+    else:
+        table = Table(name, HIT_COLUMNS)
+        resp = Response(stream_with_context(csv_lines(table, limited())),
+                        mimetype="text/csv; charset=utf-8")
+        resp.headers["Content-Disposition"] = attachment(f"{name}.csv")
+    resp.headers["X-Export-Rows"] = str(min(total, cap))
+    if total > cap or not first.total_exact:
+        resp.headers["X-Export-Truncated"] = str(total)
+    return resp
+
+
 @bp.route("/")
 @bp.route("/search")
 @bp.route("/search.<any(json,csv,xlsx):fmt>")
@@ -96,6 +139,9 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
         raise BadRequest("未知参数 fmt，格式请用 format= 或 /search.json / unknown parameter fmt "
                          "(use format= or /search.json)", param="fmt")
     args = search_args()
+    wanted_fmt = fmt or request.args.get("format")
+    if wanted_fmt in ("csv", "xlsx"):
+        return _export(args, wanted_fmt)
     data: dict[str, Any] = {**args}
     error = None
     shown = (fmt or request.args.get("format") or "html") in ("html", "json")
@@ -107,12 +153,47 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
         error = exc  # the page shows the error next to the query box, with a 400
         data.update(total=0, took_ms=None, hits=[], facets={}, total_exact=True,
                     facets_sampled=False, next_cursor=None)
+    from ..figures import figure_paths, hit_figures
+
+    figs = hit_figures(data["hits"], figure_paths(args["q"]))
     table = Table("search", HIT_COLUMNS,
                   [{**h, "findings": _finding_codes(h)} for h in data["hits"]])
     pages = max(1, -(-int(data["total"] or 0) // args["size"]))
     return respond("search.html", data, fmt=fmt, table=table, status=400 if error else 200,
                    error=error, pages=pages, numbered=page_window() // args["size"],
-                   fragments=fragments, finding_codes=_finding_codes, link=_link)
+                   fragments=fragments, finding_codes=_finding_codes, link=_link,
+                   figures=lambda h: figs.get(h.get("id"), []), subscribe_link=_subscribe_link(args))
+
+
+@bp.context_processor
+def _page_context() -> dict[str, Any]:
+    """What the search page shows around the hits (defaults a view may override)."""
+    from ..examples import examples
+
+    try:
+        unknown = deps.stage("indexer.search").UNKNOWN
+    except Exception:  # noqa: BLE001 — an indexer without the bucket
+        unknown = "__none__"
+    return {"examples": examples(), "export_cap": export_cap(), "unknown": unknown,
+            "export_link": _export_link, "figures": lambda h: [],
+            "subscribe_link": url_for("subscriptions.new", kind="saved_search")}
+
+
+def _export_link(fmt: str) -> str:
+    params: dict[str, Any] = {k: v for k, v in request.args.items()
+                              if k not in ("format", "fmt", "page", "cursor", "lang")}
+    return url_for("search.search", fmt=fmt, **params)
+
+
+def _subscribe_link(args: dict[str, Any]) -> str:
+    """The subscription form filled in with this search (query and region/year filters)."""
+    params: dict[str, Any] = {"kind": "saved_search"}
+    if args["q"]:
+        params["q"] = args["q"]
+    for k in ("province", "city", "county", "year"):
+        if args["filters"].get(k):
+            params[k] = args["filters"][k]
+    return url_for("subscriptions.new", **params)
 
 
 def _link(**changes: Any) -> str:
