@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -45,8 +45,18 @@ def _preload() -> None:
 _preload()
 
 
+_CLOCK_OFFSET = timedelta(0)  # the demo's simulated world: its crawls happen on its dates
+
+
+def set_clock_offset(offset: timedelta) -> None:
+    """Shift the crawler's clock (`utcnow`) by `offset` from now on. The demo moves it with its
+    simulated world, so first-seen times and listing crawls fall on the world's dates."""
+    global _CLOCK_OFFSET
+    _CLOCK_OFFSET = offset
+
+
 def utcnow() -> datetime:
-    return datetime.utcnow().replace(microsecond=0)
+    return (datetime.utcnow() + _CLOCK_OFFSET).replace(microsecond=0)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from nianbao.errors import NianbaoError, UsageError
+from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
 
 from .models import Outbox, Subscription
 
@@ -37,6 +37,10 @@ class SubscriptionError(UsageError):
 
 class SubscriptionNotFound(NianbaoError):
     """No subscription for this token (or it was cancelled)."""
+
+
+class MailUnavailable(ServiceUnavailable):
+    """The confirmation mail could not be sent: the subscription was not kept."""
 
 
 # ---- links (served by the portal) ---------------------------------------------------------
@@ -80,10 +84,15 @@ def _year(value: Any) -> int:
     return year
 
 
-def _clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+def _clean_params(kind: str, params: dict[str, Any], session=None) -> dict[str, Any]:
+    """Checked parameters. With a `session`, the region and the publisher must be in the
+    publisher registry (a typo would otherwise be a subscription that never fires)."""
     if not isinstance(params, dict):
         raise SubscriptionError("订阅参数应为对象 / params must be an object")
     out: dict[str, Any] = {k: _text(params, k) for k in REGION_KEYS if _text(params, k)}
+    if kind == "region_compliance" and not out:
+        raise SubscriptionError("地区合规订阅需要填写省、市或县区 / a region subscription needs a "
+                                "province, city or county")
     if params.get("year") not in (None, ""):
         out["year"] = _year(params["year"])
     if kind == "saved_search":
@@ -107,7 +116,43 @@ def _clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         if not pid:
             raise SubscriptionError("需要单位编号 / a publisher subscription needs publisher_id")
         out["publisher_id"] = pid
+    if session is not None:
+        _check_registry(session, out)
     return out
+
+
+_REGION_NAMES = {"province": ("省", "province"), "city": ("市", "city"), "county": ("县区", "county")}
+
+
+def _check_registry(session, params: dict[str, Any]) -> None:
+    """The publisher id and the region (together) must exist in the publisher registry (as the
+    crawler last synced it; before the first crawl the table is empty and nothing is refused)."""
+    try:
+        from crawler.models import PublisherRow
+    except ImportError:  # no crawler here: nothing to check against
+        return
+    if session.scalar(select(PublisherRow.id).limit(1)) is None:
+        return
+    pid = params.get("publisher_id")
+    if pid and session.get(PublisherRow, pid) is None:
+        raise SubscriptionError(f"没有编号为 {pid!r} 的单位，请在单位页面复制编号 / no publisher with id "
+                                f"{pid!r} (copy the id from the publisher's page)")
+    region = {k: params[k] for k in REGION_KEYS if params.get(k)}
+    if not region:
+        return
+    q = select(PublisherRow.id)
+    for k, v in region.items():
+        q = q.where(getattr(PublisherRow, k) == v)
+    if session.scalar(q.limit(1)) is not None:
+        return
+    # Name the part that is unknown on its own, else the combination.
+    for k, v in region.items():
+        if session.scalar(select(PublisherRow.id).where(getattr(PublisherRow, k) == v).limit(1)) is None:
+            zh, en = _REGION_NAMES[k]
+            raise SubscriptionError(f"没有这个{zh}：{v}（请用合规看板上的名称）/ unknown {en} {v!r} "
+                                    f"(use the name shown on the compliance dashboard)")
+    raise SubscriptionError(f"所填的省、市、县区不相属：{''.join(region.values())} / the province, city and county do not "
+                            f"belong together: {' / '.join(region.values())}")
 
 
 def _check_query(q: str) -> None:
@@ -173,7 +218,7 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
     if contact_email and (len(contact_email) > _length("contact_email") or not _EMAIL.match(contact_email)):
         raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
     sub = Subscription(
-        token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}),
+        token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}, session),
         channel=channel, target=_check_target(channel, target, settings), mode=mode,
         contact_email=contact_email or (target if channel == "email" else None),
         secret=secrets.token_hex(32) if channel == "webhook" else None, label=label[:200],
@@ -185,7 +230,16 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
     if channel == "email" and send_confirmation:
         from .mail import send_confirmation as send
 
-        send(settings, sub)
+        try:
+            send(settings, sub)
+        except ServiceUnavailable as exc:
+            # No confirmation mail, no subscription: nobody could ever confirm it.
+            session.delete(sub)
+            session.commit()
+            raise MailUnavailable(
+                "确认邮件暂时无法发送，订阅未创建，请稍后再试或改用其他渠道 / the confirmation "
+                f"mail could not be sent, so the subscription was not created; try again later "
+                f"or pick another channel ({exc})") from None
     return sub
 
 
@@ -213,7 +267,7 @@ def update(session, token: str, settings: object = None, **changes: Any) -> Subs
     if bad:
         raise SubscriptionError(f"不能修改 / cannot change: {', '.join(sorted(bad))}")
     if "params" in changes:
-        sub.params = _clean_params(sub.kind, changes["params"] or {})
+        sub.params = _clean_params(sub.kind, changes["params"] or {}, session)
     if "mode" in changes:
         if changes["mode"] not in MODES:
             raise SubscriptionError(f"未知发送方式 / unknown mode {changes['mode']!r}")

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "compliance": "monitor.cli:compliance_cmd",
     "alerts": "monitor.cli:alerts",
     "serve": "web.cli:serve_cmd",
+    "users": "web.cli:users_group",
     "demo": "nianbao.demo:demo_cmd",
 }
 

@@ -1,18 +1,24 @@
 """`nianbao demo`: the whole product on a simulated world, with one command.
 
 Starts (or reuses) the local Elasticsearch, serves the simulated government web with its clock
-set after this year's deadline, crawls it, indexes, evaluates compliance and alerts, and serves
-the portal. Ctrl-C stops every process it started. A second run with the same world reuses the
-crawl and is up in seconds.
+a few days before this year's deadline, crawls it (once at an earlier date too, so that reports
+edited since have two versions), indexes, evaluates compliance and alerts, and serves the
+portal with a local mail catcher (its mailbox page is /demo/mailbox), an administrator and a
+reviewer account (random passwords, printed), and a world clock that moves `--days` days every
+`--tick` seconds (or on request from the admin page), each move followed by crawl → index →
+alerts: new, late and missing reports and their alerts arrive while one watches. Ctrl-C stops
+every process it started. A second run with the same world reuses the crawl, resumes at the
+date the clock had reached, and is up in seconds.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import urllib.parse
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +32,15 @@ from .settings import get_settings
 
 DEMO_DIR = "var/demo"
 SIM_PORT = 8800
+REVIEWER = "reviewer"
 
 
-def _configure(data_dir: Path, es_url: str, registry: Path) -> None:
-    """Point every component at the demo's data dir, registry and Elasticsearch."""
+def _configure(data_dir: Path, es_url: str, registry: Path, *, smtp_port: int, base_url: str) -> None:
+    """Point every component at the demo's data dir, registry, Elasticsearch and mail catcher."""
     os.environ["NIANBAO_DATA_DIR"] = str(data_dir)
+    # Mail goes to the demo's own catcher (shown at /demo/mailbox), never to a real relay.
+    os.environ.update(NIANBAO_SMTP_HOST="127.0.0.1", NIANBAO_SMTP_PORT=str(smtp_port),
+                      NIANBAO_SMTP_USER="", NIANBAO_BASE_URL=base_url)
     # The simulated sites are local: a shorter per-host delay keeps the first crawl short.
     os.environ.setdefault("NIANBAO_CRAWL_DELAY_SECONDS", "0.2")
     os.environ["NIANBAO_ES_URL"] = es_url
@@ -42,7 +52,30 @@ def _world_key(seed: int, size: str, today: date, year: int) -> dict[str, Any]:
     return {"seed": seed, "size": size, "date": today.isoformat(), "year": year}
 
 
-def _crawl(settings: Any, registry_path: Path) -> None:
+def _set_world_date(web: Any, when: date) -> None:
+    """The simulated web and the crawler's clock on `when` (the time of day stays real)."""
+    from crawler.fetch import set_clock_offset
+
+    web.set_date(when)
+    set_clock_offset(timedelta(days=(when - datetime.now(UTC).date()).days))
+
+
+def history_date(world: Any, start: date) -> date | None:
+    """A date before `start` on which most reports edited by `start` were already published
+    but not yet edited: a crawl then and one at `start` gives them two versions."""
+    edited = [d for i in range(len(world.site_counties)) for d in world.docs(i)
+              if d.kind == "report" and d.registered and d.edited and d.edited.date() <= start
+              and (d.removed is None or d.removed > start)]
+
+    def caught(day: date) -> int:
+        return sum(1 for d in edited if d.published.date() <= day < d.edited.date())
+
+    days = sorted({d.published.date() for d in edited if d.published.date() < start})
+    best = max(days, key=lambda day: (caught(day), day), default=None)
+    return best if best is not None and caught(best) else None
+
+
+def _crawl(settings: Any, registry_path: Path, label: str = "抓取 crawl") -> None:
     from tqdm import tqdm
 
     from crawler.cli import print_summary
@@ -50,7 +83,7 @@ def _crawl(settings: Any, registry_path: Path) -> None:
     from crawler.registry import load_registry
 
     registry = load_registry(registry_path)
-    bar = tqdm(total=0, unit="报告", desc="抓取 crawl", leave=True)
+    bar = tqdm(total=0, unit="报告", desc=label, leave=True)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
@@ -108,7 +141,15 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 @click.option("--year", type=int, default=None,
               help="报告年度（默认去年）/ report year (default: last year)")
 @click.option("--date", "when", default=None,
-              help="模拟世界的日期（默认今天）/ the simulated world's date (default: today)")
+              help="模拟世界开始的日期（默认：报告年度次年 1 月 27 日，即乡镇期限前几天；若今天更早则为今天）"
+                   " / the simulated world's start date (default: January 27 after the report year, "
+                   "a few days before the townships' deadline, or today if earlier)")
+@click.option("--days", default=2, show_default=True, type=click.IntRange(0, 366),
+              help="每个周期世界时钟前进的天数（0 = 不动，只在管理页面上按需前进）/ days the world "
+                   "clock moves each tick (0: only on request, from the admin page)")
+@click.option("--tick", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="演示周期（秒）：时钟前进，然后抓取、索引、发送提醒 / seconds between ticks: the "
+                   "clock moves, then crawl, index and alerts run")
 @click.option("--size", default="demo", show_default=True, type=click.Choice(["tiny", "demo"]),
               help="模拟世界规模 / size of the simulated world")
 @click.option("--seed", default=1, show_default=True, type=int)
@@ -117,16 +158,19 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--sim-port", default=SIM_PORT, show_default=True, type=int,
               help="模拟网站端口（0 = 每站随机）/ simulated sites' port (0: a free one each)")
-def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl: bool,
-             host: str, port: int, sim_port: int) -> None:
+def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: str, seed: int,
+             no_crawl: bool, host: str, port: int, sim_port: int) -> None:
     """一条命令体验全部功能 / the whole product on a simulated world."""
     from simweb.server import SimWeb
+
+    from .demo_live import MailCatcher
 
     # `kill` / a closed terminal stops the demo like Ctrl-C: the finally block cleans up.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
-    today = date.fromisoformat(when) if when else date.today()
-    year = year or today.year - 1
+    real_today = date.today()
+    year = year or (date.fromisoformat(when).year if when else real_today.year) - 1
+    start = date.fromisoformat(when) if when else min(real_today, date(year + 1, 1, 27))
     base = get_settings()
     data_dir = (base.data_path / "demo") if not os.environ.get("NIANBAO_DATA_DIR") else base.data_path
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -139,10 +183,12 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
         started_es = not es_server.status(base)["running"]
         es_url = es_server.start(base)
     web = None
+    mail = MailCatcher()
     try:
-        click.echo(f"模拟政府网站 simulated web: seed={seed} size={size} date={today} year={year}")
+        mail.start()
+        click.echo(f"模拟政府网站 simulated web: seed={seed} size={size} date={start} year={year}")
         try:
-            web = SimWeb(seed=seed, size=size, date=today, port=sim_port, last_year=year).start()
+            web = SimWeb(seed=seed, size=size, date=start, port=sim_port, last_year=year).start()
         except OSError as exc:
             raise NianbaoError(f"模拟网站无法监听端口 {sim_port} / cannot bind: {exc}") from None
         registry_path = data_dir / "config" / "publishers.yaml"
@@ -150,18 +196,43 @@ def demo_cmd(year: int | None, when: str | None, size: str, seed: int, no_crawl:
         registry_path.write_text(
             yaml.safe_dump({"publishers": web.registry_rows()}, allow_unicode=True, sort_keys=False),
             encoding="utf-8")
-        _configure(data_dir, es_url, registry_path)
+        _configure(data_dir, es_url, registry_path, smtp_port=mail.port, base_url=f"http://{host}:{port}")
+        # The administrator (unless configured) and a reviewer: random passwords, printed below.
+        admin_password = None
+        if not base.admin_password:
+            admin_password = secrets.token_urlsafe(12)
+            os.environ["NIANBAO_ADMIN_PASSWORD"] = admin_password
+        get_settings.cache_clear()
         settings = get_settings()
 
         marker = data_dir / "world.json"
-        key = _world_key(seed, size, today, year) | {"hosts": web.hosts}
+        clock_file = data_dir / "clock.json"
+        key = _world_key(seed, size, start, year) | {"hosts": web.hosts}
         crawled = marker.exists() and json.loads(marker.read_text()) == key
+        today = start
+        if crawled and clock_file.exists():  # resume where the clock of the last run stopped
+            today = max(start, date.fromisoformat(json.loads(clock_file.read_text())["today"]))
         if not no_crawl and not crawled:
-            _crawl(settings, registry_path)
+            earlier = history_date(web.world, start)
+            if earlier:
+                _set_world_date(web, earlier)
+                click.echo(f"先在 {earlier} 抓取一次（之后修改过的报告因此有两个版本）/ a first visit on "
+                           f"{earlier}, so reports edited since have two versions")
+                _crawl(settings, registry_path, f"抓取 crawl {earlier}")
+            _set_world_date(web, start)
+            _crawl(settings, registry_path, f"抓取 crawl {start}")
             marker.write_text(json.dumps(key))
+        _set_world_date(web, today)
+        clock_file.write_text(json.dumps({"today": today.isoformat()}))
         _index_and_monitor(settings, today)
-        _serve(settings, host, port, registry_path, year)
+        from web.users import save_user_in
+
+        reviewer_password = save_user_in(settings.database_url, REVIEWER, "reviewer")
+        _serve(settings, host, port, registry_path, year, web=web, mail=mail, today=today,
+               days=days, tick=tick, clock_file=clock_file,
+               logins={"admin": admin_password, REVIEWER: reviewer_password})
     finally:
+        mail.stop()
         if web is not None:
             web.stop()
         if started_es:
@@ -172,21 +243,73 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int) -> None:
+def _tick_pipeline(settings: Any, registry_path: Path, app: Any, clock_file: Path) -> Any:
+    """What each tick of the demo clock runs: crawl and index when the date moved, then alerts."""
+
+    def run(today: date, moved: bool) -> dict[str, Any]:
+        from monitor.alerts import run as run_alerts
+
+        out: dict[str, Any] = {}
+        try:
+            if moved:
+                from crawler.engine import run_crawl
+                from crawler.registry import load_registry
+                from indexer.pipeline import run_once
+
+                summary = run_crawl(settings, load_registry(registry_path), None)
+                out.update(new=summary.total("new"), changed=summary.total("changed"),
+                           removed=summary.total("removed"))
+                run_once(settings)
+            res = run_alerts(settings, today)
+            out.update(events=res.events, sent=res.sent, failed=res.failed)
+        finally:
+            app.config["NIANBAO_TODAY"] = today.isoformat()
+            app.extensions["nianbao"]["compliance"] = {}
+            clock_file.write_text(json.dumps({"today": today.isoformat()}))
+        return out
+
+    return run
+
+
+def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, *, web: Any,
+           mail: Any, today: date, days: int, tick: float, clock_file: Path,
+           logins: dict[str, str | None]) -> None:
     from waitress import serve
 
     from web import create_app
 
-    app = create_app()
+    from .demo_live import WorldClock
+
+    app = create_app({"NIANBAO_TODAY": today.isoformat(),
+                      "NIANBAO_DEMO": {"tick": int(tick) if tick == int(tick) else tick, "days": days}})
+    clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
+                       pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
+                       tick=tick, days=days, until=date(year + 1, 6, 30),
+                       echo=lambda line: click.echo(line))
+    app.extensions["nianbao"].update(demo_mail=mail, demo_clock=clock)
     url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"门户已启动 portal: {url}/")
     click.echo(f"合规看板 dashboard: {url}/compliance?year={year}")
+    click.echo(f"本地邮箱 mailbox (演示用邮件都在这里 / every mail the demo sends): {url}/demo/mailbox")
+    click.echo(f"订阅提醒 subscribe: {url}/subscriptions/new")
+    for user, password in logins.items():
+        if password:
+            role = "管理员 admin" if user == "admin" else "审核员 reviewer"
+            click.echo(f"{role} 登录 login: {url}/login  用户名 user: {user}  密码 password: {password}")
+    if days:
+        click.echo(f"世界时钟 world clock: {today}，每 {tick:g} 秒前进 {days} 天 / moves {days} day(s) "
+                   f"every {tick:g} s; 管理页面可立即前进 / advance now on {url}/admin")
+    else:
+        click.echo(f"世界时钟 world clock: {today}（不自动前进 / moves only on request: {url}/admin）")
     click.echo("示例检索 example searches:")
     for q in _examples(registry_path, year):
         click.echo(f"  {url}/search?q={urllib.parse.quote(q)}    ({q})")
     click.echo("按 Ctrl-C 停止 / press Ctrl-C to stop")
+    clock.start()
     try:
         serve(app, host=host, port=port, threads=8, _quiet=True)
     except KeyboardInterrupt:
         pass
+    finally:
+        clock.stop()

@@ -27,7 +27,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-ROLES = ("admin", "supervisor")
+ROLES = ("admin", "supervisor", "reviewer")  # all may review; only admin administers
 
 
 def init_app(app: Flask) -> None:

@@ -28,6 +28,10 @@ def register(app: Flask) -> None:
 
     for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, admin, api):
         app.register_blueprint(mod.bp)
+    if app.config.get("NIANBAO_DEMO"):  # `nianbao demo` only: its mailbox and world clock
+        from . import demo
+
+        app.register_blueprint(demo.bp)
     from flask_babel import get_locale
 
     from ..findings import meaning, status_label

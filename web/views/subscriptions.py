@@ -15,6 +15,13 @@ from ..errors import BadRequest, NotFound
 bp = Blueprint("subscriptions", __name__)
 
 
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    from ..sublabels import context
+
+    return context()
+
+
 def subs() -> Any:
     return deps.stage("monitor.subscriptions")
 
@@ -58,13 +65,16 @@ def new() -> BaseResponse | str | tuple[str, int]:
     except mod.SubscriptionError as exc:
         return render_template("subscription_new.html", error=str(exc),
                                **_form_context(values=request.form)), 400
+    except mod.MailUnavailable as exc:  # nothing was kept: the form comes back as it was sent
+        return render_template("subscription_new.html", error=str(exc),
+                               **_form_context(values=request.form)), 503
     if sub.channel == "email":
         flash("请查收确认邮件，点击其中的链接后订阅生效 / check your mail and click the confirmation link")
     return redirect(url_for("subscriptions.manage", token=sub.token))
 
 
 @bp.route("/subscriptions/<token>", methods=["GET", "POST"])
-def manage(token: str) -> BaseResponse | str:
+def manage(token: str) -> BaseResponse | str | tuple[str, int]:
     mod = subs()
     if request.method == "POST":
         changes: dict[str, Any] = {"params": params_from(request.form),
@@ -74,14 +84,23 @@ def manage(token: str) -> BaseResponse | str:
             changes["target"] = request.form["target"]
         if request.form.get("resume"):
             changes["status"] = "active"
-        call(mod.update, deps.db(), token, deps.settings(), **changes)
+        try:
+            call(mod.update, deps.db(), token, deps.settings(), **changes)
+        except BadRequest as exc:  # the edit form comes back with what was typed
+            deps.db().rollback()
+            return _manage_page(mod, token, request.form, error=exc.message), 400
         flash("订阅已更新 / subscription updated")
         return redirect(url_for("subscriptions.manage", token=token))
+    return _manage_page(mod, token, None)
+
+
+def _manage_page(mod: Any, token: str, values: Any, error: str | None = None) -> str:
     sub = call(mod.get, deps.db(), token)
     events = call(mod.list_events, deps.db(), token)
     d = mod.to_dict(sub, deps.settings())
-    values = {**(d.get("params") or {}), "mode": d.get("mode"), "label": d.get("label")}
-    return render_template("subscription_manage.html", sub=d, events=events,
+    if values is None:
+        values = {**(d.get("params") or {}), "mode": d.get("mode"), "label": d.get("label")}
+    return render_template("subscription_manage.html", sub=d, events=events, error=error,
                            **_form_context(values=values))
 
 
