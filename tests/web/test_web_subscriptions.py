@@ -186,6 +186,7 @@ def test_cancel_asks_for_confirmation(client):
     r = client.post(link.group(1), data={"csrf_token": csrf_of(page)})
     assert r.status_code == 200 and "已取消订阅" in r.get_data(as_text=True)
     assert client.get(f"/api/subscriptions/{tok}").status_code == 404
+    assert "已取消订阅" in client.get(link.group(1)).get_data(as_text=True)  # no question twice
 
 
 def test_subscription_pages_say_what_is_sent_and_when(client, smtp_inbox):

@@ -121,8 +121,10 @@ def confirm(token: str) -> BaseResponse | str:
 @bp.route("/subscriptions/<token>/cancel", methods=["POST"])
 def cancel(token: str) -> BaseResponse | str:
     mod = subs()
-    if request.method == "GET":
+    if request.method == "GET":  # a question first; the POST (or a mail client's one-click) cancels
         sub = call(mod.get, deps.db(), token, include_cancelled=True)
+        if sub.status == "cancelled":
+            return render_template("subscription_cancelled.html")
         return render_template("subscription_confirm.html", sub=mod.to_dict(sub, deps.settings()),
                                action="cancel")
     call(mod.cancel, deps.db(), token)
