@@ -215,8 +215,7 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
         raise SubscriptionError(f"未知渠道 / unknown channel {channel!r} ({', '.join(CHANNELS)})")
     if mode not in MODES:
         raise SubscriptionError(f"未知发送方式 / unknown mode {mode!r} ({', '.join(MODES)})")
-    if contact_email and (len(contact_email) > _length("contact_email") or not _EMAIL.match(contact_email)):
-        raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
+    contact_email = _check_contact(contact_email)
     sub = Subscription(
         token=secrets.token_urlsafe(24), kind=kind, params=_clean_params(kind, params or {}, session),
         channel=channel, target=_check_target(channel, target, settings), mode=mode,
@@ -258,6 +257,16 @@ def confirm(session, token: str, now: datetime | None = None) -> Subscription:
     return sub
 
 
+def _check_contact(contact_email: object) -> str | None:
+    """A contact address for notices (paused, failing): empty, or a plausible e-mail that fits."""
+    if contact_email is None or contact_email == "":
+        return None
+    if (not isinstance(contact_email, str) or len(contact_email) > _length("contact_email")
+            or not _EMAIL.match(contact_email)):
+        raise SubscriptionError(f"邮箱地址无效 / invalid e-mail address: {contact_email!r}")
+    return contact_email
+
+
 def update(session, token: str, settings: object = None, **changes: Any) -> Subscription:
     """Change params, mode, label or target; a paused subscription can be resumed (status=active).
     `settings` carries the outbound policy's allow-list for a new target."""
@@ -278,6 +287,8 @@ def update(session, token: str, settings: object = None, **changes: Any) -> Subs
         sub.label = (changes["label"] or "")[:200]
     if "target" in changes and sub.channel != "email":  # a new address would skip the opt-in
         sub.target = _check_target(sub.channel, changes["target"], settings)
+    if "contact_email" in changes and sub.channel != "email":  # an e-mail's contact is its target
+        sub.contact_email = _check_contact(changes["contact_email"])
     if changes.get("status") == "active" and sub.status == "paused":
         sub.status, sub.failures = "active", 0
     elif "status" in changes and changes["status"] not in (sub.status, "active"):

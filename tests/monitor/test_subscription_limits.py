@@ -34,3 +34,17 @@ def test_over_long_targets_are_refused(db, settings, receiver):
         subscriptions.update(db, sub.token, settings, target=long_hook)
     db.rollback()
     assert db.get(Subscription, sub.id).target == receiver.url
+
+
+def test_contact_address_can_be_changed_and_is_checked(db, settings, receiver):
+    sub = subscriptions.create(db, settings, kind="findings", channel="webhook", target=receiver.url,
+                               params={"codes": ["MISSING"]}, contact_email="ops@example.org")
+    subscriptions.update(db, sub.token, settings, contact_email="desk@example.org")
+    assert db.get(Subscription, sub.id).contact_email == "desk@example.org"  # was silently ignored
+    for bad in ("a" * 300 + "@example.org", "not-an-address", ["x@example.org"]):
+        with pytest.raises(SubscriptionError, match="invalid e-mail"):
+            subscriptions.update(db, sub.token, settings, contact_email=bad)
+        db.rollback()
+    assert db.get(Subscription, sub.id).contact_email == "desk@example.org"
+    subscriptions.update(db, sub.token, settings, contact_email="")
+    assert db.get(Subscription, sub.id).contact_email is None
