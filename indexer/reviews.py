@@ -35,7 +35,8 @@ class Review(Base):
     report_id: Mapped[str] = mapped_column(String(200), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # confirm | dismiss | correct
     code: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    path: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # a cell path, or a finding's key (code@every cell it names: can be long)
+    path: Mapped[str | None] = mapped_column(Text().with_variant(String(200), "sqlite"), nullable=True)
     old_value: Mapped[object | None] = mapped_column(JSON, nullable=True)
     new_value: Mapped[object | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -126,11 +126,11 @@ def test_upgrade_a_database_made_by_the_previous_revision(use_db, capsys):
             "INSERT INTO monitor_outbox (key, subscription_id, event_id, quote, status, created_at) "
             "SELECT 'k1', s.id, e.id, '{}', 'pending', '2025-01-02 03:04:05' "
             "FROM monitor_subscriptions s, monitor_events e"))
-    # What the head revision (0003) changes: 64-bit WARC offsets, on PostgreSQL only (SQLite's
-    # INTEGER is 64-bit: its schema is the same, only the version moves).
+    # What the head revision (0004) changes: a review's key as TEXT, on PostgreSQL only (SQLite
+    # does not enforce VARCHAR lengths: its schema is the same, only the version moves).
     if TEST_DATABASE == "postgresql":
         assert db.differences(engine) != []  # the previous revision really is different
-        assert str(column_type(engine, "http_cache", "warc_offset")) == "INTEGER"
+        assert str(column_type(engine, "web_reviews", "path")) == "VARCHAR(200)"
 
     with pytest.raises(db.SchemaOutdated, match="nianbao db upgrade"):
         db.init_db(engine)  # every command and the portal refuse it
@@ -140,13 +140,15 @@ def test_upgrade_a_database_made_by_the_previous_revision(use_db, capsys):
     assert version_rows(engine) == [db.head_revision()]
     assert db.differences(engine) == []
     if TEST_DATABASE == "postgresql":
-        assert str(column_type(engine, "http_cache", "warc_offset")) == "BIGINT"
-    with engine.begin() as conn:  # an offset past 2 GiB fits
-        conn.execute(text("INSERT INTO http_cache (url, content_type, warc_offset, checked_at) "
-                          "VALUES ('http://x/', '', 3000000000, '2025-01-02 03:04:05')"))
+        assert str(column_type(engine, "web_reviews", "path")) == "TEXT"
+    long_key = "BLANK_CELL@" + ",".join(f"applications.refused_{i}.natural_person" for i in range(12))
+    with engine.begin() as conn:  # the key of a finding naming many cells fits
+        conn.execute(text("INSERT INTO web_reviews (report_id, kind, code, path, reason, \"user\", at) "
+                          "VALUES ('r1', 'dismiss', 'BLANK_CELL', :k, '', 'u', '2025-01-02 03:04:05')"),
+                     {"k": long_key})
     with engine.connect() as conn:  # nothing lost
         assert conn.execute(text("SELECT key, status FROM monitor_outbox")).all() == [("k1", "pending")]
-        assert conn.execute(text("SELECT warc_offset FROM http_cache")).scalar_one() == 3_000_000_000
+        assert conn.execute(text("SELECT path FROM web_reviews")).scalar_one() == long_key
     db.init_db(engine)  # accepted now
     assert main(["db", "check"]) == 0
     assert main(["db", "upgrade"]) == 0
@@ -161,6 +163,13 @@ def test_upgrade_from_the_first_revision(use_db):
     assert main(["db", "upgrade"]) == 0
     assert "ix_outbox_pending" in {i["name"] for i in inspect(engine).get_indexes("monitor_outbox")}
     assert db.differences(engine) == []
+    if TEST_DATABASE == "postgresql":  # 0003: WARC offsets are 64-bit
+        assert str(column_type(engine, "http_cache", "warc_offset")) == "BIGINT"
+    with engine.begin() as conn:  # an offset past 2 GiB fits
+        conn.execute(text("INSERT INTO http_cache (url, content_type, warc_offset, checked_at) "
+                          "VALUES ('http://x/', '', 3000000000, '2025-01-02 03:04:05')"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT warc_offset FROM http_cache")).scalar_one() == 3_000_000_000
     engine.dispose()
 
 
