@@ -4,7 +4,6 @@ ParseError naming the setting, in a worker that stays small."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -199,8 +198,13 @@ def test_limit_error_names_setting_value_and_found():
                         "count exceeds the limit of 2,000 (found 5,000), setting parse_max_pages")
 
 
-def test_settings_defaults_match_limits():
-    """The Limits dataclass defaults (used nowhere but documented) equal the settings'."""
-    for key in ("NIANBAO_PARSE_ZIP_MAX_BYTES", "NIANBAO_PARSE_ISOLATE"):
-        assert key not in os.environ
-    assert limits.Limits.from_settings(get_settings()) == limits.Limits()
+def test_limits_come_from_settings(monkeypatch):
+    """Every limit is a setting: an environment variable changes what a parse enforces."""
+    monkeypatch.setenv("NIANBAO_PARSE_MAX_PAGES", "7")
+    get_settings.cache_clear()
+    try:
+        assert limits.Limits.from_settings(get_settings()).max_pages == 7
+        assert limits.current().max_pages == 7
+    finally:
+        monkeypatch.delenv("NIANBAO_PARSE_MAX_PAGES")
+        get_settings.cache_clear()

@@ -21,15 +21,17 @@ from indexer.parse.formats.errors import FormatError
 
 @dataclass(frozen=True)
 class Limits:
-    zip_max_bytes: int = 100 * 1024 * 1024
-    zip_max_members: int = 5_000
-    xml_max_elements: int = 2_000_000
-    page_max_pixels: int = 25_000_000
-    image_max_pixels: int = 40_000_000
-    max_pages: int = 2_000
-    max_references: int = 5_000
-    timeout_seconds: float = 300.0
-    isolate: bool = True
+    """The parse_* settings of one run (their defaults live in nianbao.settings only)."""
+
+    zip_max_bytes: int
+    zip_max_members: int
+    xml_max_elements: int
+    page_max_pixels: int
+    image_max_pixels: int
+    max_pages: int
+    max_references: int
+    timeout_seconds: float
+    isolate: bool
 
     @classmethod
     def from_settings(cls, s: Any) -> Limits:
