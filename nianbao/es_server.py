@@ -8,6 +8,8 @@ root it runs as a dedicated system user.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pwd
@@ -20,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,8 +210,44 @@ def _pid(p: EsPaths) -> int | None:
         return None
 
 
+@contextlib.contextmanager
+def _locked(p: EsPaths, name: str, mode: int) -> Iterator[bool]:
+    """An flock on var/es/<name>: yields whether it was taken (always, unless LOCK_NB)."""
+    p.home.mkdir(parents=True, exist_ok=True)
+    with open(p.home / name, "a") as f:
+        try:
+            fcntl.flock(f, mode)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def in_use(settings: Settings) -> Iterator[None]:
+    """Held while a process (a test session) uses the server: a shared lock, so that
+    `stop_if_unused` never stops it under another user's feet."""
+    with _locked(paths(settings), "users.lock", fcntl.LOCK_SH):
+        yield
+
+
+def stop_if_unused(settings: Settings) -> bool:
+    """Stop the server unless another process holds `in_use` (call it outside your own)."""
+    with _locked(paths(settings), "users.lock", fcntl.LOCK_EX | fcntl.LOCK_NB) as alone:
+        return stop(settings) if alone else False
+
+
 def start(settings: Settings, timeout: float = 180.0) -> str:
-    """Start (or reuse) the local server; returns its URL once health is yellow or green."""
+    """Start (or reuse) the local server; returns its URL once health is yellow or green.
+    Two processes starting at once take turns: the second finds the first's server."""
+    with _locked(paths(settings), "start.lock", fcntl.LOCK_EX):
+        return _start(settings, timeout)
+
+
+def _start(settings: Settings, timeout: float) -> str:
     p = paths(settings)
     current = url_of(settings)
     if current and _pid(p) and health(current):

@@ -120,14 +120,15 @@ def es_url() -> Iterator[str]:
                         version=server_version(es_client(base)))
         yield base.es_url
         return
-    already = es_server.status(base)["running"]
-    url = es_server.start(base)
-    client = es_client(base.model_copy(update={"es_url": url}))
-    _ES_USED.update(url=url, version=server_version(client),
-                    how="project-managed server, " + ("reused" if already else "started for the tests"))
-    yield url
+    with es_server.in_use(base):  # another session running at the same time keeps it alive
+        already = es_server.status(base)["running"]
+        url = es_server.start(base)
+        client = es_client(base.model_copy(update={"es_url": url}))
+        _ES_USED.update(url=url, version=server_version(client),
+                        how="project-managed server, " + ("reused" if already else "started for the tests"))
+        yield url
     if not already and not os.environ.get("NIANBAO_KEEP_ES"):
-        es_server.stop(base)
+        es_server.stop_if_unused(base)
 
 
 @pytest.fixture(scope="session")
