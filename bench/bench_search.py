@@ -294,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             result["indexing"] = index_corpus(es, a.prefix, a.docs, a.chunk, threads=a.threads, procs=a.procs)
             print(json.dumps(result["indexing"], ensure_ascii=False), flush=True)
         if a.index_only:
+            save(key, result, a.out)
             return 0
         queries = make_queries(a.docs, a.queries)
         for qd in queries[:20]:  # warm-up
