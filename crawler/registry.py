@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from nianbao.errors import ConfigError
@@ -94,6 +94,26 @@ class Publisher(BaseModel):
         if v and not _SCHEDULES.match(v):
             raise ValueError("schedule 应为 daily|weekly|hourly|off|cron:… / unknown schedule")
         return v or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _county_level_city(cls, data: Any) -> Any:
+        """A county-level city written as the city (city: 崇州市, no county, or the same as
+        the county) is filed as a county under its prefecture: county 崇州市, city 成都市 (from
+        the division gazetteer), so its departments and townships are counted with the other
+        counties, not as a prefecture of their own."""
+        if not isinstance(data, dict):
+            return data
+        city, county = str(data.get("city") or "").strip(), str(data.get("county") or "").strip()
+        if not city or county not in ("", city):
+            return data
+        from indexer.parse.region import gazetteer, place_in_divisions
+
+        g = gazetteer()
+        if city in g.cities or city not in g.counties:
+            return data
+        region = place_in_divisions(county, city, str(data.get("province") or "").strip() or None)
+        return {**data, **{k: v or "" for k, v in region.items()}}
 
 
 def _row_error(path: Path, rowno: int, exc: ValidationError) -> str:

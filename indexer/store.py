@@ -56,11 +56,13 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     meta = dict(meta or {})
     doc = dict(report)
     sources = dict(doc.get("meta_sources") or {})
+    _file_region(meta, None)  # a registry row filing a county-level city as a prefecture
     for key in REGION_FIELDS:
         if meta.get(key) and not doc.get(key):
             doc[key] = meta[key]
             sources[key] = "crawl:registry"  # the publisher registry row filled the gap
         meta.pop(key, None)
+    _file_region(doc, sources)
     if sources:
         doc["meta_sources"] = sources
     doc.update({k: v for k, v in meta.items() if v is not None or k not in doc})
@@ -80,6 +82,28 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     doc.setdefault("status", "live")
     doc["indexed_at"] = _now()
     return doc
+
+
+def _file_region(doc: dict[str, Any], sources: dict[str, str] | None) -> None:
+    """County, city and province at the right levels (`parse.region.place_in_divisions`): a
+    county-level city is a county under its prefecture, never a prefecture itself, and a known
+    county brings its city and province from the division gazetteer (source "registry"), so
+    that the facets add up at every level."""
+    if not any(doc.get(k) for k in ("county", "city", "province")):
+        return
+    from .parse.region import place_in_divisions
+
+    before = {k: doc.get(k) or None for k in ("county", "city", "province")}
+    after = place_in_divisions(before["county"], before["city"], before["province"])
+    if after == before:
+        return
+    if sources is not None:
+        if after["county"] and after["county"] == before["city"] and not before["county"]:
+            sources["county"] = sources.pop("city", "registry")  # moved down from the city field
+        for key in ("city", "province"):
+            if after[key] and after[key] != before[key]:
+                sources[key] = "registry"
+    doc.update(after)
 
 
 def complete_search_fields(doc: dict[str, Any]) -> dict[str, Any]:

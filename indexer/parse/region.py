@@ -90,3 +90,25 @@ def region_from_text(text_norm: str) -> dict[str, str | None]:
     if province and city and province not in g.cities.get(city, ()):
         province = None
     return {"county": county, "city": city, "province": province}
+
+
+def place_in_divisions(county: str | None, city: str | None,
+                       province: str | None) -> dict[str, str | None]:
+    """The region filed at the right levels: a county-level city given as the city (崇州市,
+    with no county or with itself as the county) moves down to the county level, and a county
+    whose parents the gazetteer knows unambiguously brings its city and province (崇州市 →
+    成都市, 四川省). Only what is missing is filled; a value that contradicts the gazetteer
+    is left as it is."""
+    g = gazetteer()
+    if city and city not in g.cities and city in g.counties and county in (None, "", city):
+        county, city = city, None
+    homes = g.counties.get(county or "", frozenset())
+    if province:
+        homes = frozenset(h for h in homes if h[0] == province)
+    if city:
+        homes = frozenset(h for h in homes if h[1] == city)
+    if len(homes) == 1:
+        (home_province, home_city), = homes
+        province = province or home_province
+        city = city or home_city or None  # a county under the province directly has no city
+    return {"county": county or None, "city": city or None, "province": province or None}

@@ -194,6 +194,62 @@ def test_facet_counts_add_up_with_an_unknown_bucket(es, corpus, settings):
         es.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
 
 
+
+def test_a_county_level_citys_departments_are_filed_under_its_prefecture(es, corpus, settings, tmp_path):
+    """崇州市 is a county-level city of 成都市: its departments count under county 崇州市 and city
+    成都市 — whether the registry row wrote 崇州市 as the city, the report named only the
+    county, or nothing named the region — and the facets add up at every level."""
+    from crawler.registry import load_registry
+    from indexer import store
+    from web import create_app
+
+    from .conftest import CORPUS, report
+
+    reg = tmp_path / "publishers.yaml"
+    reg.write_text("publishers:\n"
+                   "  - {id: cz-wjj, name: 崇州市卫生健康局, level: department, province: 四川省,"
+                   " city: 崇州市, entry_url: 'http://127.0.1.3:8800/gkmlpt/ndbg/index.html'}\n"
+                   "  - {id: cz-jyj, name: 崇州市教育局, level: department, city: 崇州市, county: 崇州市,"
+                   " entry_url: 'http://127.0.1.3:8800/gkmlpt/ndbg/index.html'}\n", encoding="utf-8")
+    rows = {p.id: p for p in load_registry(reg)}
+    for pid in ("cz-wjj", "cz-jyj"):
+        assert (rows[pid].province, rows[pid].city, rows[pid].county) == ("四川省", "成都市", "崇州市")
+
+    def dept(pid: str, organ: str, county: str | None) -> dict:
+        d = report(pid, organ, "", county or "", 2024, "2025-01-20T09:00:00+08:00", city="", province="")
+        for k in ("place", "city", "province"):
+            d[k] = None
+        d["county"] = county
+        return d
+
+    as_prefecture = {"province": "四川省", "city": "崇州市", "county": None}  # a row as once filed
+    docs = [store.build_doc(d) for d in CORPUS]
+    docs += [store.build_doc(dept("cz-wjj", "崇州市卫生健康局", "崇州市"), as_prefecture),  # report names the county
+             store.build_doc(dept("cz-czj", "崇州市财政局", None), as_prefecture),  # names nothing
+             store.build_doc(dept("cz-zwfw", "崇州市政务服务中心", "崇州市"))]  # not in the registry
+    for d in docs[-3:]:
+        assert (d["province"], d["city"], d["county"]) == ("四川省", "成都市", "崇州市"), d["publisher_id"]
+    assert docs[-1]["meta_sources"]["city"] == "registry"  # the division gazetteer, shown as such
+    prefix = corpus["prefix"] + "-cz"
+    try:
+        store.ensure_indices(es, prefix)
+        ok, errors = store.index_reports(es, prefix, docs, refresh=True)
+        assert not errors, errors
+        app = create_app({"TESTING": True, "NIANBAO_ES": es, "NIANBAO_TODAY": "2025-03-15",
+                          "NIANBAO_SETTINGS": settings.model_copy(update={"es_index_prefix": prefix})})
+        client = app.test_client()
+        d = client.get("/api/search?q=").get_json()
+        facets = {f: {b["value"]: b["count"] for b in d["facets"][f]} for f in ("province", "city", "county")}
+        assert d["total"] == 7
+        for facet, counts in facets.items():
+            assert sum(counts.values()) == 7, (facet, counts)
+        assert facets["city"] == {"洛阳市": 4, "成都市": 3}  # no prefecture called 崇州市
+        assert facets["county"]["崇州市"] == 3 and facets["province"]["四川省"] == 3
+        assert client.get("/api/search?q=&city=成都市&county=崇州市").get_json()["total"] == 3
+        assert client.get("/api/search?q=&city=崇州市").get_json()["total"] == 0
+    finally:
+        es.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+
 # 11 -----------------------------------------------------------------------------------------
 
 def test_figure_filter_value_in_hits_and_marked_cell(client, corpus):
