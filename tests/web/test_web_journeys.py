@@ -7,19 +7,30 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from .test_web_browser import ARGS, ARTIFACTS, CHROMIUM, live  # noqa: F401 — fixture
+from tests.monitor.conftest import receiver  # noqa: F401 — fixture: a signed-webhook receiver
+
+from .test_web_browser import ARGS, ARTIFACTS, CHROMIUM, free_port, live  # noqa: F401 — fixture
+from .test_web_demo import demo_app  # noqa: F401 — fixture: mail catcher and world clock
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(params=sorted(WIDTHS))
-def browser_page(request, live):  # noqa: F811
+@contextmanager
+def open_page(base: str, width: str) -> Iterator[Any]:
+    """A page in headless Chromium at one of WIDTHS, its script errors collected."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed: apt-get install -y chromium (scripts/setup does)")
     from playwright.sync_api import sync_playwright
@@ -27,16 +38,24 @@ def browser_page(request, live):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        phone = request.param == "phone"
-        ctx = browser.new_context(accept_downloads=True, viewport=WIDTHS[request.param],
+        phone = width == "phone"
+        ctx = browser.new_context(accept_downloads=True, viewport=WIDTHS[width],
                                   is_mobile=phone, has_touch=phone, bypass_csp=True)
         pg = ctx.new_page()
         pg.errors = []  # type: ignore[attr-defined]
         pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.base = live  # type: ignore[attr-defined]
-        pg.width_name = request.param  # type: ignore[attr-defined]
+        pg.base = base  # type: ignore[attr-defined]
+        pg.width_name = width  # type: ignore[attr-defined]
+        try:
+            yield pg
+        finally:
+            browser.close()
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def browser_page(request, live):  # noqa: F811
+    with open_page(live, request.param) as pg:
         yield pg
-        browser.close()
 
 
 def no_overflow(pg) -> None:
@@ -71,6 +90,8 @@ def test_journalist(browser_page):
     assert "figure-hit" in (cell.get_attribute("class") or "")
     no_overflow(pg)
     shot(pg, "journalist-report")
+    cell.scroll_into_view_if_needed()  # the official table with the matching cell marked
+    pg.screenshot(path=str(ARTIFACTS / f"journey-journalist-table-{pg.width_name}.png"))
     assert pg.errors == []
 
 
@@ -92,6 +113,97 @@ def test_watchdog(browser_page):
     no_overflow(pg)
     assert pg.errors == []
 
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def demo_page(request, receiver, demo_app):  # noqa: F811 — receiver first: it allows loopback
+    """The portal in demo mode (mail catcher, world clock) served by waitress, in Chromium."""
+    from waitress.server import create_server
+
+    app, mail, clock, moves = demo_app
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with open_page(f"http://127.0.0.1:{server.effective_port}", request.param) as pg:
+            yield pg, mail, receiver
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def subscribe(pg, channel: str, target: str) -> None:
+    pg.goto(pg.base + "/subscriptions/new?county=孟津区&kind=region_compliance")
+    pg.select_option("select[name=kind]", "region_compliance")
+    pg.select_option("select[name=channel]", channel)
+    pg.fill("input[name=target]", target)
+    pg.fill("input[name=county]", "孟津区")
+    no_overflow(pg)
+    pg.locator("main form.stack button").click()
+    pg.wait_for_url("**/subscriptions/*")
+    assert pg.locator("h1").inner_text() == "管理订阅", pg.content()[:2000]
+
+
+def test_watchdog_alerts_arrive_in_the_mailbox_and_at_the_webhook(demo_page):
+    """A watchdog subscribes to 孟津区 by e-mail (confirming from the demo mailbox) and by a
+    signed webhook; the administrator moves the world clock past the deadline from the admin
+    page; the missing township's alert arrives in the mailbox and at the receiver, whose
+    signature check passes with the secret the manage page shows."""
+    from monitor import webhook
+
+    pg, mail, hook = demo_page
+    subscribe(pg, "email", "watch@example.org")
+    pg.goto(pg.base + "/demo/mailbox")
+    first = pg.locator("article.mail").first
+    assert "watch@example.org" in first.inner_text()
+    link = first.locator("a[href$='/confirm']").get_attribute("href")  # the mail's own link,
+    pg.goto(pg.base + urlsplit(link).path)  # on this server (the mail names settings.base_url)
+    pg.locator("main form button").click()
+    pg.wait_for_load_state()
+    assert pg.locator("span.status.s-active").count() == 1
+
+    subscribe(pg, "webhook", hook.url)
+    hook.secret = pg.locator("dd code").inner_text().strip()
+    manage = pg.url
+    assert len(hook.secret) == 64
+
+    pg.goto(pg.base + "/login")
+    pg.fill("input[name=username]", "admin")
+    pg.fill("input[name=password]", "test-pass-123")
+    pg.locator("main button").click()
+    pg.wait_for_load_state()
+    pg.goto(pg.base + "/admin")
+    clock = pg.locator("#demo-clock")
+    assert "2025-03-15" in clock.inner_text()
+    clock.locator("input[name=days]").fill("3")
+    no_overflow(pg)
+    clock.locator("button").click()
+    pg.wait_for_url("**/admin#demo-clock")
+
+    until = time.monotonic() + 40
+    while not hook.accepted or len(mail.list()) < 2:
+        assert time.monotonic() < until, (hook.requests, mail.list())
+        time.sleep(0.2)
+    pg.goto(pg.base + "/demo/mailbox")
+    alert = pg.locator("article.mail").first
+    assert "2025-03-18" in pg.locator("main").inner_text()  # the clock the page shows moved
+    text = alert.inner_text()
+    assert "watch@example.org" in text and "会盟镇" in text and "未按期发布" in text
+    no_overflow(pg)
+    shot(pg, "watchdog-mailbox")
+
+    # The receiver checked every request's signature (HMAC-SHA256 of the raw body).
+    assert hook.bad_signatures == 0 and len(hook.accepted) == 1
+    req = hook.requests[-1]
+    assert webhook.verify(hook.secret, req["body"], req["headers"][webhook.SIGNATURE_HEADER])
+    assert not webhook.verify("0" * 64, req["body"], req["headers"][webhook.SIGNATURE_HEADER])
+    payload = next(iter(hook.accepted.values()))
+    assert payload["subscription"]["manage_url"].endswith(manage.rsplit("/", 1)[1])
+    assert "会盟镇" in json.dumps(payload["events"], ensure_ascii=False)
+    pg.goto(manage)  # the manage page lists the alert sent
+    assert "会盟镇" in pg.locator("main").inner_text()
+    no_overflow(pg)
+    assert pg.errors == []
 
 def test_supervisor_in_english(browser_page):
     pg = browser_page
