@@ -21,6 +21,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from monitor import alerts
 from nianbao.db import make_engine
 from nianbao.settings import Settings, get_settings
 
@@ -123,21 +124,11 @@ def build_scheduler(settings: Settings, registry_path: Path, *, run_now: bool = 
         off = sorted(p.id for p in pubs if p.schedule == "off")
         sched.add_job("crawler.scheduler:pipeline_job", id=f"{JOB_PREFIX}now", replace_existing=True,
                       kwargs={"registry_path": str(registry_path), "exclude": off})
-    _add_monitor_jobs(sched, settings)
+    alerts.schedule_jobs(sched, settings)  # the monitor's own jobs (the daily digest)
     names = {j[0] for j in wanted}
     # Once the job store is open (on start), drop persisted jobs that left the config.
     sched.add_listener(lambda _ev: prune_stale(sched, names), EVENT_SCHEDULER_STARTED)
     return sched
-
-
-def _add_monitor_jobs(sched: BaseScheduler, settings: Settings) -> None:
-    """The monitor's own jobs (the daily digest) when the monitor is installed."""
-    try:
-        alerts = importlib.import_module("monitor.alerts")
-    except ImportError:
-        return
-    if hasattr(alerts, "schedule_jobs"):
-        alerts.schedule_jobs(sched, settings)
 
 
 def prune_stale(sched: BaseScheduler, wanted: set[str]) -> list[str]:

@@ -15,9 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler import queue
+from crawler.archive import Archive
+from crawler.models import Document, PublisherRow, Version
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
@@ -61,18 +64,14 @@ def report_id(item: Any) -> str:
 def _publisher(session: Session, pid: str | None) -> Any:
     if not pid:
         return None
-    from crawler.models import PublisherRow
-
     return session.get(PublisherRow, pid)
 
 
 def _deadline(pub: Any, year: int | None) -> date | None:
     if pub is None or not year:
         return None
-    try:
-        from monitor.deadlines import deadline_for
-    except ImportError:  # monitor not installed: the statutory defaults
-        return date(year + 1, 3, 31) if pub.level == "county" else date(year + 1, 1, 31)
+    from monitor.deadlines import deadline_for
+
     return deadline_for(pub, year)
 
 
@@ -132,28 +131,15 @@ def build_item_doc(session: Session, archive: Any, item: Any) -> dict[str, Any]:
 
 def release(session: Session, ids: list[int]) -> None:
     """Hand claimed items back without counting an attempt (Elasticsearch was down: not the
-    item's fault). Uses crawler.queue.release when the crawler provides it."""
-    if not ids:
-        return
-    from crawler import queue
-
-    if hasattr(queue, "release"):
+    item's fault)."""
+    if ids:
         queue.release(session, ids)
-        return
-    from crawler.models import QueueRow
-
-    session.execute(update(QueueRow).where(QueueRow.id.in_(ids), QueueRow.done_at.is_(None))
-                    .values(claimed_at=None, attempts=QueueRow.attempts - 1))
-    session.commit()
 
 
 def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int = 50,
              max_items: int | None = None, session_factory: Any = None,
              progress: Callable[[IndexStats], None] | None = None) -> IndexStats:
     """Drain the queue once (up to `max_items`). Safe to run again at any time."""
-    from crawler import queue
-    from crawler.archive import Archive
-
     es = es or es_client(settings)
     prefix = settings.es_index_prefix
     if session_factory is None:
@@ -196,8 +182,6 @@ def _is_down(exc: Exception) -> bool:
 def _process(session: Session, es: Elasticsearch, prefix: str, archive: Any, items: list[Any],
              stats: IndexStats) -> bool:
     """One claimed batch. Returns False when Elasticsearch is down (items released)."""
-    from crawler import queue
-
     docs: dict[str, tuple[int, dict[str, Any]]] = {}
     removed: list[Any] = []
     done: list[int] = []
@@ -248,10 +232,6 @@ def _process(session: Session, es: Elasticsearch, prefix: str, archive: Any, ite
 
 def archive_docs(settings: Settings, session: Session, errors: dict[str, str]) -> Iterator[dict[str, Any]]:
     """Current version of every known document, re-parsed from the archive."""
-    from crawler import queue
-    from crawler.archive import Archive
-    from crawler.models import Document
-
     archive = Archive(settings)
     for d in session.scalars(select(Document).where(Document.current_sha256.is_not(None))):
         item = queue.QueueItem(
@@ -268,8 +248,6 @@ def archive_docs(settings: Settings, session: Session, errors: dict[str, str]) -
 
 
 def _fill_version(session: Session, d: Any, item: Any) -> None:
-    from crawler.models import Version
-
     v = session.scalars(select(Version).where(Version.document_id == d.id, Version.sha256 == d.current_sha256)
                         .order_by(Version.seq.desc())).first()
     if v is not None:

@@ -21,7 +21,7 @@ import base64
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -32,7 +32,7 @@ from nianbao.errors import ServiceUnavailable, UsageError
 
 from . import highlight as hl
 from . import mappings as m
-from .query import FIELD_ALIASES, Query, parse_query
+from .query import Query, parse_query
 from .segment import normalize
 
 # facet name → indexed field
@@ -430,7 +430,7 @@ def _facets(aggs: dict[str, Any], selected: dict[str, list[Any]]) -> dict[str, l
 
 def iterate(es: Elasticsearch, prefix: str, q: str | None = None, *, sort: str = "date",
             filters: dict[str, Any] | None = None, batch: int = 500, keep_alive: str = "2m",
-            source: list[str] | bool | None = None) -> Iterator[dict[str, Any]]:
+            source: list[str] | bool | None = None) -> Generator[dict[str, Any], None, None]:
     """Every matching document, in a consistent snapshot: point in time + search_after.
     Yields `_source` dicts (HIT_FIELDS unless `source` says otherwise)."""
     query = parse_query(q)
@@ -460,9 +460,6 @@ def iterate(es: Elasticsearch, prefix: str, q: str | None = None, *, sort: str =
             es.close_point_in_time(id=pit)
         except (ApiError, EsConnectionError):
             pass
-
-
-scan = iterate
 
 
 def stats(es: Elasticsearch, prefix: str, metric: str = "applications.new.total", by: str = "county",
@@ -534,9 +531,5 @@ def new_matches(es: Elasticsearch, prefix: str, q: str, ids: list[str]) -> list[
     return out
 
 
-def known_fields() -> list[str]:
-    return sorted(FIELD_ALIASES)
-
-
-__all__ = ["SearchResult", "SearchError", "search", "iterate", "scan", "stats", "get_report",
+__all__ = ["SearchResult", "SearchError", "search", "iterate", "stats", "get_report",
            "versions", "new_matches", "build_body", "build_searches", "run_searches", "normalize"]

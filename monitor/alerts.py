@@ -6,7 +6,8 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from nianbao.errors import ServiceUnavailable
+from nianbao.errors import ServiceUnavailable, UsageError
+from nianbao.settings import Settings, get_settings
 
 from . import delivery, docfindings, events, fanout
 
@@ -111,34 +112,20 @@ def digest(settings, today: date | None = None, **kw) -> RunStats:
 
 DIGEST_JOB = "monitor-digest"  # not "nianbao-…": the crawler prunes those that left its config
 BEIJING = "Asia/Shanghai"
-DIGEST_HOUR, DIGEST_MINUTE = 8, 0
 
 
-def digest_time(settings) -> tuple[int, int]:
-    """When the daily digest goes out (Beijing time): settings `digest_hour`/`digest_minute` if
-    the settings carry them, else NIANBAO_DIGEST_HOUR / NIANBAO_DIGEST_MINUTE, else 08:00."""
-    import os
-
-    from nianbao.errors import UsageError
-
-    out = []
-    for name, default, top in (("hour", DIGEST_HOUR, 23), ("minute", DIGEST_MINUTE, 59)):
-        raw = getattr(settings, f"digest_{name}", None)
-        raw = raw if raw is not None else os.environ.get(f"NIANBAO_DIGEST_{name.upper()}", str(default))
-        try:
-            value = int(raw)
-        except ValueError:
-            value = -1
+def digest_time(settings: Settings) -> tuple[int, int]:
+    """When the daily digest goes out (Beijing time): settings digest_hour/digest_minute.
+    Checked here, when the job is scheduled, so a bad value names the setting."""
+    for name, value, top in (("hour", settings.digest_hour, 23),
+                             ("minute", settings.digest_minute, 59)):
         if not 0 <= value <= top:
-            raise UsageError(f"每日摘要时间设置无效：digest_{name}={raw!r}（应为 0–{top}）")
-        out.append(value)
-    return out[0], out[1]
+            raise UsageError(f"每日摘要时间设置无效：digest_{name}={value!r}（应为 0–{top}）")
+    return settings.digest_hour, settings.digest_minute
 
 
 def digest_job() -> dict:
     """The scheduled daily digest (job functions are stored by reference: no arguments)."""
-    from nianbao.settings import get_settings
-
     return digest(get_settings()).to_dict()
 
 

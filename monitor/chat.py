@@ -12,6 +12,7 @@ import apprise
 
 from nianbao import outbound
 from nianbao.errors import ServiceUnavailable
+from nianbao.settings import Settings
 
 from .subscriptions import SubscriptionError
 
@@ -30,7 +31,7 @@ def _app(url: str) -> apprise.Apprise:
     return app
 
 
-def check_url(url: str, settings: object = None) -> None:
+def check_url(url: str, settings: Settings | None = None) -> None:
     """A chat robot URL of a supported service; a generic robot's host must pass the policy."""
     scheme = (url or "").split("://", 1)[0].lower()
     if not url or scheme not in SCHEMES or _CONTROL.search(url):
@@ -44,7 +45,7 @@ def check_url(url: str, settings: object = None) -> None:
             outbound.check_url(f"{http}://{server.host}{port}/", settings)
 
 
-def notify(url: str, title: str, text: str, settings: object = None) -> None:
+def notify(url: str, title: str, text: str, settings: Settings | None = None) -> None:
     app = _app(url)
     with outbound.guard(settings) as guarded:
         ok = app.notify(title=title, body=text, body_format=apprise.NotifyFormat.TEXT)

@@ -56,7 +56,7 @@ def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
     _el(feed, "id", f"urn:nianbao:subscription:{sub.id}")
     _el(feed, "link", href=feed_url(settings, token), rel="self")
     _el(feed, "link", href=manage_url(settings, token), rel="alternate")
-    tz = getattr(settings, "timezone", "Asia/Shanghai")
+    tz = settings.timezone
     updated = rfc3339(rows[0].created_at if rows else sub.created_at, tz)
     _el(feed, "updated", updated)
     _el(_el(feed, "author"), "name", "年报监察 Nianbao Watch")

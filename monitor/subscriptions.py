@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crawler.models import PublisherRow
+from indexer.query import parse_query
 from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
+from nianbao.settings import Settings
 
 from .models import Outbox, Subscription
 
@@ -127,10 +130,6 @@ _REGION_NAMES = {"province": ("省", "province"), "city": ("市", "city"), "coun
 def _check_registry(session, params: dict[str, Any]) -> None:
     """The publisher id and the region (together) must exist in the publisher registry (as the
     crawler last synced it; before the first crawl the table is empty and nothing is refused)."""
-    try:
-        from crawler.models import PublisherRow
-    except ImportError:  # no crawler here: nothing to check against
-        return
     if session.scalar(select(PublisherRow.id).limit(1)) is None:
         return
     pid = params.get("publisher_id")
@@ -157,10 +156,6 @@ def _check_registry(session, params: dict[str, Any]) -> None:
 
 def _check_query(q: str) -> None:
     try:
-        from indexer.query import parse_query
-    except ImportError:  # the indexer's query parser not installed yet: ES will judge
-        return
-    try:
         parse_query(q)
     except NianbaoError as exc:
         raise SubscriptionError(f"检索式有误 / bad query: {exc}") from exc
@@ -170,7 +165,7 @@ def _length(column: str) -> int:
     return int(Subscription.__table__.c[column].type.length)  # type: ignore[attr-defined]
 
 
-def _check_target(channel: str, target: str, settings: object = None) -> str:
+def _check_target(channel: str, target: str, settings: Settings | None = None) -> str:
     """The delivery address: an e-mail address, or a URL the outbound policy accepts
     (`nianbao.outbound`: public addresses only, unless allowed by `outbound_allow`)."""
     from nianbao import outbound
@@ -267,7 +262,7 @@ def _check_contact(contact_email: object) -> str | None:
     return contact_email
 
 
-def update(session, token: str, settings: object = None, **changes: Any) -> Subscription:
+def update(session, token: str, settings: Settings | None = None, **changes: Any) -> Subscription:
     """Change params, mode, label or target; a paused subscription can be resumed (status=active).
     `settings` carries the outbound policy's allow-list for a new target."""
     sub = get(session, token)

@@ -13,6 +13,7 @@ import httpx
 
 from nianbao import outbound
 from nianbao.errors import ServiceUnavailable
+from nianbao.settings import Settings
 
 SIGNATURE_HEADER = "X-Nianbao-Signature"  # "sha256=<hex>"
 EVENT_HEADER = "X-Nianbao-Event-Id"
@@ -45,7 +46,7 @@ def _http(timeout: float) -> httpx.Client:
 
 
 def post(url: str, secret: str, key: str, data: bytes, user_agent: str, timeout: float = 10.0,
-         *, settings: object = None) -> None:
+         *, settings: Settings | None = None) -> None:
     """POST one signed body. Raises `outbound.OutboundRefused` for a target the policy refuses
     (re-checked now: DNS may have changed since the subscription was made) and
     ServiceUnavailable when the receiver cannot be reached or does not answer 2xx."""

@@ -30,7 +30,6 @@ from .db import require_current
 from .errors import NianbaoError
 from .settings import get_settings
 
-DEMO_DIR = "var/demo"
 SIM_PORT = 8800
 REVIEWER = "reviewer"
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from .errors import UsageError
+from .settings import Settings
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -51,8 +52,8 @@ class Policy:
     hosts: frozenset[str] = frozenset()
 
     @classmethod
-    def from_settings(cls, settings: object) -> Policy:
-        return cls.parse(getattr(settings, "outbound_allow", None) or ())
+    def from_settings(cls, settings: Settings | None) -> Policy:
+        return cls.parse(settings.outbound_allow if settings is not None else ())
 
     @classmethod
     def parse(cls, entries: Iterable[str]) -> Policy:
@@ -202,7 +203,7 @@ def check(url: str, policy: Policy) -> Checked:
     return Checked(url, parts.scheme.lower(), host, port, target, addrs)
 
 
-def check_url(url: str, settings: object) -> Checked:
+def check_url(url: str, settings: Settings | None) -> Checked:
     return check(url, Policy.from_settings(settings))
 
 
@@ -275,7 +276,7 @@ def _install() -> None:
 
 
 @contextlib.contextmanager
-def guard(settings: object) -> Iterator[Guarded]:
+def guard(settings: Settings | None) -> Iterator[Guarded]:
     """Every urllib3 (requests) connection opened in this block (and in threads started with a
     copy of its context) follows the policy: the host is resolved, checked, and the checked
     address is the one connected. Yields the refusals met."""

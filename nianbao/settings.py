@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     crawl_retries: int = 3
 
     grace_days: int = 0
+    digest_hour: int = 8  # the daily digest (monitor.alerts), Beijing time; 0–23, checked there
+    digest_minute: int = 0
 
     # Parser resource limits (docs/configuration.md § Parser limits); each refusal is a ParseError.
     parse_zip_max_bytes: int = 100 * 1024 * 1024

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from . import chrome
+from .render import render_report
 from .world import PER_PAGE, Doc, Site, World
 
 CONTENT_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
@@ -32,47 +33,6 @@ class Page:
 def not_found() -> Page:
     return Page(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode(),
                 "text/html; charset=utf-8")
-
-
-# --- rendering the report body (simweb.render when present, a simple fallback until then) --
-def report_bytes(report: dict, fmt: str, script: str = "simplified") -> bytes:
-    try:
-        from .render import render_report
-    except ImportError:
-        return _fallback(report, fmt)
-    return render_report(report, fmt, script=script)
-
-
-def _fallback(report: dict, fmt: str) -> bytes:
-    parts = [f"<h1>{html.escape(report['title'])}</h1>"]
-    try:
-        from .render_tables import layout_grid, report_tables  # noqa: F401
-        tables = report_tables(report)  # keyed by section number
-    except ImportError:
-        tables = {}
-    for sec in report["sections"]:
-        parts.append(f"<h2>{_num(sec['number'])}、{html.escape(sec['heading'])}</h2>")
-        parts += [f"<p>{html.escape(p)}</p>" for p in sec["text"].splitlines() if p.strip()]
-        if sec["number"] in tables:
-            parts.append(_table_html(tables[sec["number"]]))
-    text = "\n".join(parts)
-    if fmt != "html":
-        text = re.sub(r"<[^>]+>", "", text.replace("</td>", "\t").replace("</tr>", "\n"))
-    return text.encode("utf-8")
-
-
-def _table_html(layout: list) -> str:
-    rows = []
-    for row in layout:
-        cells = "".join(
-            f"<td rowspan=\"{c.rowspan}\" colspan=\"{c.colspan}\">{html.escape(c.text)}</td>"
-            for c in row)
-        rows.append(f"<tr>{cells}</tr>")
-    return "<table border=\"1\">" + "".join(rows) + "</table>"
-
-
-def _num(n: int) -> str:
-    return "一二三四五六七八九十"[n - 1]
 
 
 # --- site chrome ------------------------------------------------------------------------------
@@ -194,7 +154,7 @@ def _article(world: World, site: Site, doc: Doc, today: date, prefix: str) -> Pa
             content = (f'<p>{html.escape(doc.title)}详见附件。</p><p class="attach">附件：'
                        f'<a href="{doc.attachment}">{html.escape(name)}</a></p>')
         else:
-            content = report_bytes(report, "html").decode("utf-8")
+            content = render_report(report, "html").decode("utf-8")
     else:
         content = (f"<p>{html.escape(doc.title)}。</p><p>各乡镇（街道）、县直各单位：请按照《中华人民共和国"
                    f"政府信息公开条例》要求认真做好相关工作。</p><p>{doc.published:%Y年%m月%d日}</p>")
@@ -211,7 +171,7 @@ def _article(world: World, site: Site, doc: Doc, today: date, prefix: str) -> Pa
 
 
 def _attachment(world: World, doc: Doc, today: date) -> Page:
-    data = report_bytes(world.report(doc, today), doc.fmt)
+    data = render_report(world.report(doc, today), doc.fmt)
     ctype = CONTENT_TYPES.get(doc.fmt, "application/octet-stream")
     return Page(200, data, ctype, doc.last_modified(today))
 

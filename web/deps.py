@@ -1,14 +1,11 @@
-"""What views need from outside: settings, Elasticsearch, the state DB, other stages' modules.
+"""What views need from the running app: settings, Elasticsearch, the state DB, today.
 
-Other stages are imported lazily (inside views) so the portal starts even while a stage is
-missing; a view that needs one answers 503 with a clear message instead of a traceback.
+Other stages' modules are imported directly where they are used.
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,8 +13,6 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from nianbao.settings import Settings
-
-from .errors import Unavailable
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -73,11 +68,3 @@ def today() -> date:
     except (KeyError, ValueError):
         tz = BEIJING
     return datetime.now(tz).date()
-
-
-def stage(module: str) -> ModuleType:
-    """Import another stage's module, or answer 503 if it is not available here."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise Unavailable(f"{module} 不可用 / unavailable: {exc}") from exc

@@ -28,8 +28,3 @@ class NotFound(WebError):
 class Forbidden(WebError):
     status = 403
     code = "forbidden"
-
-
-class Unavailable(WebError):
-    status = 503
-    code = "unavailable"

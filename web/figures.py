@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.mappings import FIGURE_PATHS
+from indexer.query import Bool, Filter, Not, QuerySyntaxError, parse_query
+
 from . import deps
 
 
 def figure_paths(q: str | None) -> list[str]:
     """The contract paths of the figures the query filters on (not under NOT), in order."""
     if not q:
-        return []
-    try:
-        from indexer.mappings import FIGURE_PATHS
-        from indexer.query import Bool, Filter, Not, QuerySyntaxError, parse_query
-    except ImportError:
         return []
     try:
         ast = parse_query(q).ast

@@ -5,8 +5,15 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from sqlalchemy import select
+
+from crawler.archive import Archive, ArchiveMissing
+from crawler.models import Document, Version
+from indexer import search as search_mod
+from indexer.parse import ParseError, parse
+
 from . import deps
-from .errors import NotFound, Unavailable
+from .errors import NotFound
 from .shapes import plain
 
 
@@ -20,32 +27,11 @@ def utc_iso(v: Any) -> str | None:
 
 
 def get_report(rid: str) -> dict[str, Any]:
-    """The current ES document of a report (through indexer.search.get_report when present)."""
-    try:
-        import indexer.search as search_mod
-
-        getter = getattr(search_mod, "get_report", None)
-    except ImportError:
-        getter = None
-    if getter is not None:
-        doc = plain(getter(deps.es(), deps.prefix(), rid))
-    else:
-        doc = _es_get(f"{deps.prefix()}-reports", rid)
+    """The current ES document of a report."""
+    doc = plain(search_mod.get_report(deps.es(), deps.prefix(), rid))
     if not doc:
         raise NotFound(f"找不到报告 / no such report: {rid}")
     return doc
-
-
-def _es_get(index: str, rid: str) -> dict[str, Any] | None:
-    from elasticsearch import ApiError, NotFoundError
-    from elasticsearch import ConnectionError as EsConnectionError
-
-    try:
-        return deps.es().get(index=index, id=rid)["_source"]
-    except NotFoundError:
-        return None
-    except (EsConnectionError, ApiError) as exc:
-        raise Unavailable(f"Elasticsearch 不可用 / unavailable: {exc}") from exc
 
 
 def versions(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,12 +49,6 @@ def versions(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def _db_versions(url: str | None) -> list[dict[str, Any]]:
     if not url:
         return []
-    try:
-        from sqlalchemy import select
-
-        from crawler.models import Document, Version
-    except ImportError:
-        return []
     s = deps.db()
     doc = s.scalar(select(Document).where(Document.url == url))
     if doc is None:
@@ -80,30 +60,19 @@ def _db_versions(url: str | None) -> list[dict[str, Any]]:
 
 
 def _es_versions(rid: str) -> list[dict[str, Any]]:
-    from elasticsearch import ApiError
-
-    try:
-        res = deps.es().search(index=f"{deps.prefix()}-versions", size=100,
-                               query={"term": {"report_id": rid}},
-                               source=["archive_sha256", "fetched_at", "format"],
-                               sort=[{"fetched_at": {"order": "asc", "unmapped_type": "date"}}])
-    except ApiError:
-        return []
-    out = []
-    for i, h in enumerate(res["hits"]["hits"], 1):
-        src = h["_source"]
+    """The versions index's record (indexer.search.versions is newest first), oldest first."""
+    out: list[dict[str, Any]] = []
+    for src in reversed(search_mod.versions(deps.es(), deps.prefix(), rid)):
         if src.get("archive_sha256"):
             out.append({"sha256": src["archive_sha256"], "fetched_at": src.get("fetched_at"),
-                        "content_type": None, "seq": i})
+                        "content_type": None, "seq": len(out) + 1})
     return out
 
 
 def read_archive(sha256: str) -> bytes:
-    archive_mod = deps.stage("crawler.archive")
-    missing = getattr(archive_mod, "ArchiveMissing", FileNotFoundError)
     try:
-        return archive_mod.Archive(deps.settings()).read(sha256)
-    except (missing, FileNotFoundError, KeyError) as exc:
+        return Archive(deps.settings()).read(sha256)
+    except (ArchiveMissing, FileNotFoundError, KeyError) as exc:
         raise NotFound(f"存档中没有该内容 / not in the archive: {sha256}") from exc
 
 
@@ -121,11 +90,10 @@ def version_text(rid: str, sha256: str) -> str:
             return hits[0]["_source"]["text"]
     except ApiError:
         pass
-    parse_mod = deps.stage("indexer.parse")
     data = read_archive(sha256)
     try:
-        return parse_mod.parse(data).to_json().get("text") or ""
-    except parse_mod.ParseError as exc:
+        return parse(data).to_json().get("text") or ""
+    except ParseError as exc:
         return f"（无法解析 / cannot parse: {exc}）"
 
 

@@ -67,10 +67,6 @@ def authenticate(username: str, password: str) -> str | None:
     return None
 
 
-def current_user() -> str | None:
-    return session.get("user")
-
-
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:

@@ -13,6 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from monitor import alerts
 from nianbao.errors import UsageError
+from nianbao.settings import Settings
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -24,6 +25,9 @@ def _fires(trigger, after: str) -> datetime:
 def test_digest_job_daily_at_the_configured_hour_beijing_time(settings, monkeypatch) -> None:
     monkeypatch.setenv("NIANBAO_DIGEST_HOUR", "7")
     monkeypatch.setenv("NIANBAO_DIGEST_MINUTE", "30")
+    from_env = Settings()  # the variables reach the settings …
+    assert (from_env.digest_hour, from_env.digest_minute) == (7, 30)
+    settings = settings.model_copy(update={"digest_hour": 7, "digest_minute": 30})  # … and the job
     sched = BackgroundScheduler(timezone="UTC")  # the scheduler's own zone does not matter
     assert alerts.schedule_jobs(sched, settings) == ["monitor-digest"]
     sched.start(paused=True)
@@ -38,9 +42,8 @@ def test_digest_job_daily_at_the_configured_hour_beijing_time(settings, monkeypa
         assert [j.id for j in sched.get_jobs()] == ["monitor-digest"]
     finally:
         sched.shutdown(wait=False)
-    monkeypatch.setenv("NIANBAO_DIGEST_HOUR", "25")
     with pytest.raises(UsageError, match="digest_hour"):
-        alerts.schedule_jobs(BackgroundScheduler(), settings)
+        alerts.schedule_jobs(BackgroundScheduler(), settings.model_copy(update={"digest_hour": 25}))
 
 
 def test_crawler_scheduler_registers_the_digest(settings, tmp_path, monkeypatch) -> None:

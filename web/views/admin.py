@@ -25,6 +25,8 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response
 
+from crawler.models import PublisherRow
+
 from .. import deps
 from ..errors import BadRequest, Forbidden
 from ..models import AdminUser
@@ -47,10 +49,6 @@ def _jobs(app: Flask) -> list[dict[str, Any]]:
 
 
 def registry_rows(county: str | None, limit: int = 500) -> tuple[list[dict[str, Any]], int]:
-    try:
-        from crawler.models import PublisherRow
-    except ImportError:
-        return [], 0
     q = select(PublisherRow)
     if county:
         q = q.where(PublisherRow.county == county)

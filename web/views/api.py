@@ -8,13 +8,17 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from indexer import search as search_mod
+from indexer.query import QuerySyntaxError
+from monitor import subscriptions as subs
+
 from .. import deps
 from ..errors import BadRequest, NotFound
 from ..reports import get_report, versions
 from .dashboard import compliance, region_args, year_arg
 from .report import api_shape, audit_trail
 from .search import run_search, search_args
-from .subscriptions import call, params_from, subs
+from .subscriptions import call, params_from
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
@@ -36,17 +40,16 @@ def report(rid: str) -> Response:
 
 @bp.route("/stats")
 def stats() -> Response:
-    mod = deps.stage("indexer.search")
     year = request.args.get("year")
     try:
-        out = mod.stats(deps.es(), deps.prefix(), request.args.get("metric", "applications.new.total"),
-                        request.args.get("by", "county"), year=int(year) if year else None,
-                        q=request.args.get("q") or None, split=request.args.get("split") or None)
+        out = search_mod.stats(deps.es(), deps.prefix(), request.args.get("metric", "applications.new.total"),
+                               request.args.get("by", "county"), year=int(year) if year else None,
+                               q=request.args.get("q") or None, split=request.args.get("split") or None)
     except ValueError:
         raise BadRequest("year 应为整数 / year must be an integer") from None
-    except mod.SearchError as exc:
+    except search_mod.SearchError as exc:
         raise BadRequest(str(exc)) from None
-    except deps.stage("indexer.query").QuerySyntaxError as exc:
+    except QuerySyntaxError as exc:
         raise BadRequest(str(exc), position=exc.position) from None
     return jsonify(out)
 
@@ -100,42 +103,40 @@ def _body() -> dict[str, Any]:
 
 @bp.route("/subscriptions", methods=["POST"])
 def create_subscription() -> tuple[Response, int]:
-    mod, body = subs(), _body()
+    body = _body()
     if "params" in body:  # a JSON body names its parameters; a form has them at the top
         params = body["params"]
     elif request.is_json:
         params = {k: body[k] for k in PARAM_KEYS if k in body}
     else:
         params = params_from(request.form)
-    sub = call(mod.create, deps.db(), deps.settings(), kind=body.get("kind", ""),
+    sub = call(subs.create, deps.db(), deps.settings(), kind=body.get("kind", ""),
                channel=body.get("channel", ""), target=body.get("target", ""),
                params=params, mode=body.get("mode", "immediate"), label=body.get("label", ""))
-    return jsonify(mod.to_dict(sub, deps.settings())), 201
+    return jsonify(subs.to_dict(sub, deps.settings())), 201
 
 
 @bp.route("/subscriptions/<token>", methods=["GET"])
 def get_subscription(token: str) -> Response:
-    mod = subs()
-    sub = call(mod.get, deps.db(), token)
-    return jsonify({**mod.to_dict(sub, deps.settings()), "events": call(mod.list_events, deps.db(), token)})
+    sub = call(subs.get, deps.db(), token)
+    return jsonify({**subs.to_dict(sub, deps.settings()), "events": call(subs.list_events, deps.db(), token)})
 
 
 @bp.route("/subscriptions/<token>", methods=["PATCH"])
 def update_subscription(token: str) -> Response:
-    mod, body = subs(), _body()
+    body = _body()
     allowed = {"params", "mode", "label", "target", "status"}
     changes = {k: v for k, v in body.items() if k in allowed}
     if set(body) - allowed:
         raise BadRequest(f"不能修改 / cannot change: {', '.join(sorted(set(body) - allowed))}")
-    sub = call(mod.update, deps.db(), token, deps.settings(), **changes)
-    return jsonify(mod.to_dict(sub, deps.settings()))
+    sub = call(subs.update, deps.db(), token, deps.settings(), **changes)
+    return jsonify(subs.to_dict(sub, deps.settings()))
 
 
 @bp.route("/subscriptions/<token>", methods=["DELETE"])
 def delete_subscription(token: str) -> Response:
-    mod = subs()
-    sub = call(mod.cancel, deps.db(), token)
-    return jsonify(mod.to_dict(sub, deps.settings()))
+    sub = call(subs.cancel, deps.db(), token)
+    return jsonify(subs.to_dict(sub, deps.settings()))
 
 
 @bp.route("/openapi.yaml")

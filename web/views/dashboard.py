@@ -11,6 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from monitor import compliance as compliance_mod
+from monitor import snapshot
+
 from .. import deps
 from ..errors import BadRequest
 from ..findings import status_label
@@ -79,8 +82,8 @@ def compliance(year: int, region: dict[str, str | None]) -> dict[str, Any]:
 def snapshot_at(year: int) -> Any:
     """When the stored snapshot (monitor.snapshot) of `year` was computed; None without one."""
     try:
-        return deps.stage("monitor.snapshot").latest(deps.db(), year)
-    except Exception:  # no snapshot table / module: the evaluate path still answers
+        return snapshot.latest(deps.db(), year)
+    except Exception:  # no snapshot table (a database not upgraded): the evaluate path still answers
         current_app.logger.exception("compliance snapshot unavailable")
         deps.db().rollback()
         return None
@@ -96,15 +99,15 @@ def snapshot_report(year: int, region: dict[str, str | None]) -> dict[str, Any] 
     if key not in cache:  # exports and the API read every row: keep them per computed_at
         if len(cache) > 256:
             cache.clear()
-        cache[key] = deps.stage("monitor.snapshot").report(deps.db(), year, region["province"],
-                                                            region["city"], region["county"])
+        cache[key] = snapshot.report(deps.db(), year, region["province"], region["city"],
+                                     region["county"])
     return cache[key]
 
 
 def _evaluate(year: int, region: dict[str, str | None]) -> dict[str, Any]:
-    mod = deps.stage("monitor.compliance")
-    return mod.evaluate(deps.db(), year, deps.today(), region["province"], region["city"],
-                        region["county"], es=deps.es(), prefix=deps.prefix())
+    return compliance_mod.evaluate(deps.db(), year, deps.today(), region["province"],
+                                   region["city"], region["county"], es=deps.es(),
+                                   prefix=deps.prefix())
 
 
 def _store(ext: dict[str, Any], key: tuple, report: dict[str, Any]) -> None:
@@ -170,8 +173,7 @@ def next_level(region: dict[str, str | None]) -> str:
 
 
 def areas(report: dict[str, Any], level: str) -> list[dict[str, Any]]:
-    mod = deps.stage("monitor.compliance")
-    rows = mod.rollup(report, level)
+    rows = compliance_mod.rollup(report, level)
     ids = {p.get("name"): p.get("id") for p in report.get("publishers") or []}
     for r in rows:
         r["name"] = r.get(level) or "—"
@@ -260,8 +262,8 @@ def _subscribe_link(region: dict[str, str | None]) -> str:
 
 
 def _snapshot_areas(year: int, region: dict[str, str | None], level: str) -> list[dict[str, Any]]:
-    rows = deps.stage("monitor.snapshot").counts(deps.db(), year, region["province"], region["city"],
-                                                  region["county"], by=level)
+    rows = snapshot.counts(deps.db(), year, region["province"], region["city"], region["county"],
+                           by=level)
     for r in rows:
         r["name"] = r.get(level) or "—"
         r.update(r["counts"])
@@ -284,7 +286,7 @@ def _snapshot_page(year: int, region: dict[str, str | None], level: str, at: Any
 
 
 def _snapshot_data(args: tuple, level: str, at: Any) -> dict[str, Any]:
-    snap, db = deps.stage("monitor.snapshot"), deps.db()
+    snap, db = snapshot, deps.db()
     region = dict(zip(("province", "city", "county"), args[1:], strict=True))
     area_rows = _snapshot_areas(args[0], region, level)
     return {"year": args[0], "filters": region, "level": level, "counts": snap.counts(db, *args),

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from crawler.models import PublisherRow
+
 from .. import deps
 from ..errors import NotFound
 from ..respond import Table, respond
@@ -14,10 +16,6 @@ bp = Blueprint("publisher", __name__)
 
 
 def registry_row(pid: str) -> dict[str, Any] | None:
-    try:
-        from crawler.models import PublisherRow
-    except ImportError:
-        return None
     row = deps.db().get(PublisherRow, pid)
     if row is None:
         return None
@@ -42,10 +40,6 @@ def reports_of(pid: str) -> list[dict[str, Any]]:
 
 def record(pub: dict[str, Any], years: list[int]) -> list[dict[str, Any]]:
     """This publisher's compliance row for each year (evaluated within its county)."""
-    try:
-        deps.stage("monitor.compliance")
-    except Exception:  # noqa: BLE001 — the page still shows the reports
-        return []
     out = []
     for year in sorted(set(years), reverse=True):
         from .dashboard import compliance, year_has_data

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from werkzeug.wrappers import Response
 
 from indexer.reviews import Review, apply_reviews, finding_key, reviews_for, set_path
+from indexer.store import index_reports
 
 from .. import deps
 from ..errors import BadRequest
@@ -37,8 +38,7 @@ def reindex(rid: str) -> dict[str, Any]:
     reviews = reviews_for(deps.db(), rid)
     base = _original(doc)
     new = apply_reviews(base, reviews)
-    store = deps.stage("indexer.store")
-    _ok, errors = store.index_reports(deps.es(), deps.prefix(), [new], refresh=True)
+    _ok, errors = index_reports(deps.es(), deps.prefix(), [new], refresh=True)
     if errors:
         raise BadRequest(f"重新索引失败 / re-indexing failed: {next(iter(errors.values()))}")
     current_app.extensions["nianbao"]["compliance"] = {}  # findings changed: re-evaluate

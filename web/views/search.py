@@ -6,6 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
+from indexer import search as search_mod
+from indexer.query import QuerySyntaxError
+
 from .. import deps
 from ..errors import BadRequest
 from ..highlight import fragments
@@ -48,8 +51,6 @@ def page_window() -> int:
 def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
     """Call indexer.search; a malformed query becomes a 400 that says where it went wrong.
     Facets are counted only when asked for and never on cursor pages (nobody sees them there)."""
-    search_mod = deps.stage("indexer.search")
-    query_mod = deps.stage("indexer.query")
     cursor = args.get("cursor")
     counted = facets and cursor is None
     if cursor is None and args["page"] * args["size"] > page_window():
@@ -60,11 +61,10 @@ def run_search(args: dict[str, Any], *, facets: bool = True) -> dict[str, Any]:
                                    size=args["size"], sort=args["sort"],
                                    filters=args["filters"] or None,
                                    facets=counted, cursor=cursor, window=page_window())
-    except query_mod.QuerySyntaxError as exc:
+    except QuerySyntaxError as exc:
         raise BadRequest(str(exc), position=exc.position, column=exc.position + 1,
-                         reason=getattr(exc, "reason", ""), query=args["q"],
-                         caret=exc.caret() if hasattr(exc, "caret") else "") from None
-    except getattr(search_mod, "SearchError", ValueError) as exc:
+                         reason=exc.reason, query=args["q"], caret=exc.caret()) from None
+    except search_mod.SearchError as exc:
         raise BadRequest(str(exc)) from None
     # the SearchResult's own lists: already plain JSON values, no deep copy (it cost more than
     # the rest of the view together)
@@ -89,22 +89,20 @@ def _finding_codes(hit: dict[str, Any]) -> list[str]:
 
 
 def export_cap() -> int:
-    return max(1, int(getattr(deps.settings(), "export_max_rows", 100_000)))
+    return max(1, deps.settings().export_max_rows)
 
 
 def _export(args: dict[str, Any], fmt: str) -> Response:
     """Every matching report (not one page), streamed in the search's order up to
     export_max_rows; a capped file says so in X-Export-Truncated (the total)."""
-    search_mod = deps.stage("indexer.search")
-    query_mod = deps.stage("indexer.query")
     cap = export_cap()
     sort = args["sort"]
     try:  # the total first: a bad query is a 400 before any byte is sent
         first = search_mod.search(deps.es(), deps.prefix(), args["q"], page=1, size=1,
                                   sort=sort, filters=args["filters"] or None, facets=False)
-    except query_mod.QuerySyntaxError as exc:
+    except QuerySyntaxError as exc:
         raise BadRequest(str(exc), position=exc.position, query=args["q"]) from None
-    except getattr(search_mod, "SearchError", ValueError) as exc:
+    except search_mod.SearchError as exc:
         raise BadRequest(str(exc)) from None
     total = int(first.total or 0)
     rows = search_mod.iterate(deps.es(), deps.prefix(), args["q"], sort=sort,
@@ -170,11 +168,7 @@ def _page_context() -> dict[str, Any]:
     """What the search page shows around the hits (defaults a view may override)."""
     from ..examples import examples
 
-    try:
-        unknown = deps.stage("indexer.search").UNKNOWN
-    except Exception:  # noqa: BLE001 — an indexer without the bucket
-        unknown = "__none__"
-    return {"examples": examples(), "export_cap": export_cap(), "unknown": unknown,
+    return {"examples": examples(), "export_cap": export_cap(), "unknown": search_mod.UNKNOWN,
             "export_link": _export_link, "figures": lambda h: [],
             "subscribe_link": url_for("subscriptions.new", kind="saved_search")}
 

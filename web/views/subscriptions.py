@@ -9,6 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
+from monitor import feeds
+from monitor import subscriptions as subs
+
 from .. import deps
 from ..errors import BadRequest, NotFound
 
@@ -22,18 +25,13 @@ def _labels() -> dict[str, Any]:
     return context()
 
 
-def subs() -> Any:
-    return deps.stage("monitor.subscriptions")
-
-
 def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """monitor's errors as HTTP errors: bad input 400, unknown token 404."""
-    mod = subs()
     try:
         return fn(*args, **kwargs)
-    except mod.SubscriptionNotFound as exc:
+    except subs.SubscriptionNotFound as exc:
         raise NotFound(str(exc)) from None
-    except mod.SubscriptionError as exc:
+    except subs.SubscriptionError as exc:
         raise BadRequest(str(exc)) from None
 
 
@@ -47,25 +45,23 @@ def params_from(form: Any) -> dict[str, Any]:
 
 
 def _form_context(**extra: Any) -> dict[str, Any]:
-    mod = subs()
-    return {"kinds": mod.KINDS, "channels": mod.CHANNELS, "modes": mod.MODES,
-            "codes": mod.KNOWN_CODES, **extra}
+    return {"kinds": subs.KINDS, "channels": subs.CHANNELS, "modes": subs.MODES,
+            "codes": subs.KNOWN_CODES, **extra}
 
 
 @bp.route("/subscriptions/new", methods=["GET", "POST"])
 def new() -> BaseResponse | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("subscription_new.html", **_form_context(values=request.args))
-    mod = subs()
     try:
-        sub = mod.create(deps.db(), deps.settings(), kind=request.form.get("kind", ""),
+        sub = subs.create(deps.db(), deps.settings(), kind=request.form.get("kind", ""),
                          channel=request.form.get("channel", ""), target=request.form.get("target", ""),
                          params=params_from(request.form), mode=request.form.get("mode", "immediate"),
                          label=request.form.get("label", ""))
-    except mod.SubscriptionError as exc:
+    except subs.SubscriptionError as exc:
         return render_template("subscription_new.html", error=str(exc),
                                **_form_context(values=request.form)), 400
-    except mod.MailUnavailable as exc:  # nothing was kept: the form comes back as it was sent
+    except subs.MailUnavailable as exc:  # nothing was kept: the form comes back as it was sent
         return render_template("subscription_new.html", error=str(exc),
                                **_form_context(values=request.form)), 503
     if sub.channel == "email":
@@ -75,7 +71,6 @@ def new() -> BaseResponse | str | tuple[str, int]:
 
 @bp.route("/subscriptions/<token>", methods=["GET", "POST"])
 def manage(token: str) -> BaseResponse | str | tuple[str, int]:
-    mod = subs()
     if request.method == "POST":
         changes: dict[str, Any] = {"params": params_from(request.form),
                                    "mode": request.form.get("mode", "immediate"),
@@ -85,19 +80,19 @@ def manage(token: str) -> BaseResponse | str | tuple[str, int]:
         if request.form.get("resume"):
             changes["status"] = "active"
         try:
-            call(mod.update, deps.db(), token, deps.settings(), **changes)
+            call(subs.update, deps.db(), token, deps.settings(), **changes)
         except BadRequest as exc:  # the edit form comes back with what was typed
             deps.db().rollback()
-            return _manage_page(mod, token, request.form, error=exc.message), 400
+            return _manage_page(token, request.form, error=exc.message), 400
         flash("订阅已更新 / subscription updated")
         return redirect(url_for("subscriptions.manage", token=token))
-    return _manage_page(mod, token, None)
+    return _manage_page(token, None)
 
 
-def _manage_page(mod: Any, token: str, values: Any, error: str | None = None) -> str:
-    sub = call(mod.get, deps.db(), token)
-    events = call(mod.list_events, deps.db(), token)
-    d = mod.to_dict(sub, deps.settings())
+def _manage_page(token: str, values: Any, error: str | None = None) -> str:
+    sub = call(subs.get, deps.db(), token)
+    events = call(subs.list_events, deps.db(), token)
+    d = subs.to_dict(sub, deps.settings())
     if values is None:
         values = {**(d.get("params") or {}), "mode": d.get("mode"), "label": d.get("label")}
     return render_template("subscription_manage.html", sub=d, events=events, error=error,
@@ -107,12 +102,11 @@ def _manage_page(mod: Any, token: str, values: Any, error: str | None = None) ->
 @bp.route("/subscriptions/<token>/confirm", methods=["GET", "POST"])
 def confirm(token: str) -> BaseResponse | str:
     # GET shows a button (mail scanners prefetch links); the POST confirms.
-    mod = subs()
     if request.method == "GET":
-        sub = call(mod.get, deps.db(), token)
-        return render_template("subscription_confirm.html", sub=mod.to_dict(sub, deps.settings()),
+        sub = call(subs.get, deps.db(), token)
+        return render_template("subscription_confirm.html", sub=subs.to_dict(sub, deps.settings()),
                                action="confirm")
-    call(mod.confirm, deps.db(), token)
+    call(subs.confirm, deps.db(), token)
     flash("订阅已确认 / subscription confirmed")
     return redirect(url_for("subscriptions.manage", token=token))
 
@@ -120,14 +114,13 @@ def confirm(token: str) -> BaseResponse | str:
 @bp.route("/subscriptions/<token>/unsubscribe", methods=["GET", "POST"])
 @bp.route("/subscriptions/<token>/cancel", methods=["POST"])
 def cancel(token: str) -> BaseResponse | str:
-    mod = subs()
     if request.method == "GET":  # a question first; the POST (or a mail client's one-click) cancels
-        sub = call(mod.get, deps.db(), token, include_cancelled=True)
+        sub = call(subs.get, deps.db(), token, include_cancelled=True)
         if sub.status == "cancelled":
             return render_template("subscription_cancelled.html")
-        return render_template("subscription_confirm.html", sub=mod.to_dict(sub, deps.settings()),
+        return render_template("subscription_confirm.html", sub=subs.to_dict(sub, deps.settings()),
                                action="cancel")
-    call(mod.cancel, deps.db(), token)
+    call(subs.cancel, deps.db(), token)
     return render_template("subscription_cancelled.html")
 
 
@@ -144,10 +137,8 @@ _one_click_exempt()
 
 @bp.route("/feeds/<token>.atom")
 def feed(token: str) -> Response:
-    feeds = deps.stage("monitor.feeds")
-    mod = subs()
     try:
         body = feeds.atom(deps.db(), token, deps.settings())
-    except mod.SubscriptionNotFound as exc:
+    except subs.SubscriptionNotFound as exc:
         raise NotFound(str(exc)) from None
     return Response(body, mimetype="application/atom+xml")
