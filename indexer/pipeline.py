@@ -27,6 +27,7 @@ from nianbao.es import es_client
 from nianbao.settings import Settings
 
 from . import attribution, store
+from .mappings import alias_name
 
 log = logging.getLogger(__name__)
 
@@ -67,35 +68,14 @@ def _publisher(session: Session, pid: str | None) -> Any:
     return session.get(PublisherRow, pid)
 
 
-def _deadline(pub: Any, year: int | None) -> date | None:
-    if pub is None or not year:
-        return None
-    from monitor.deadlines import deadline_for
-
-    return deadline_for(pub, year)
-
-
-def _published_date(report: dict[str, Any], item: Any) -> date | None:
-    raw = report.get("published")
-    if raw:
-        try:
-            return date.fromisoformat(str(raw)[:10])
-        except ValueError:
-            pass
-    return item.published_shown.date() if item.published_shown else None
-
-
 def item_meta(item: Any, report: dict[str, Any], pub: Any) -> dict[str, Any]:
-    year = report.get("year") or item.year
-    deadline = _deadline(pub, year)
-    pub_date = _published_date(report, item)
-    days_late = (pub_date - deadline).days if deadline and pub_date else None
+    """What the crawl and the registry know about the document. Lateness (deadline, days_late,
+    timeliness, LATE) is not here: the monitor decides it, with the evidence for the date used
+    and the grace days, and stores it on the document (monitor.docfindings)."""
     meta: dict[str, Any] = {
         "id": report_id(item), "publisher_id": item.publisher_id, "url": item.url,
         "source_url": item.source_url, "archive_sha256": item.sha256,
         "fetched_at": _iso(item.fetched_at), "first_seen": _iso(item.first_seen),
-        "deadline": _iso(deadline), "days_late": max(days_late, 0) if days_late is not None else None,
-        "timeliness": None if days_late is None else ("late" if days_late > 0 else "on_time"),
         "status": item.status, "document_id": item.document_id,
     }
     if not report.get("published") and item.published_shown:
@@ -202,8 +182,9 @@ def _process(session: Session, es: Elasticsearch, prefix: str, archive: Any, ite
         docs[doc["id"]] = (item.id, doc)
     pending = [i for i, _ in docs.values()] + [r.id for r in removed] + done
     try:
-        ok, errors = store.index_reports(es, prefix, (d for _, d in docs.values()))
-        store.index_versions(es, prefix, (d for _, d in docs.values()))
+        fresh = [d for _, d in docs.values()]
+        ok, errors = store.index_reports(es, prefix, store.with_extra(es, alias_name(prefix), fresh))
+        store.index_versions(es, prefix, fresh)
         for r in removed:
             store.mark_removed(es, prefix, report_id(r))
     except Exception as exc:

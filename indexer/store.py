@@ -51,7 +51,7 @@ def _now() -> str:
 
 def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ES report document: the contract JSON plus `meta` (publisher_id, url, archive_sha256,
-    fetched_at, first_seen, deadline, days_late, timeliness, region fields from the registry…)
+    fetched_at, first_seen, region fields from the registry…)
     and the normalised search fields. Region values from `meta` fill gaps left by the report."""
     meta = dict(meta or {})
     doc = dict(report)
@@ -76,8 +76,6 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     doc["title_seg"] = segment(doc["norm"]["title"] or "")
     codes = {f.get("code") for f in doc.get("findings") or [] if f.get("code")}
     codes |= set(doc.get("finding_codes") or [])
-    if doc.get("timeliness") == "late":
-        codes.add("LATE")
     doc["finding_codes"] = sorted(codes)
     doc.setdefault("status", "live")
     doc["indexed_at"] = _now()
@@ -402,7 +400,7 @@ def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, k
     es.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
     sf = kind == "reports"
     if sf and _alias_indices(es, alias):
-        docs = _with_extra(es, alias, docs)
+        docs = with_extra(es, alias, docs)
     with bulk_load(es, new):  # restores the settings of `body` and refreshes
         ok, errors = bulk(es, new, docs, chunk_size=BULK_CHUNK, search_fields=sf)
     old = _alias_indices(es, alias)
@@ -419,10 +417,12 @@ def rebuild(es: Elasticsearch, prefix: str, docs: Iterable[dict[str, Any]], *, k
     return {"index": new, "indexed": len(ok), "errors": errors, "caught_up": copied, "old": old}
 
 
-def _with_extra(es: Elasticsearch, alias: str, docs: Iterable[dict[str, Any]],
-                chunk: int = 500) -> Iterator[dict[str, Any]]:
+def with_extra(es: Elasticsearch, alias: str, docs: Iterable[dict[str, Any]],
+               chunk: int = 500) -> Iterator[dict[str, Any]]:
     """Fresh documents with the extra findings their predecessors carried (the monitor's:
-    cross-report, date and compliance findings, which the archive cannot reproduce)."""
+    cross-report, date and compliance findings and its lateness fields, which a parse cannot
+    reproduce). Used by a rebuild and by the pipeline's re-index of an edited report, so the
+    monitor's decision stays on the document until the monitor decides again."""
     for batch in _chunks(docs, chunk):
         got = es.mget(index=alias, ids=[d["id"] for d in batch], source_includes=[EXTRA])["docs"]
         extra = {g["_id"]: g["_source"][EXTRA] for g in got if g.get("found") and g["_source"].get(EXTRA)}

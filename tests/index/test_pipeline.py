@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from crawler.archive import Archive
 from crawler.models import PublisherRow, QueueRow
 from crawler.state import Observation, mark_missing, save_observation
 from indexer import mappings, pipeline, search, store
+from monitor import alerts
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.es import es_client
 
@@ -124,7 +125,13 @@ def test_run_once_indexes_everything_and_is_idempotent(world, es) -> None:  # ty
     assert _pending(factory) == 0 and _count(es, s) == n
     doc = search.get_report(es, s.es_index_prefix, "mj-cy-2024")
     assert doc["province"] == "河南省" and doc["county"] == "孟津区" and doc["year"] == 2024
-    assert doc["deadline"] == "2025-01-31" and doc["timeliness"] == "on_time"
+    # lateness is the monitor's decision (with the evidence for the date and the grace days):
+    # the indexer leaves it out, and stores it when the monitor has decided
+    assert "timeliness" not in doc and "deadline" not in doc and "LATE" not in doc["finding_codes"]
+    with factory() as session:
+        alerts.run(s, date(2025, 2, 3), session=session, es=es)
+    decided = search.get_report(es, s.es_index_prefix, "mj-cy-2024")
+    assert decided["deadline"] == "2025-01-31" and decided["timeliness"] == "on_time"
     assert doc["applications"]["new"]["total"] is not None and doc["archive_sha256"]
     assert "mj-cy-2024" in {h["id"] for h in search.search(es, s.es_index_prefix, '"朝阳镇" county:孟津').hits}
     # nothing left; a second run is a no-op; re-queued events do not duplicate
@@ -136,6 +143,8 @@ def test_run_once_indexes_everything_and_is_idempotent(world, es) -> None:  # ty
         session.commit()
     assert pipeline.run_once(s, es=es, session_factory=factory).indexed == n
     assert _count(es, s) == n
+    # a re-index keeps what the monitor decided until it decides again
+    assert search.get_report(es, s.es_index_prefix, "mj-cy-2024")["timeliness"] == "on_time"
     # a removed page stays findable, flagged
     with factory() as session:
         for _ in range(2):
