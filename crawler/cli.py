@@ -1,4 +1,4 @@
-"""`nianbao crawl`, `nianbao registry import|check`, `nianbao scheduler`."""
+"""`nianbao crawl`, `nianbao registry import|check`."""
 
 from __future__ import annotations
 
@@ -140,23 +140,3 @@ def _print_probes(pubs: list[Publisher]) -> None:
             bad += 1
             click.echo(f"不可访问 / UNREACHABLE  {r.entry_url}  ({r.publishers}): {r.error}{note}")
     click.echo(f"入口 / entries: {len(results)}, 不可访问 / unreachable: {bad}")
-
-
-@click.command("scheduler")
-@click.option("--registry", "registry_file", type=click.Path(dir_okay=False))
-@click.option("--run-now", is_flag=True, help="启动时先运行一次 / run every job once at start")
-def scheduler_cmd(registry_file: str | None, run_now: bool) -> None:
-    """常驻调度：抓取 → 索引 → 监测 / run crawl → index → monitor on schedule, for good."""
-    from nianbao.db import require_current
-
-    from .scheduler import build_scheduler
-
-    require_current(get_settings().database_url)  # an old schema: `nianbao db upgrade` first
-    path = _registry_path(registry_file)
-    sched = build_scheduler(get_settings(), path, run_now=run_now)
-    for job in sched.get_jobs():
-        click.echo(f"计划 / job {job.id}: {job.trigger}")
-    try:
-        sched.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

@@ -1,34 +1,20 @@
-"""The scheduled pipeline: crawl → index → monitor, with APScheduler 3 and a persistent job store.
+"""When the pipeline runs: the crawl schedules, as APScheduler 3 cron triggers.
 
-Schedules come from the registry file's `schedule:` block (daily in the busy months, Jan–Apr by
-default, weekly otherwise) and per-publisher `schedule:` overrides (daily | weekly | hourly |
-off | cron:<crontab>), which get a job of their own and leave the default jobs. Jobs live in the
-state database (`apscheduler_jobs`), so a restarted scheduler keeps its next run times, and a
-run missed while it was down is done once (coalesced) when it comes back.
+What runs then is the top floor's (nianbao.app.scheduler). Schedules come from the registry
+file's `schedule:` block (daily in the busy months, Jan–Apr by default, weekly otherwise) and
+per-publisher `schedule:` overrides (daily | weekly | hourly | off | cron:<crontab>), which get
+a job of their own and leave the default jobs.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections import defaultdict
-from pathlib import Path
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from monitor import alerts
-from nianbao.db import make_engine
-from nianbao.settings import Settings, get_settings
+from .registry import Publisher
 
-from .engine import CrawlLocked, run_crawl
-from .registry import Publisher, load_registry, load_schedule
-
-log = logging.getLogger("nianbao.scheduler")
 JOB_PREFIX = "nianbao-"
 DEFAULTS = {"busy_months": "1-4", "busy": "daily", "quiet": "weekly", "hour": 2, "minute": 0}
 
@@ -73,62 +59,6 @@ def plan(publishers: list[Publisher], conf: dict, tz: str) -> list[tuple[str, Cr
             slug = kind.replace(":", "-").replace(" ", "_").replace("*", "x")
             jobs.append((f"{JOB_PREFIX}{slug}", trigger_for(kind, conf, tz), {"only": sorted(ids)}))
     return jobs
-
-
-def pipeline_job(registry_path: str, only: list[str] | None = None,
-                 exclude: list[str] | None = None) -> dict:
-    """One pipeline run: crawl, then the indexer and the monitor when they are installed."""
-    settings = get_settings()
-    pubs = load_registry(registry_path)
-    chosen = {p.id for p in pubs if (only is None or p.id in only) and p.id not in set(exclude or ())}
-    result: dict = {}
-    try:
-        summary = run_crawl(settings, pubs, chosen)
-        result["crawl"] = {"new": summary.total("new"), "changed": summary.total("changed"),
-                           "removed": summary.total("removed"), "errors": summary.total("errors")}
-    except CrawlLocked as exc:  # the previous run still going: skip, do not pile up
-        log.warning("%s", exc)
-        return {"skipped": str(exc)}
-    for stage, dotted in (("index", "indexer.pipeline:run_once"), ("monitor", "monitor.alerts:run")):
-        result[stage] = _run_stage(dotted, settings)
-    log.info("pipeline run: %s", result)
-    return result
-
-
-def _run_stage(dotted: str, settings: Settings) -> str:
-    module, attr = dotted.split(":")
-    try:
-        fn = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        return f"unavailable: {exc}"
-    try:
-        return str(fn(settings))
-    except Exception as exc:  # one failing stage must not stop the scheduler
-        log.exception("%s failed", dotted)
-        return f"failed: {exc}"
-
-
-def build_scheduler(settings: Settings, registry_path: Path, *, run_now: bool = False,
-                    blocking: bool = True) -> BaseScheduler:
-    pubs = load_registry(registry_path)
-    conf = load_schedule(registry_path)
-    cls = BlockingScheduler if blocking else BackgroundScheduler
-    sched = cls(jobstores={"default": SQLAlchemyJobStore(engine=make_engine(settings.database_url))},
-                job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
-                timezone=settings.timezone)
-    wanted = plan(pubs, conf, settings.timezone)
-    for job_id, trigger, kwargs in wanted:
-        sched.add_job("crawler.scheduler:pipeline_job", trigger, id=job_id, name=job_id,
-                      kwargs={"registry_path": str(registry_path), **kwargs}, replace_existing=True)
-    if run_now:  # one immediate run of everything scheduled (not one per schedule)
-        off = sorted(p.id for p in pubs if p.schedule == "off")
-        sched.add_job("crawler.scheduler:pipeline_job", id=f"{JOB_PREFIX}now", replace_existing=True,
-                      kwargs={"registry_path": str(registry_path), "exclude": off})
-    alerts.schedule_jobs(sched, settings)  # the monitor's own jobs (the daily digest)
-    names = {j[0] for j in wanted}
-    # Once the job store is open (on start), drop persisted jobs that left the config.
-    sched.add_listener(lambda _ev: prune_stale(sched, names), EVENT_SCHEDULER_STARTED)
-    return sched
 
 
 def prune_stale(sched: BaseScheduler, wanted: set[str]) -> list[str]:

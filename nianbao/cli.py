@@ -21,12 +21,12 @@ COMMANDS: dict[str, str] = {
     "simweb": "simweb.cli:simweb",
     "crawl": "crawler.cli:crawl_cmd",
     "registry": "crawler.cli:registry",
-    "scheduler": "crawler.cli:scheduler_cmd",
+    "scheduler": "nianbao.app.scheduler:scheduler_cmd",
     "compliance": "monitor.cli:compliance_cmd",
     "alerts": "monitor.cli:alerts",
-    "serve": "web.cli:serve_cmd",
+    "serve": "nianbao.app.portal:serve_cmd",
     "users": "web.cli:users_group",
-    "demo": "nianbao.demo:demo_cmd",
+    "demo": "nianbao.app.demo:demo_cmd",
 }
 
 

@@ -10,7 +10,8 @@ import yaml
 from sqlalchemy import text
 
 from crawler.registry import load_registry
-from crawler.scheduler import build_scheduler, pipeline_job, plan
+from crawler.scheduler import plan
+from nianbao.app.scheduler import build_scheduler, pipeline_job
 from nianbao.db import make_engine
 from nianbao.settings import get_settings
 

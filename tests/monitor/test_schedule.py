@@ -47,7 +47,7 @@ def test_digest_job_daily_at_the_configured_hour_beijing_time(settings, monkeypa
 
 
 def test_crawler_scheduler_registers_the_digest(settings, tmp_path, monkeypatch) -> None:
-    from crawler.scheduler import build_scheduler
+    from nianbao.app.scheduler import build_scheduler
 
     monkeypatch.delenv("NIANBAO_DIGEST_HOUR", raising=False)
     reg = tmp_path / "publishers.yaml"

@@ -14,7 +14,7 @@ from .conftest import TODAY, csrf_of, login
 
 @pytest.fixture()
 def demo_app(settings, es, corpus):
-    from nianbao.demo_live import MailCatcher, WorldClock
+    from nianbao.app.demo_live import MailCatcher, WorldClock
     from web import create_app
     from web.views.subscriptions import subs  # noqa: F401  (the stage is importable)
 

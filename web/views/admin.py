@@ -26,6 +26,7 @@ from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response
 
 from crawler.models import PublisherRow
+from crawler.registry import load_registry
 
 from .. import deps
 from ..errors import BadRequest, Forbidden
@@ -105,20 +106,16 @@ def deactivate(name: str) -> Response:
 
 
 def run_pipeline(app: Flask, job: dict[str, Any], only: set[str] | None) -> None:
-    """Crawl → index → monitor with the portal's settings; outcome into `job`."""
+    """Crawl → index → monitor with the portal's settings; outcome into `job`. The run is the
+    top floor's (nianbao.app.pipeline.run_pipeline), given as config NIANBAO_PIPELINE."""
     settings = app.config["NIANBAO_SETTINGS"]
     try:
-        from crawler.engine import run_crawl
-        from crawler.registry import load_registry
-
-        pubs = load_registry(settings.registry_path)
-        summary = run_crawl(settings, pubs, only)
-        job["result"] = {"new": summary.total("new"), "changed": summary.total("changed"),
-                         "removed": summary.total("removed"), "errors": summary.total("errors")}
-        for stage, (module, attr) in (("index", ("indexer.pipeline", "run_once")),
-                                      ("monitor", ("monitor.alerts", "run"))):
-            mod = __import__(module, fromlist=[attr])
-            job["result"][stage] = str(getattr(mod, attr)(settings))
+        publishers = load_registry(settings.registry_path)
+        pipeline = app.config.get("NIANBAO_PIPELINE")
+        if pipeline is None:
+            raise RuntimeError("此门户未配置抓取流程 / no pipeline configured for this portal")
+        run = pipeline(settings, publishers, only)
+        job["result"] = {**run.crawl_counts(), "index": str(run.index), "monitor": str(run.monitor)}
         job["status"] = "done"
     except Exception as exc:  # noqa: BLE001 — shown on the admin page, never lost in a thread
         job["status"], job["error"] = "failed", str(exc)[:500]

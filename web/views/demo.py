@@ -65,8 +65,6 @@ def _clock() -> Any:
 
 @bp.app_context_processor
 def _ctx() -> dict[str, Any]:
-    from nianbao.demo_live import describe
-
     clock = _clock()
     status = clock.status() if clock is not None else None
     return {"demo_mode": True, "demo_text": demo_text, "demo_clock": status,
@@ -120,3 +118,17 @@ def advance() -> Response:
     clock.advance(days)
     flash(demo_text("advanced", days=days))
     return redirect(url_for("admin.index") + "#demo-clock")
+
+
+def describe(r: dict[str, Any]) -> str:
+    """One line about a tick of the demo clock (its result dict), for the page and the console."""
+    if r.get("error"):
+        return f"[演示时钟 demo clock {r['date']}] 出错 error: {r['error']}"
+    parts = [f"[演示时钟 demo clock {r['date']}]"]
+    if r.get("moved"):
+        parts.append(f"前进 {r['moved']} 天 moved {r['moved']} day(s)")
+    if "new" in r:
+        parts.append(f"新报告 new {r['new']}, 修改 changed {r.get('changed', 0)}, "
+                     f"撤下 removed {r.get('removed', 0)}")
+    parts.append(f"事件 events {r.get('events', 0)}, 提醒已发送 alerts sent {r.get('sent', 0)}")
+    return " · ".join(parts)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from web.views.demo import describe
+
 log = logging.getLogger("nianbao.demo")
 
 
@@ -166,16 +168,3 @@ class WorldClock:
         if step or result.get("sent") or result.get("error"):
             self._echo(describe(result))
         return result
-
-
-def describe(r: dict[str, Any]) -> str:
-    if r.get("error"):
-        return f"[演示时钟 demo clock {r['date']}] 出错 error: {r['error']}"
-    parts = [f"[演示时钟 demo clock {r['date']}]"]
-    if r.get("moved"):
-        parts.append(f"前进 {r['moved']} 天 moved {r['moved']} day(s)")
-    if "new" in r:
-        parts.append(f"新报告 new {r['new']}, 修改 changed {r.get('changed', 0)}, "
-                     f"撤下 removed {r.get('removed', 0)}")
-    parts.append(f"事件 events {r.get('events', 0)}, 提醒已发送 alerts sent {r.get('sent', 0)}")
-    return " · ".join(parts)

@@ -25,10 +25,16 @@ from typing import Any
 import click
 import yaml
 
-from . import es_server
-from .db import require_current
-from .errors import NianbaoError
-from .settings import get_settings
+from crawler.cli import print_summary
+from crawler.engine import run_crawl
+from crawler.fetch import set_clock_offset
+from crawler.registry import load_registry
+from nianbao import es_server
+from nianbao.db import require_current
+from nianbao.errors import NianbaoError
+from nianbao.settings import get_settings
+
+from .pipeline import PipelineRun, run_pipeline
 
 SIM_PORT = 8800
 REVIEWER = "reviewer"
@@ -53,8 +59,6 @@ def _world_key(seed: int, size: str, today: date, year: int) -> dict[str, Any]:
 
 def _set_world_date(web: Any, when: date) -> None:
     """The simulated web and the crawler's clock on `when` (the time of day stays real)."""
-    from crawler.fetch import set_clock_offset
-
     web.set_date(when)
     set_clock_offset(timedelta(days=(when - datetime.now(UTC).date()).days))
 
@@ -74,56 +78,72 @@ def history_date(world: Any, start: date) -> date | None:
     return best if best is not None and caught(best) else None
 
 
-def _crawl(settings: Any, registry_path: Path, label: str = "抓取 crawl") -> None:
-    from tqdm import tqdm
+class _Bars:
+    """Progress bars for the crawl and the index, each opened on its first report."""
 
-    from crawler.cli import print_summary
-    from crawler.engine import run_crawl
-    from crawler.registry import load_registry
+    def __init__(self, crawl_label: str = "抓取 crawl") -> None:
+        self.crawl_label = crawl_label
+        self.bars: dict[str, Any] = {}
 
-    registry = load_registry(registry_path)
-    bar = tqdm(total=0, unit="报告", desc=label, leave=True)
+    def _bar(self, name: str, desc: str) -> Any:
+        from tqdm import tqdm
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
+        if name not in self.bars:
+            self.bars[name] = tqdm(total=None, unit="报告", desc=desc, leave=True)
+        return self.bars[name]
+
+    def crawl(self, done: int, total: int) -> None:
+        bar = self._bar("crawl", self.crawl_label)
+        bar.total, bar.n = total, done
         bar.refresh()
 
-    try:
-        summary = run_crawl(settings, registry, None, progress)
-    finally:
-        bar.close()
-    print_summary(summary)
-
-
-def _index_and_monitor(settings: Any, today: date) -> None:
-    from tqdm import tqdm
-
-    from indexer.pipeline import rebuild_if_outdated, run_once
-
-    out = rebuild_if_outdated(settings)  # data of an earlier demo, indexed by an older version
-    if out:
-        click.echo(f"索引已按新映射从存档重建 / index rebuilt from the archive for the new mapping: "
-                   f"{out['indexed']} → {out['index']}")
-    bar = tqdm(total=None, unit="报告", desc="索引 index", leave=True)
-
-    def progress(stats: Any) -> None:
+    def index(self, stats: Any) -> None:
+        if "crawl" in self.bars:  # the crawl is over once indexing reports
+            self.bars["crawl"].close()
+        bar = self._bar("index", "索引 index")
         bar.n = stats.indexed + stats.failed + stats.removed
         bar.refresh()
 
-    try:
-        stats = run_once(settings, progress=progress)
-    finally:
-        bar.close()
-    click.echo(f"索引 indexed: {stats.indexed}, 失败 failed: {stats.failed}, "
-               f"撤下 removed: {stats.removed}")
-    try:
-        from monitor.alerts import run as run_alerts
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
 
-        res = run_alerts(settings, today)
-        click.echo(f"监测 monitor: {res.events} 个事件 events, {res.sent} 条提醒已发送 alerts sent")
-    except NianbaoError as exc:  # alerts are optional in the demo (no SMTP needed)
-        click.echo(f"监测 monitor: {exc}", err=True)
+
+def _history_crawl(settings: Any, registry_path: Path, label: str) -> None:
+    """A crawl only (no index, no alerts): the first visit at an earlier date."""
+    bars = _Bars(label)
+    try:
+        summary = run_crawl(settings, load_registry(registry_path), None, bars.crawl)
+    finally:
+        bars.close()
+    print_summary(summary)
+
+
+def _first_run(settings: Any, registry_path: Path, today: date, *, crawl: bool) -> None:
+    """The pipeline once before the portal opens (crawl only when the world is new), echoed."""
+    bars = _Bars(f"抓取 crawl {today}")
+    try:
+        # isolate: alerts are optional in the demo (no SMTP needed); a failure is shown
+        run = run_pipeline(settings, load_registry(registry_path), today=today, crawl=crawl,
+                           isolate=True, crawl_progress=bars.crawl, index_progress=bars.index)
+    finally:
+        bars.close()
+    _echo_run(run)
+
+
+def _echo_run(run: PipelineRun) -> None:
+    if run.crawl is not None:
+        print_summary(run.crawl)
+    if run.rebuilt:  # data of an earlier demo, indexed by an older version
+        click.echo(f"索引已按新映射从存档重建 / index rebuilt from the archive for the new mapping: "
+                   f"{run.rebuilt['indexed']} → {run.rebuilt['index']}")
+    if run.index is not None:
+        click.echo(f"索引 indexed: {run.index.indexed}, 失败 failed: {run.index.failed}, "
+                   f"撤下 removed: {run.index.removed}")
+    if run.monitor is not None:
+        click.echo(f"监测 monitor: {run.monitor.events} 个事件 events, {run.monitor.sent} 条提醒已发送 alerts sent")
+    for stage, error in run.failed.items():
+        click.echo(f"{stage}: {error}", err=True)
 
 
 def _examples(registry_path: Path, year: int) -> list[str]:
@@ -211,19 +231,17 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
         today = start
         if crawled and clock_file.exists():  # resume where the clock of the last run stopped
             today = max(start, date.fromisoformat(json.loads(clock_file.read_text())["today"]))
-        if not no_crawl and not crawled:
-            earlier = history_date(web.world, start)
-            if earlier:
-                _set_world_date(web, earlier)
-                click.echo(f"先在 {earlier} 抓取一次（之后修改过的报告因此有两个版本）/ a first visit on "
-                           f"{earlier}, so reports edited since have two versions")
-                _crawl(settings, registry_path, f"抓取 crawl {earlier}")
-            _set_world_date(web, start)
-            _crawl(settings, registry_path, f"抓取 crawl {start}")
-            marker.write_text(json.dumps(key))
+        crawl = not no_crawl and not crawled  # a new world: today is its start
+        if crawl and (earlier := history_date(web.world, start)):
+            _set_world_date(web, earlier)
+            click.echo(f"先在 {earlier} 抓取一次（之后修改过的报告因此有两个版本）/ a first visit on "
+                       f"{earlier}, so reports edited since have two versions")
+            _history_crawl(settings, registry_path, f"抓取 crawl {earlier}")
         _set_world_date(web, today)
+        _first_run(settings, registry_path, today, crawl=crawl)
+        if crawl:
+            marker.write_text(json.dumps(key))
         clock_file.write_text(json.dumps({"today": today.isoformat()}))
-        _index_and_monitor(settings, today)
         from web.users import save_user_in
 
         reviewer_password = save_user_in(settings.database_url, REVIEWER, "reviewer")
@@ -246,21 +264,15 @@ def _tick_pipeline(settings: Any, registry_path: Path, app: Any, clock_file: Pat
     """What each tick of the demo clock runs: crawl and index when the date moved, then alerts."""
 
     def run(today: date, moved: bool) -> dict[str, Any]:
-        from monitor.alerts import run as run_alerts
-
         out: dict[str, Any] = {}
         try:
-            if moved:
-                from crawler.engine import run_crawl
-                from crawler.registry import load_registry
-                from indexer.pipeline import run_once
-
-                summary = run_crawl(settings, load_registry(registry_path), None)
-                out.update(new=summary.total("new"), changed=summary.total("changed"),
-                           removed=summary.total("removed"))
-                run_once(settings)
-            res = run_alerts(settings, today)
-            out.update(events=res.events, sent=res.sent, failed=res.failed)
+            done = run_pipeline(settings, load_registry(registry_path), today=today, crawl=moved)
+            if done.crawl is not None:
+                counts = done.crawl_counts()
+                out.update(new=counts["new"], changed=counts["changed"], removed=counts["removed"])
+            if done.monitor is not None:
+                out.update(events=done.monitor.events, sent=done.monitor.sent,
+                           failed=done.monitor.failed)
         finally:
             app.config["NIANBAO_TODAY"] = today.isoformat()
             app.extensions["nianbao"]["compliance"] = {}
@@ -275,11 +287,10 @@ def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, 
            logins: dict[str, str | None]) -> None:
     from waitress import serve
 
-    from web import create_app
-
     from .demo_live import WorldClock
+    from .portal import create_portal
 
-    app = create_app({"NIANBAO_TODAY": today.isoformat(),
+    app = create_portal({"NIANBAO_TODAY": today.isoformat(),
                       "NIANBAO_DEMO": {"tick": int(tick) if tick == int(tick) else tick, "days": days}})
     clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
                        pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
