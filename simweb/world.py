@@ -10,8 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 
+from nianbao.divisions import County, counties
+
 from . import facts
-from .divisions import County, counties
 from .prose import report_dict
 
 LAYOUTS = ("trs", "hanweb", "gkmlpt", "plain")

@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from simweb.divisions import township_count
+from nianbao.divisions import township_count
 from simweb.server import SimWeb
 from simweb.world import World
 
