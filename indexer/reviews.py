@@ -18,6 +18,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nianbao.db import Base
+from nianbao.tables import get_path
 
 
 def _now() -> datetime:
@@ -42,17 +43,6 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     user: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-def get_path(doc: dict[str, Any], path: str) -> Any:
-    cur: Any = doc
-    for key in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(key)
-    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
-        cur = cur["value"]
-    return cur
 
 
 def finding_key(f: dict[str, Any]) -> str:

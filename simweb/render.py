@@ -2,7 +2,7 @@
 
 Used by the simulated web (documents for the crawler) and by the parser's round-trip tests.
 Every format is drawn from one document model (`document_items`) and the shared table
-layouts of `simweb.render_tables`, so they all carry the same facts. Output is deterministic.
+layouts of `nianbao.tables`, so they all carry the same facts. Output is deterministic.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nianbao.errors import NianbaoError
-from simweb.render_tables import Cell, Layout, layout_grid, report_tables
+from nianbao.tables import Cell, Layout, layout_grid, report_tables
 
 FORMATS = ("html", "docx", "doc", "pdf", "png", "txt")
 NUMERALS = "一二三四五六七八九十"

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from indexer.parse.formats.convert import soffice_convert
-from simweb.render_tables import layout_grid
+from nianbao.tables import layout_grid
 
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 

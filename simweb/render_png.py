@@ -11,8 +11,8 @@ from typing import cast
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from nianbao.tables import layout_grid
 from simweb.render_pdf import CJK_FONTS
-from simweb.render_tables import layout_grid
 
 WIDTH = 1400
 MARGIN = 60

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from simweb.render_tables import T3_COLUMNS, T3_GROUPS, T4_GROUPS, T4_OUTCOMES
+from nianbao.contract import T3_COLUMNS, T3_GROUPS, T4_GROUPS, T4_OUTCOMES
 
 T3_ROWS = (["new", "carried_over", "granted", "partly_granted"]
            + [key for _, items in T3_GROUPS for key, _ in items]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from nianbao.tables import layout_grid, table3
 from simweb.render import FORMATS, RenderError, render_report
-from simweb.render_tables import layout_grid, table3
 
 
 @pytest.mark.parametrize("fmt", ["html", "txt", "docx", "pdf"])
@@ -24,7 +24,7 @@ def test_html_fragment_has_official_spans(rendered):
 
 
 def test_table3_layout_is_a_full_grid(report):
-    texts, merged, _ = layout_grid(table3(report["applications"]))
+    texts, merged, _ = layout_grid(table3(report))
     assert len(texts) == 28 and {len(r) for r in texts} == {10}
     assert texts[5][0] == "三、本年度办理结果" and merged[6][0]
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request
 from sqlalchemy import select
 
 from indexer.reviews import Review
+from nianbao.tables import report_tables
 
 from .. import deps
 from ..errors import BadRequest, NotFound
@@ -17,7 +18,7 @@ from ..findings import evidence, meaning
 from ..highlight import mark, query_terms
 from ..reports import diff_lines, get_report, read_archive, utc_iso, version_text, versions
 from ..respond import attachment, respond
-from ..tables import PARTS_EN, report_tables
+from ..tables import PARTS_EN
 
 bp = Blueprint("report", __name__)
 

@@ -15,12 +15,12 @@ from werkzeug.wrappers import Response
 
 from indexer.reviews import Review, apply_reviews, finding_key, reviews_for, set_path
 from indexer.store import index_reports
+from nianbao.tables import get_path, value_paths
 
 from .. import deps
 from ..errors import BadRequest
 from ..reports import get_report
 from ..security import login_required
-from ..tables import get_path, value_paths
 
 bp = Blueprint("review", __name__)
 
