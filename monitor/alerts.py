@@ -6,6 +6,7 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from nianbao import clock
 from nianbao.errors import ServiceUnavailable, UsageError
 from nianbao.settings import Settings, get_settings
 
@@ -66,9 +67,10 @@ def run(settings, today: date | None = None, *, now: datetime | None = None, es=
         daily: bool = False, session=None) -> RunStats:
     """One scheduler tick: events for `today` (default: now), then send what is due.
     `daily=True` also sends the daily digests."""
-    now = now or datetime.now().replace(microsecond=0)
-    today = today or now.date()
-    if today != now.date():
+    now = now or datetime.now().replace(microsecond=0)  # naive, the server's clock: as stored
+    if today is None:  # the configured zone's day (a server on UTC is not a day behind)
+        today = clock.today(settings)
+    elif today != now.date():  # a simulated day (the demo's clock, tests): its events on it
         now = datetime.combine(today, now.time())
     own = session is None
     session = session or _session(settings)
@@ -111,7 +113,6 @@ def digest(settings, today: date | None = None, **kw) -> RunStats:
 
 
 DIGEST_JOB = "monitor-digest"  # not "nianbao-…": the crawler prunes those that left its config
-BEIJING = "Asia/Shanghai"
 
 
 def digest_time(settings: Settings) -> tuple[int, int]:
@@ -135,7 +136,7 @@ def schedule_jobs(scheduler, settings) -> list[str]:
     from apscheduler.triggers.cron import CronTrigger
 
     hour, minute = digest_time(settings)
-    scheduler.add_job("monitor.alerts:digest_job", CronTrigger(hour=hour, minute=minute, timezone=BEIJING),
+    scheduler.add_job("monitor.alerts:digest_job", CronTrigger(hour=hour, minute=minute, timezone=settings.timezone),
                       id=DIGEST_JOB, name="每日摘要 / daily digest", replace_existing=True)
     return [DIGEST_JOB]
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import click
 
+from nianbao import clock
 from nianbao.errors import UsageError
 
 CSV_COLUMNS = ("id", "name", "province", "city", "county", "level", "status", "deadline", "published",
@@ -70,7 +71,7 @@ def compliance_cmd(year: int, province: str | None, city: str | None, county: st
 
     settings = get_settings()
     with _session(settings) as session:
-        report = evaluate(session, year, _date(today) or date.today(), province, city, county)
+        report = evaluate(session, year, _date(today) or clock.today(settings), province, city, county)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif as_csv:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
+
+from nianbao import clock
 
 from .deadlines import DeadlineRules, deadline_for
 from .evidence import as_date, conflicts, evidence_dates
@@ -161,7 +163,7 @@ def evaluate(session, year: int, today: date | None = None, province: str | None
 
     from . import source
 
-    today = today or datetime.now().date()
+    today = today or clock.today()
     grace = get_settings().grace_days if grace_days is None else grace_days
     pubs, sightings, crawls = source.load(session, year, province=province, city=city,
                                           county=county, es=es, prefix=prefix)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 from sqlalchemy import select
+
+from nianbao import clock
 
 from .models import Outbox
 from .render import HL_POST, HL_PRE, item
@@ -31,15 +32,11 @@ def _content(it: dict) -> str:
     return "\n".join(lines)
 
 
-def rfc3339(when: datetime, tz_name: str = "Asia/Shanghai") -> str:
+def rfc3339(when: datetime, tz_name: str = clock.DEFAULT_ZONE) -> str:
     """An alert table time (naive: the server's own clock, `datetime.now()`) as RFC 3339 in the
     configured zone, with the offset that zone really has (not a fixed +08:00 on any clock)."""
     aware = when.astimezone() if when.tzinfo is None else when
-    try:
-        tz = ZoneInfo(tz_name)
-    except (KeyError, ValueError):
-        tz = ZoneInfo("Asia/Shanghai")
-    return aware.astimezone(tz).isoformat(timespec="seconds")
+    return aware.astimezone(clock.zone(tz_name)).isoformat(timespec="seconds")
 
 
 def atom(session, token: str, settings=None, limit: int = 100) -> bytes:

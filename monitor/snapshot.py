@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select
 
+from nianbao import clock
+
 from .compliance import LEVELS, STATUSES
 from .models import ComplianceRow
 
@@ -64,7 +66,7 @@ def refresh(settings, year: int, today: date | None = None, *, session=None, es=
     own = session is None
     session = session or _session(settings)
     try:
-        report = evaluate(session, year, today or datetime.now().date(), es=es,
+        report = evaluate(session, year, today or clock.today(settings), es=es,
                           prefix=settings.es_index_prefix if es is not None else None,
                           grace_days=settings.grace_days)
         return write(session, year, report, now)

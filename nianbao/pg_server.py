@@ -10,7 +10,6 @@ data — production uses its own PostgreSQL (docker-compose.yml, docs/operations
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pwd
 import re
@@ -22,20 +21,16 @@ import time
 from pathlib import Path
 
 from .errors import NianbaoError, ServiceUnavailable
-from .settings import ROOT, _traversable_by_others
+from .settings import Settings
 
 PG_USER = "nianbao-pg"  # the system user the server runs as, when we are root
 SUPERUSER = "nianbao"  # the cluster's superuser (the tests and `nianbao pg` connect as it)
 
 
 def home() -> Path:
-    """var/pg in the checkout, unless a parent folder would keep the server's user out (as for
-    Elasticsearch); NIANBAO_PG_HOME overrides."""
-    if os.environ.get("NIANBAO_PG_HOME"):
-        return Path(os.environ["NIANBAO_PG_HOME"])
-    if os.geteuid() != 0 or _traversable_by_others(ROOT):
-        return ROOT / "var" / "pg"
-    return Path("/var/tmp/nianbao-pg") / hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    """Settings.pg_home: var/pg in the checkout, unless a parent folder would keep the server's
+    user out (as for Elasticsearch); NIANBAO_PG_HOME overrides."""
+    return Settings().pg_home  # read now (not the cached settings): tests point it elsewhere
 
 
 def _say(msg: str) -> None:

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     es_heap: str = "512m"
     es_user: str = ""
     es_password: str = ""
+    # Where the managed servers live (install + data); unset: see es_home / pg_home below.
+    es_home_dir: Path | None = Field(default=None, alias="NIANBAO_ES_HOME")
+    pg_home_dir: Path | None = Field(default=None, alias="NIANBAO_PG_HOME")
+    # The Elasticsearch zip's cache and the Java that runs it: the tools' own variables.
+    maven_repo: Path = Field(default=Path.home() / ".m2" / "repository", alias="MAVEN_REPO")
+    es_java_home: str = Field(default="", alias="ES_JAVA_HOME")
+    java_home: str = Field(default="", alias="JAVA_HOME")
 
     data_dir: Path = Path("var")
     db_url: str = ""
@@ -60,7 +67,7 @@ class Settings(BaseSettings):
     crawl_retries: int = 3
 
     grace_days: int = 0
-    digest_hour: int = 8  # the daily digest (monitor.alerts), Beijing time; 0–23, checked there
+    digest_hour: int = 8  # the daily digest (monitor.alerts), in `timezone`; 0–23, checked there
     digest_minute: int = 0
 
     # Parser resource limits (docs/configuration.md § Parser limits); each refusal is a ParseError.
@@ -73,6 +80,11 @@ class Settings(BaseSettings):
     parse_max_references: int = 5_000
     parse_timeout_seconds: float = 300.0
     parse_isolate: bool = True
+    ocr_lang: str = "chi_sim"  # Tesseract languages
+    ocr_timeout: int = 180  # seconds per document
+    ocr_psm: int = 4  # Tesseract page segmentation: prose, one column, lines of varying size
+    convert_timeout: int = 120  # seconds for a LibreOffice DOC/WPS conversion
+    render_cache: Path | None = None  # simweb's rendered DOCX/PDF cache; unset: $TMPDIR/nianbao-render
 
     base_url: str = "http://127.0.0.1:5000"
     default_lang: str = "zh"
@@ -133,23 +145,26 @@ class Settings(BaseSettings):
     @property
     def es_home(self) -> Path:
         """Where the managed Elasticsearch lives (install + data), shared across data dirs."""
-        if os.environ.get("NIANBAO_ES_HOME"):
-            return Path(os.environ["NIANBAO_ES_HOME"])
-        return _es_home_default()
+        return self.es_home_dir or _server_home("es")
+
+    @property
+    def pg_home(self) -> Path:
+        """Where the managed PostgreSQL lives (binaries' cluster, data, password, port)."""
+        return self.pg_home_dir or _server_home("pg")
 
 
 def _traversable_by_others(path: Path) -> bool:
     return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.exists())
 
 
-def _es_home_default() -> Path:
-    """var/es in the checkout, unless a parent folder (e.g. a 0700 temp dir) would keep the
-    unprivileged Elasticsearch user out; then a per-checkout folder under /var/tmp."""
-    home = ROOT / "var" / "es"
+def _server_home(name: str) -> Path:
+    """var/<name> in the checkout, unless a parent folder (e.g. a 0700 temp dir) would keep the
+    server's unprivileged user out; then a per-checkout folder under /var/tmp."""
+    home = ROOT / "var" / name
     if os.geteuid() != 0 or _traversable_by_others(ROOT):
         return home
     digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
-    return Path("/var/tmp/nianbao-es") / digest
+    return Path(f"/var/tmp/nianbao-{name}") / digest
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from indexer.parse.formats.convert import soffice_convert
+from nianbao.settings import get_settings
 from nianbao.tables import layout_grid
 
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
@@ -84,7 +85,7 @@ def _fixed_dates(core: bytes) -> bytes:
 
 
 def cache_dir() -> Path:
-    path = Path(os.environ.get("NIANBAO_RENDER_CACHE", Path(tempfile.gettempdir()) / "nianbao-render"))
+    path = get_settings().render_cache or Path(tempfile.gettempdir()) / "nianbao-render"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

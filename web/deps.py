@@ -5,16 +5,14 @@ Other stages' modules are imported directly where they are used.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
+from nianbao import clock
 from nianbao.settings import Settings
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def init_app(app: Flask) -> None:
@@ -59,12 +57,9 @@ def db() -> Session:
 
 
 def today() -> date:
-    """Today in the configured time zone (Beijing by default); tests and demos may pin it with config NIANBAO_TODAY (ISO date)."""
+    """Today in the configured time zone (nianbao.clock); tests and demos may pin it with
+    config NIANBAO_TODAY (ISO date)."""
     pinned = current_app.config.get("NIANBAO_TODAY")
     if pinned:
         return date.fromisoformat(str(pinned))
-    try:
-        tz = ZoneInfo(settings().timezone or "Asia/Shanghai")
-    except (KeyError, ValueError):
-        tz = BEIJING
-    return datetime.now(tz).date()
+    return clock.today(settings())

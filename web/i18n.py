@@ -20,7 +20,7 @@ from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup, escape
 
-from .deps import BEIJING
+from nianbao import clock
 
 LANGS = ("zh", "en")
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -37,10 +37,7 @@ def select_locale() -> str:
 def zone() -> ZoneInfo:
     """The configured time zone (Settings.timezone)."""
     name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    try:
-        return ZoneInfo(name) if name else BEIJING
-    except (KeyError, ValueError):
-        return BEIJING
+    return clock.zone(name or clock.DEFAULT_ZONE)
 
 
 def to_local(value: Any, naive: str = "local") -> datetime | date | None:

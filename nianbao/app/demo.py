@@ -29,7 +29,7 @@ from crawler.cli import print_summary
 from crawler.engine import run_crawl
 from crawler.fetch import set_clock_offset
 from crawler.registry import load_registry
-from nianbao import es_server
+from nianbao import clock, es_server
 from nianbao.db import require_current
 from nianbao.errors import NianbaoError
 from nianbao.settings import get_settings
@@ -187,7 +187,7 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
     # `kill` / a closed terminal stops the demo like Ctrl-C: the finally block cleans up.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
-    real_today = date.today()
+    real_today = clock.today()
     year = year or (date.fromisoformat(when).year if when else real_today.year) - 1
     start = date.fromisoformat(when) if when else min(real_today, date(year + 1, 1, 27))
     base = get_settings()

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from crawler.models import Document, ListingCrawl
+from nianbao.settings import get_settings
 
 from .crawler_world import start_world
 
@@ -47,13 +48,16 @@ def test_all_layouts_with_publisher_filter(demo):
     assert set(truth) <= {u for r in listings for u in r.report_urls}
 
 
-def test_crawl_never_waits_for_libreoffice(tmp_path, monkeypatch):
+def test_crawl_never_waits_for_libreoffice(tmp_path, monkeypatch, request):
     """The cause of the once-flaky test above: on a fresh machine (empty render cache) a .doc
     attachment was converted by LibreOffice while the crawler waited, past its 2 s timeout
     under CPU load. The world is warmed before the crawl: no conversion happens during it."""
     import simweb.render_docx as render_docx
 
     monkeypatch.setenv("NIANBAO_RENDER_CACHE", str(tmp_path / "cold-cache"))
+    get_settings.cache_clear()  # the variable reaches Settings.render_cache …
+    request.addfinalizer(lambda: (monkeypatch.undo(), get_settings.cache_clear()))  # … and leaves
+    assert render_docx.cache_dir() == tmp_path / "cold-cache"
     calls: list[str] = []
 
     def convert(data: bytes, src: str, target: str, timeout: int = 0) -> bytes:

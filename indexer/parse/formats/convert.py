@@ -4,7 +4,6 @@ not installed."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -13,8 +12,7 @@ from pathlib import Path
 from indexer.parse.blocks import Extracted
 from indexer.parse.formats import limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
-
-TIMEOUT = int(os.environ.get("NIANBAO_CONVERT_TIMEOUT", "120"))
+from nianbao.settings import get_settings
 
 
 class ConversionError(CorruptDocument):
@@ -32,10 +30,10 @@ def extract_legacy(data: bytes, kind: str) -> Extracted:
     raise FormatError(f"无法读取 {kind.upper()}：需要安装 LibreOffice（soffice）或 antiword")
 
 
-def soffice_convert(data: bytes, src_ext: str, target: str, timeout: float = TIMEOUT) -> bytes:
+def soffice_convert(data: bytes, src_ext: str, target: str, timeout: float | None = None) -> bytes:
     """Convert bytes with LibreOffice headless, in a private profile so runs can overlap;
-    within what is left of the file's wall time."""
-    timeout = limits.remaining(timeout)
+    within what is left of the file's wall time (convert_timeout unless given)."""
+    timeout = limits.remaining(get_settings().convert_timeout if timeout is None else timeout)
     with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
         src = Path(tmp) / f"in.{src_ext}"
         src.write_bytes(data)
@@ -55,15 +53,16 @@ def soffice_convert(data: bytes, src_ext: str, target: str, timeout: float = TIM
 
 
 def _antiword(data: bytes, kind: str) -> Extracted:
+    timeout = get_settings().convert_timeout
     with tempfile.NamedTemporaryFile(suffix=".doc") as f:
         f.write(data)
         f.flush()
         try:
             proc = subprocess.run(["antiword", "-m", "UTF-8.txt", "-w", "0", f.name],
-                                  capture_output=True, timeout=limits.remaining(TIMEOUT),
+                                  capture_output=True, timeout=limits.remaining(timeout),
                                   check=False)
         except subprocess.TimeoutExpired as exc:
-            raise ConversionError(f"{kind.upper()} 转换超时（{TIMEOUT} 秒）") from exc
+            raise ConversionError(f"{kind.upper()} 转换超时（{timeout} 秒）") from exc
     if proc.returncode != 0 or not proc.stdout.strip():
         raise ConversionError(f"{kind.upper()} 文件损坏或无法读取（antiword 失败）")
     from indexer.parse.text import extract_text

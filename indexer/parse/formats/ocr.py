@@ -22,11 +22,9 @@ from indexer.parse.blocks import Block, Extracted, Paragraph
 from indexer.parse.formats import lattice, limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
 from indexer.parse.formats.textutil import clean, join
+from nianbao.settings import get_settings
 
-LANG = os.environ.get("NIANBAO_OCR_LANG", "chi_sim")
-TIMEOUT = int(os.environ.get("NIANBAO_OCR_TIMEOUT", "180"))
 PDF_DPI = 200
-PSM = int(os.environ.get("NIANBAO_OCR_PSM", "4"))  # prose: one column, lines of varying size
 
 
 def extract_image(data: bytes) -> Extracted:
@@ -92,7 +90,7 @@ def image_blocks(img: Image.Image) -> list[Block]:
         x0, y0, x1, y1 = (int(v) for v in t.box)
         rest[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
     if (rest < 140).sum() > 50:
-        items += _paragraph_items(_ocr_words(Image.fromarray(rest), psm=PSM))
+        items += _paragraph_items(_ocr_words(Image.fromarray(rest), psm=get_settings().ocr_psm))
     items.sort(key=lambda it: it[0])
     return [b for _, b in items]
 
@@ -218,13 +216,15 @@ def _ocr_words(img: Image.Image, psm: int) -> list[dict]:
 
     # one thread: Tesseract's OpenMP threads thrash on a shared machine (5x slower here)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    settings = get_settings()
+    timeout = settings.ocr_timeout
     try:
-        data = pytesseract.image_to_data(img, lang=LANG, config=f"--psm {psm}",
+        data = pytesseract.image_to_data(img, lang=settings.ocr_lang, config=f"--psm {psm}",
                                          output_type=pytesseract.Output.DICT,
-                                         timeout=limits.remaining(TIMEOUT))
+                                         timeout=limits.remaining(timeout))
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
         limits.check_time()  # the file's wall time ran out: say so, naming that limit
-        raise CorruptDocument(f"OCR 超时（{TIMEOUT} 秒）/ OCR timed out ({TIMEOUT} s)") from exc
+        raise CorruptDocument(f"OCR 超时（{timeout} 秒）/ OCR timed out ({timeout} s)") from exc
     except pytesseract.TesseractError as exc:
         raise FormatError(f"OCR 失败：{exc}") from exc
     words = []
