@@ -7,6 +7,7 @@ hundreds of pages a second on one core.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -189,7 +190,7 @@ def _article(body):
         node, node_score, node_tables = best, best_score, best_tables
 
 
-def _best_child(node, kids: list, node_score: int) -> tuple[int, object]:
+def _best_child(node, kids: list, node_score: int) -> tuple[int, Any]:
     """The highest-scoring child, or (0, None) when none can reach 3/4 of the parent.
     Without <a> (or non-element) children, the children's scores add up to the parent's
     minus its own text and the tails, so: the one reaching 3/4 is the maximum; once the
