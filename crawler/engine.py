@@ -35,6 +35,7 @@ from .families import ListRequest, ListResult, read_list
 from .fetch import Fetcher, FetchResult, utcnow
 from .httputil import decode_html
 from .match import Matcher
+from .models import FetchLogRow
 from .normalize import content_hash
 from .registry import Publisher, allowed_hosts, netloc, sync_publishers
 
@@ -130,7 +131,7 @@ class Crawl:
         self.run_id = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         self.summary = CrawlSummary(self.run_id)
         self.matcher = Matcher(registry)
-        self.pending_fetches: deque[dict] = deque()
+        self.pending_fetches: deque[FetchLogRow] = deque()
         self.engine = make_engine(settings.database_url)
         self.session: Session | None = None
         self.validators: state.ValidatorCache
@@ -187,7 +188,7 @@ class Crawl:
         self.archive.close()
         self.engine.dispose()  # a long-lived caller (portal, scheduler) runs many crawls
 
-    def _log(self, row: dict) -> None:
+    def _log(self, row: FetchLogRow) -> None:
         self.pending_fetches.append(row)
         stats = self.summary.hosts[row["host"]]
         if row["status"] is not None and row["outcome"] != "retry":
@@ -376,10 +377,10 @@ class Crawl:
             await self._report_inner(url, entry_url, title, listed)
         except Exception as exc:  # one odd page must not end the crawl: logged, retried next run
             log.exception("report %s failed", url)
-            self._log({"run_id": self.run_id, "url": url, "host": netloc(url), "kind": "report",
-                       "started_at": utcnow(), "status": None, "outcome": "error", "attempts": 1,
-                       "bytes": 0, "sha256": None, "error": f"internal: {type(exc).__name__}: {exc}"[:500],
-                       "elapsed_ms": 0})
+            self._log(FetchLogRow(run_id=self.run_id, url=url, host=netloc(url), kind="report",
+                                  started_at=utcnow(), status=None, outcome="error", attempts=1,
+                                  bytes=0, sha256=None, elapsed_ms=0,
+                                  error=f"internal: {type(exc).__name__}: {exc}"[:500]))
         finally:
             self._tick(done=1)
 

@@ -27,6 +27,7 @@ from nianbao.settings import Settings
 
 from .archive import Archive, sha256_of
 from .httputil import decode_html, is_challenge, retry_after_seconds
+from .models import FetchLogRow
 from .registry import netloc
 
 MAX_REDIRECTS = 5
@@ -119,7 +120,7 @@ class HostSlot:
 
 class Fetcher:
     def __init__(self, settings: Settings, archive: Archive, allow: set[str],
-                 log: Callable[[dict], None] | None = None, run_id: str = "",
+                 log: Callable[[FetchLogRow], None] | None = None, run_id: str = "",
                  executor: Executor | None = None) -> None:
         self.s = settings
         self.executor = executor
@@ -344,10 +345,10 @@ class Fetcher:
             await asyncio.get_running_loop().run_in_executor(self.executor, self._archive_sync, res)
 
     def _record(self, res: FetchResult, outcome: str | None = None) -> FetchResult:
-        self.log({
-            "run_id": self.run_id, "url": res.url, "host": netloc(res.url), "kind": res.kind,
-            "started_at": res.started_at or utcnow(), "status": res.status,
-            "outcome": outcome or res.outcome, "attempts": res.attempts or 1, "bytes": len(res.body),
-            "sha256": res.sha256, "error": res.error, "elapsed_ms": res.elapsed_ms,
-        })
+        self.log(FetchLogRow(
+            run_id=self.run_id, url=res.url, host=netloc(res.url), kind=res.kind,
+            started_at=res.started_at or utcnow(), status=res.status,
+            outcome=outcome or res.outcome, attempts=res.attempts or 1, bytes=len(res.body),
+            sha256=res.sha256, error=res.error, elapsed_ms=res.elapsed_ms,
+        ))
         return res

@@ -8,6 +8,7 @@ constraints make a rerun idempotent.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import (
     JSON,
@@ -90,6 +91,22 @@ class Version(Base):
     content_type: Mapped[str] = mapped_column(String(200), default="")
     filename: Mapped[str] = mapped_column(String(300), default="")  # a hint for the parser
     source_url: Mapped[str] = mapped_column(String(1000), default="")  # URL of the primary content
+
+
+class FetchLogRow(TypedDict):
+    """One row of the fetch log (the `fetches` table) as the fetcher and the engine write it."""
+    run_id: str
+    url: str
+    host: str
+    kind: str  # robots | listing | report | attachment
+    started_at: datetime
+    status: int | None
+    outcome: str  # see Fetch.outcome
+    attempts: int
+    bytes: int
+    sha256: str | None
+    error: str | None
+    elapsed_ms: int
 
 
 class Fetch(Base):

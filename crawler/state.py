@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .fetch import FetchResult
-from .models import Document, Fetch, HttpCache, ListingCrawl, Version
+from .models import Document, Fetch, FetchLogRow, HttpCache, ListingCrawl, Version
 from .queue import enqueue
 
 REMOVE_AFTER = 2  # consecutive crawls answering 404/410 before a document counts as removed
@@ -262,11 +262,11 @@ def _update(row: Validators, res: FetchResult, now: datetime) -> None:
         row.warc_file, row.warc_offset = res.warc_file, res.warc_offset
 
 
-def add_fetches(session: Session, rows: list[dict]) -> None:
+def add_fetches(session: Session, rows: list[FetchLogRow]) -> None:
     """The fetch log of the last commit interval, in one executemany."""
     if rows:
         for row in rows:  # a log: a long URL or host is cut, not refused
-            for col in ("url", "host"):
-                row[col] = cut(row[col], _max(_FETCH, col))
+            row["url"] = row["url"][:_max(_FETCH, "url")]
+            row["host"] = row["host"][:_max(_FETCH, "host")]
         session.connection().execute(_INS_FETCH, rows)
         rows.clear()

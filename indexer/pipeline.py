@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from crawler import queue
 from crawler.archive import Archive
 from crawler.models import Document, PublisherRow, Version
+from crawler.queue import QueueItem
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
@@ -57,18 +58,18 @@ def _iso(v: datetime | date | None) -> str | None:
     return v.isoformat()
 
 
-def report_id(item: Any) -> str:
+def report_id(item: QueueItem) -> str:
     """Stable across events of the same document: publisher + the crawler's year, else URL."""
     return store.doc_id(item.publisher_id, item.year, item.url)
 
 
-def _publisher(session: Session, pid: str | None) -> Any:
+def _publisher(session: Session, pid: str | None) -> PublisherRow | None:
     if not pid:
         return None
     return session.get(PublisherRow, pid)
 
 
-def item_meta(item: Any, report: dict[str, Any], pub: Any) -> dict[str, Any]:
+def item_meta(item: QueueItem, report: dict[str, Any], pub: PublisherRow | None) -> dict[str, Any]:
     """What the crawl and the registry know about the document. Lateness (deadline, days_late,
     timeliness, LATE) is not here: the monitor decides it, with the evidence for the date used
     and the grace days, and stores it on the document (monitor.docfindings)."""
@@ -88,7 +89,7 @@ def item_meta(item: Any, report: dict[str, Any], pub: Any) -> dict[str, Any]:
     return meta
 
 
-def build_item_doc(session: Session, archive: Any, item: Any) -> dict[str, Any]:
+def build_item_doc(session: Session, archive: Archive, item: QueueItem) -> dict[str, Any]:
     """Archive → parse → ES document. Raises NianbaoError (ParseError, ArchiveMissing …)."""
     from indexer.parse import parse
     from indexer.reviews import apply_reviews, reviews_for
@@ -159,11 +160,11 @@ def _is_down(exc: Exception) -> bool:
     return isinstance(exc, EsConnectionError | ServiceUnavailable)
 
 
-def _process(session: Session, es: Elasticsearch, prefix: str, archive: Any, items: list[Any],
+def _process(session: Session, es: Elasticsearch, prefix: str, archive: Archive, items: list[QueueItem],
              stats: IndexStats) -> bool:
     """One claimed batch. Returns False when Elasticsearch is down (items released)."""
     docs: dict[str, tuple[int, dict[str, Any]]] = {}
-    removed: list[Any] = []
+    removed: list[QueueItem] = []
     done: list[int] = []
     for item in items:
         if item.event == "removed":
@@ -228,7 +229,7 @@ def archive_docs(settings: Settings, session: Session, errors: dict[str, str]) -
             errors[d.url] = str(exc)
 
 
-def _fill_version(session: Session, d: Any, item: Any) -> None:
+def _fill_version(session: Session, d: Document, item: QueueItem) -> None:
     v = session.scalars(select(Version).where(Version.document_id == d.id, Version.sha256 == d.current_sha256)
                         .order_by(Version.seq.desc())).first()
     if v is not None:

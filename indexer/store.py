@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
@@ -314,7 +314,16 @@ def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
     return True
 
 
-def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, dict[str, Any]]) -> set[str]:
+class ExtraUpdate(TypedDict, total=False):
+    """What the monitor decided about one report, for set_extra_findings: its findings, the
+    codes it owns (stored findings with these codes are replaced) and top-level fields
+    (deadline, days_late, timeliness). Kept on the document as EXTRA for rebuilds."""
+    findings: list[dict[str, Any]]
+    codes: Sequence[str]
+    fields: dict[str, Any]
+
+
+def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, ExtraUpdate]) -> set[str]:
     """Merge findings made outside the parser (the monitor's cross-report and compliance ones)
     into stored reports. `updates`: {report id: {"findings": [...], "codes": [...], "fields":
     {...}}}; previous findings whose code is in `codes` or among `findings` are replaced, the
@@ -354,7 +363,7 @@ def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, dict[s
 EXTRA = "extra_updates"  # in _source only: what set_extra_findings applied, for rebuilds
 
 
-def _merge_extra(src: dict[str, Any], update: dict[str, Any]) -> dict[str, Any] | None:
+def _merge_extra(src: dict[str, Any], update: ExtraUpdate) -> dict[str, Any] | None:
     """The document with the extra findings merged in, or None when nothing changes.
     The merged update is kept on the document (EXTRA) so that a rebuild from the archive,
     whose fresh documents have only the parser's findings, can apply it again."""

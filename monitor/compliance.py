@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from nianbao import clock
 
@@ -21,6 +21,27 @@ from .inputs import ListingCrawl, PublisherInfo, ReportSighting
 
 STATUSES = ("on_time", "late", "missing", "not_due", "unknown")
 LEVELS = ("province", "city", "county", "township")
+
+
+class ComplianceRecord(TypedDict):
+    """One publisher's compliance for one report year: the API's and the snapshot's row
+    (monitor.snapshot stores it, web and the alerts read it)."""
+    id: str
+    name: str
+    level: str
+    province: str
+    city: str
+    county: str
+    status: str  # one of STATUSES
+    deadline: str  # ISO date
+    published: str | None  # the date used for lateness (ISO)
+    published_shown: str | None
+    first_seen: str | None
+    days_late: int | None
+    date_source: str | None  # shown | first_seen
+    url: str | None
+    findings: list[dict[str, Any]]
+    evidence: dict[str, Any]
 
 
 @dataclass
@@ -97,9 +118,9 @@ def _last_run(crawls: list[ListingCrawl]) -> ListingCrawl | None:
 
 
 def assess(pub: PublisherInfo, year: int, today: date, deadline: date, grace_days: int,
-           sightings: list[ReportSighting], crawls: list[ListingCrawl]) -> dict:
+           sightings: list[ReportSighting], crawls: list[ListingCrawl]) -> ComplianceRecord:
     """The compliance row of one publisher for one year (API shape plus evidence)."""
-    row: dict[str, Any] = {
+    row: ComplianceRecord = {
         "id": pub.id, "name": pub.name, "level": pub.level, "province": pub.province,
         "city": pub.city, "county": pub.county, "status": "not_due",
         "deadline": deadline.isoformat(), "published": None, "published_shown": None,
@@ -112,14 +133,15 @@ def assess(pub: PublisherInfo, year: int, today: date, deadline: date, grace_day
         dated = sorted((date_sighting(s, crawls, year, today) for s in sightings), key=lambda d: d.used)
         best = dated[0]
         s = best.sighting
-        row.update(published=best.used.isoformat(), first_seen=s.first_seen.isoformat(timespec="seconds"),
-                   published_shown=s.published_shown.isoformat() if s.published_shown else None,
-                   date_source=best.source, url=s.url)
+        row["published"] = best.used.isoformat()
+        row["first_seen"] = s.first_seen.isoformat(timespec="seconds")
+        row["published_shown"] = s.published_shown.isoformat() if s.published_shown else None
+        row["date_source"], row["url"] = best.source, s.url
         row["evidence"].update(best.evidence)
         row["findings"] = best.findings + _status_findings(s)
         days = (best.used - deadline).days
         if days > 0:
-            row.update(status="late", days_late=days)
+            row["status"], row["days_late"] = "late", days
             row["findings"].insert(0, {"code": "LATE", "severity": "error", "days_late": days,
                                        "message": f"逾期 {days} 天发布（截止 {deadline.isoformat()}，发布 {best.used.isoformat()}）"})
         else:
@@ -132,7 +154,7 @@ def assess(pub: PublisherInfo, year: int, today: date, deadline: date, grace_day
         row["findings"].append({"code": "UNCHECKED", "severity": "info",
                                 "message": "截止后未能成功抓取该单位网站，无法判断是否发布" if last else "尚未抓取该单位网站"})
         return row
-    row.update(status="missing", days_late=(today - deadline).days)
+    row["status"], row["days_late"] = "missing", (today - deadline).days
     row["findings"].append({"code": "MISSING", "severity": "error", "days_late": row["days_late"],
                             "message": f"截止 {deadline.isoformat()} 后未发现报告（已逾期 {row['days_late']} 天；{last.crawled_at.date().isoformat()} 抓取成功）"})
     return row
@@ -148,8 +170,9 @@ def build_report(year: int, today: date, publishers: list[PublisherInfo],
     by_entry: dict[str, list[ListingCrawl]] = defaultdict(list)
     for c in crawls:
         by_entry[c.entry_url].append(c)
-    rows = [assess(p, year, today, deadline_for(p, year, rules), grace_days,
-                   by_pub.get(p.id, []), by_entry.get(p.entry_url, [])) for p in publishers]
+    rows: list[ComplianceRecord] = [
+        assess(p, year, today, deadline_for(p, year, rules), grace_days, by_pub.get(p.id, []),
+               by_entry.get(p.entry_url, [])) for p in publishers]
     counts = Counter(r["status"] for r in rows)
     return {"year": year, "today": today.isoformat(),
             "counts": {k: counts.get(k, 0) for k in STATUSES}, "publishers": rows}

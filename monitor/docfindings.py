@@ -13,13 +13,16 @@ import logging
 from datetime import date
 from typing import Any
 
+from indexer.store import ExtraUpdate, set_extra_findings
+
+from .compliance import ComplianceRecord
 from .events import CROSS_CODES, DocEvent
 
 log = logging.getLogger(__name__)
 COMPLIANCE_CODES = ("LATE", "MODIFIED", "REMOVED", "BACKDATED", "DATE_CONFLICT")
 
 
-def compliance_findings(row: dict | None) -> tuple[list[dict], dict[str, Any]]:
+def compliance_findings(row: ComplianceRecord | None) -> tuple[list[dict], dict[str, Any]]:
     """The row's findings that belong on the report document, and its timeliness fields."""
     if row is None or row["status"] not in ("late", "on_time"):
         return [], {}
@@ -28,7 +31,8 @@ def compliance_findings(row: dict | None) -> tuple[list[dict], dict[str, Any]]:
     return found, fields
 
 
-def _rows(session, year: int, today: date, grace_days: int, reports: dict[int, dict]) -> dict[str, dict]:
+def _rows(session, year: int, today: date, grace_days: int,
+          reports: dict[int, dict]) -> dict[str, ComplianceRecord]:
     """Compliance rows by publisher id, one evaluation per year and run."""
     if year not in reports:
         from .compliance import evaluate
@@ -41,8 +45,6 @@ def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date
                reports: dict[int, dict] | None = None) -> int:
     """Store the findings of the batch's documents (and their duplicates) on the ES documents;
     returns how many documents were written to."""
-    from indexer.store import set_extra_findings
-
     reports = {} if reports is None else reports
     targets: dict[str, tuple[str | None, int | None, bool]] = {}  # es id -> (publisher, year, cross known)
     cross: dict[str, list[dict]] = {}
@@ -54,7 +56,7 @@ def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date
         targets[de.es_id] = (ev.publisher_id, ev.year, known)
         if ev.kind != "removed":
             cross[de.es_id] = de.cross
-    updates: dict[str, dict[str, Any]] = {}
+    updates: dict[str, ExtraUpdate] = {}
     for es_id, (pid, year, known) in targets.items():
         rows = _rows(session, year, today, grace_days, reports) if pid and year else {}
         found, fields = compliance_findings(rows.get(pid) if pid else None)
