@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from nianbao.divisions import counties
+from nianbao.divisions import counties, gazetteer, place_in_divisions
 from nianbao.errors import ConfigError
 
 from .models import PublisherRow
@@ -108,8 +108,6 @@ class Publisher(BaseModel):
         city, county = str(data.get("city") or "").strip(), str(data.get("county") or "").strip()
         if not city or county not in ("", city):
             return data
-        from indexer.parse.region import gazetteer, place_in_divisions
-
         g = gazetteer()
         if city in g.cities or city not in g.counties:
             return data

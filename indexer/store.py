@@ -20,6 +20,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch.helpers import scan, streaming_bulk
 
+from nianbao.divisions import place_in_divisions
 from nianbao.errors import NianbaoError, ServiceUnavailable
 
 from . import mappings as m
@@ -83,14 +84,12 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
 
 
 def _file_region(doc: dict[str, Any], sources: dict[str, str] | None) -> None:
-    """County, city and province at the right levels (`parse.region.place_in_divisions`): a
+    """County, city and province at the right levels (`nianbao.divisions.place_in_divisions`): a
     county-level city is a county under its prefecture, never a prefecture itself, and a known
     county brings its city and province from the division gazetteer (source "registry"), so
     that the facets add up at every level."""
     if not any(doc.get(k) for k in ("county", "city", "province")):
         return
-    from .parse.region import place_in_divisions
-
     before = {k: doc.get(k) or None for k in ("county", "city", "province")}
     after = place_in_divisions(before["county"], before["city"], before["province"])
     if after == before:

@@ -71,3 +71,55 @@ def counties() -> tuple[County, ...]:
 
 def township_count() -> int:
     return sum(len(c.townships) for c in counties())
+
+
+# --- the county gazetteer: county → (province, city), for filing a region at its levels ------
+COUNTIES = Path(__file__).parent / "data" / "counties.tsv.gz"
+_COMMON = frozenset({"城区", "郊区", "矿区", "新区", "市区", "县区"})  # also plain words
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    counties: dict[str, frozenset[tuple[str, str]]]  # county → {(province, city)}
+    cities: dict[str, frozenset[str]]  # city → {province}
+    provinces: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    counties: dict[str, set] = {}
+    cities: dict[str, set] = {}
+    provinces: set[str] = set()
+    with gzip.open(COUNTIES, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            province, city, county = line.rstrip("\n").split("\t")
+            counties.setdefault(county, set()).add((province, city))
+            if city:
+                cities.setdefault(city, set()).add(province)
+            provinces.add(province)
+    return Gazetteer({k: frozenset(v) for k, v in counties.items() if k not in _COMMON},
+                     {k: frozenset(v) for k, v in cities.items()}, frozenset(provinces))
+
+
+def place_in_divisions(county: str | None, city: str | None,
+                       province: str | None) -> dict[str, str | None]:
+    """The region filed at the right levels: a county-level city given as the city (崇州市,
+    with no county or with itself as the county) moves down to the county level, and a county
+    whose parents the gazetteer knows unambiguously brings its city and province (崇州市 →
+    成都市, 四川省). Only what is missing is filled; a value that contradicts the gazetteer
+    is left as it is."""
+    g = gazetteer()
+    if city and city not in g.cities and city in g.counties and county in (None, "", city):
+        county, city = city, None
+    homes = g.counties.get(county or "", frozenset())
+    if province:
+        homes = frozenset(h for h in homes if h[0] == province)
+    if city:
+        homes = frozenset(h for h in homes if h[1] == city)
+    if len(homes) == 1:
+        (home_province, home_city), = homes
+        province = province or home_province
+        city = city or home_city or None  # a county under the province directly has no city
+    return {"county": county or None, "city": city or None, "province": province or None}
