@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from nianbao.contract import get_path
 from nianbao.db import Base
-from nianbao.tables import get_path
 
 
 def _now() -> datetime:

@@ -13,12 +13,13 @@ from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
+from nianbao.contract import T3_COLUMNS, get_path
+
 NUM_PERM = 128
 SHINGLE = 5
 DUP_THRESHOLD = 0.8
 JUMP_RATIO = 10.0
 JUMP_MIN = 50  # below this both ways, a change is noise (0 -> 3 applications)
-T3_COLUMNS = ("natural_person", "business", "research", "public_interest", "legal_services", "other_org", "total")
 JUMP_PATHS = {
     "narrative.proactive_items.value": "主动公开信息数",
     "applications.new.total": "本年新收申请数",
@@ -86,15 +87,6 @@ def duplicate_findings(targets: list[DocFacts], pool: list[DocFacts],
     return out
 
 
-def _get(report: dict, path: str) -> Any:
-    cur: Any = report
-    for part in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
-
-
 def _num(v: Any) -> int | float | None:
     if isinstance(v, dict):  # narrative figures {"value": …} and totals of table-2 blocks
         v = v.get("value", v.get("total"))
@@ -105,7 +97,7 @@ def jump_findings(this: dict, last: dict) -> list[dict]:
     """FIGURE_JUMP: a figure that changed tenfold (or more) since last year."""
     out = []
     for path, label in JUMP_PATHS.items():
-        a, b = _num(_get(last, path)), _num(_get(this, path))
+        a, b = _num(get_path(last, path)), _num(get_path(this, path))
         if a is None or b is None or max(a, b) < JUMP_MIN:
             continue
         ratio = (max(a, b) / min(a, b)) if min(a, b) > 0 else float("inf")
@@ -121,15 +113,15 @@ def continuity_findings(this: dict, last: dict) -> list[dict]:
     """YEAR_CONTINUITY: 上年结转 = last year's 结转下年度; 现行有效 = last + 制发 − 废止."""
     out = []
     for col in T3_COLUMNS:
-        prev = _get(last, f"applications.carried_forward.{col}")
-        now = _get(this, f"applications.carried_over.{col}")
+        prev = get_path(last, f"applications.carried_forward.{col}")
+        now = get_path(this, f"applications.carried_over.{col}")
         if isinstance(prev, int) and isinstance(now, int) and prev != now:
             out.append({"code": "YEAR_CONTINUITY", "severity": "error",
                         "cells": [f"applications.carried_over.{col}"],
                         "message": f"上年结转（{col}）为 {now}，但上年报告结转下年度为 {prev}"})
     for row, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
-        prev = _get(last, f"active.{row}.in_force")
-        issued, repealed, now = (_get(this, f"active.{row}.{k}") for k in ("issued", "repealed", "in_force"))
+        prev = get_path(last, f"active.{row}.in_force")
+        issued, repealed, now = (get_path(this, f"active.{row}.{k}") for k in ("issued", "repealed", "in_force"))
         if all(isinstance(v, int) for v in (prev, issued, repealed, now)) and prev + issued - repealed != now:
             out.append({"code": "YEAR_CONTINUITY", "severity": "error",
                         "cells": [f"active.{row}.in_force", f"active.{row}.issued", f"active.{row}.repealed"],

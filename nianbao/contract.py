@@ -64,3 +64,15 @@ def fmt_value(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def get_path(doc: dict[str, Any], path: str) -> Any:
+    """The value at a contract path (`active.licensing`, `applications.new.total`)."""
+    cur: Any = doc
+    for key in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(key)
+    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
+        cur = cur["value"]
+    return cur

@@ -20,6 +20,7 @@ from .contract import (
     T4_HEADS,
     T4_OUTCOMES,
     fmt_value,
+    get_path,
 )
 
 
@@ -34,18 +35,6 @@ class Cell:
 
 
 Layout = list[list[Cell]]
-
-
-def get_path(doc: dict[str, Any], path: str) -> Any:
-    """The value at a contract path (`active.licensing`, `applications.new.total`)."""
-    cur: Any = doc
-    for key in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(key)
-    if isinstance(cur, dict) and "value" in cur:  # table-2 singles may come as {"value": …}
-        cur = cur["value"]
-    return cur
 
 
 def _h(text: str, rs: int = 1, cs: int = 1) -> Cell:

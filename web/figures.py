@@ -7,6 +7,7 @@ from typing import Any
 
 from indexer.mappings import FIGURE_PATHS
 from indexer.query import Bool, Filter, Not, QuerySyntaxError, parse_query
+from nianbao.contract import get_path
 
 from . import deps
 
@@ -37,15 +38,6 @@ def figure_paths(q: str | None) -> list[str]:
     return out
 
 
-def _get(doc: dict[str, Any], path: str) -> Any:
-    v: Any = doc
-    for part in path.split("."):
-        if not isinstance(v, dict):
-            return None
-        v = v.get(part)
-    return v
-
-
 def hit_figures(hits: list[dict[str, Any]], paths: list[str]) -> dict[str, list[dict[str, Any]]]:
     """{report id: [{path, value}]} for the hits of one page (one mget, only with figure filters)."""
     ids = [h["id"] for h in hits if h.get("id")]
@@ -58,6 +50,6 @@ def hit_figures(hits: list[dict[str, Any]], paths: list[str]) -> dict[str, list[
     out: dict[str, list[dict[str, Any]]] = {}
     for d in res.get("docs") or []:
         src = d.get("_source") or {}
-        out[d["_id"]] = [{"path": p, "value": _get(src, p)} for p in paths
-                         if _get(src, p) is not None]
+        out[d["_id"]] = [{"path": p, "value": get_path(src, p)} for p in paths
+                         if get_path(src, p) is not None]
     return out

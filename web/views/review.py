@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from indexer.reviews import Review, apply_reviews, finding_key, reviews_for, set_path
 from indexer.store import index_reports
-from nianbao.tables import get_path, value_paths
+from nianbao.contract import get_path
+from nianbao.tables import value_paths
 
 from .. import deps
 from ..errors import BadRequest
