@@ -5,6 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from elasticsearch import Elasticsearch
+from sqlalchemy.orm import Session
 
 from nianbao import clock
 from nianbao.errors import ServiceUnavailable, UsageError
@@ -29,7 +34,7 @@ class RunStats:
         return asdict(self)
 
 
-def _session(settings):
+def _session(settings: Settings) -> Session:
     from nianbao.db import init_db, make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
@@ -37,7 +42,7 @@ def _session(settings):
     return make_session_factory(engine)()
 
 
-def _es(settings):
+def _es(settings: Settings) -> Elasticsearch | None:
     try:
         from nianbao.es import es_client
 
@@ -49,7 +54,7 @@ def _es(settings):
         return None
 
 
-def collect(session, settings, today: date, now: datetime, es=None) -> tuple[int, int, bool]:
+def collect(session: Session, settings: Settings, today: date, now: datetime, es: Elasticsearch | None = None) -> tuple[int, int, bool]:
     """Compute fresh events and their outbox rows; returns (events, outbox rows, es used)."""
     reports: dict[int, dict] = {}  # compliance per year, shared with the findings write-back
     evs = events.compliance_events(session, today, now, settings.grace_days, reports=reports)
@@ -63,8 +68,8 @@ def collect(session, settings, today: date, now: datetime, es=None) -> tuple[int
     return len(evs) + len(docs), n, es is not None
 
 
-def run(settings, today: date | None = None, *, now: datetime | None = None, es=None,
-        daily: bool = False, session=None) -> RunStats:
+def run(settings: Settings, today: date | None = None, *, now: datetime | None = None, es: Elasticsearch | None = None,
+        daily: bool = False, session: Session | None = None) -> RunStats:
     """One scheduler tick: events for `today` (default: now), then send what is due.
     `daily=True` also sends the daily digests."""
     now = now or datetime.now().replace(microsecond=0)  # naive, the server's clock: as stored
@@ -95,7 +100,7 @@ def run(settings, today: date | None = None, *, now: datetime | None = None, es=
             session.close()
 
 
-def refresh_snapshots(session, settings, today: date, es=None) -> None:
+def refresh_snapshots(session: Session, settings: Settings, today: date, es: Elasticsearch | None = None) -> None:
     """The dashboard's stored compliance (monitor.snapshot) for the current and previous
     report year; a failure here is logged, never fatal to the alert run."""
     from . import snapshot
@@ -108,7 +113,7 @@ def refresh_snapshots(session, settings, today: date, es=None) -> None:
             log.exception("compliance snapshot %s failed", year)
 
 
-def digest(settings, today: date | None = None, **kw) -> RunStats:
+def digest(settings: Settings, today: date | None = None, **kw: Any) -> RunStats:
     return run(settings, today, daily=True, **kw)
 
 
@@ -130,7 +135,7 @@ def digest_job() -> dict:
     return digest(get_settings()).to_dict()
 
 
-def schedule_jobs(scheduler, settings) -> list[str]:
+def schedule_jobs(scheduler: BaseScheduler, settings: Settings) -> list[str]:
     """Add the monitor's jobs to an APScheduler 3 scheduler (crawler.scheduler calls this):
     the daily digest, every day at the configured hour, Beijing time. Returns the job ids."""
     from apscheduler.triggers.cron import CronTrigger

@@ -8,15 +8,17 @@ import json
 from datetime import date
 
 import click
+from sqlalchemy.orm import Session
 
 from nianbao import clock
 from nianbao.errors import UsageError
+from nianbao.settings import Settings
 
 CSV_COLUMNS = ("id", "name", "province", "city", "county", "level", "status", "deadline", "published",
                "published_shown", "first_seen", "days_late", "date_source", "url", "findings")
 
 
-def _session(settings):
+def _session(settings: Settings) -> Session:
     from nianbao.db import init_db, make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)

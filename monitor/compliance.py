@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
+from elasticsearch import Elasticsearch
+from sqlalchemy.orm import Session
+
 from nianbao import clock
 
 from .deadlines import DeadlineRules, deadline_for
@@ -178,8 +181,8 @@ def build_report(year: int, today: date, publishers: list[PublisherInfo],
             "counts": {k: counts.get(k, 0) for k in STATUSES}, "publishers": rows}
 
 
-def evaluate(session, year: int, today: date | None = None, province: str | None = None,
-             city: str | None = None, county: str | None = None, *, es=None, prefix: str | None = None,
+def evaluate(session: Session, year: int, today: date | None = None, province: str | None = None,
+             city: str | None = None, county: str | None = None, *, es: Elasticsearch | None = None, prefix: str | None = None,
              grace_days: int | None = None, rules: DeadlineRules | None = None) -> dict:
     """The compliance report of every registry publisher in the region for `year`."""
     from nianbao.settings import get_settings

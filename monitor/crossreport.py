@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datasketch import MinHash, MinHashLSH
+from elasticsearch import Elasticsearch
 
 from nianbao.contract import T3_COLUMNS, get_path
 
@@ -153,7 +154,7 @@ def _facts(hit: dict) -> DocFacts:
                     s.get("text") or "", s)
 
 
-def findings_for(es, prefix: str, ids: list[str], pool_limit: int = 200) -> dict[str, list[dict]]:
+def findings_for(es: Elasticsearch, prefix: str, ids: list[str], pool_limit: int = 200) -> dict[str, list[dict]]:
     """Cross-report findings for the documents `ids` (e.g. just indexed)."""
     if not ids:
         return {}

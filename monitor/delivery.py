@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from nianbao.errors import NianbaoError, ServiceUnavailable
+from nianbao.settings import Settings
 
 from . import render
 from .models import Delivery, Outbox, Subscription
@@ -45,7 +47,7 @@ def _delivery_key(sub_id: int, outbox_ids: list[int]) -> str:
     return hashlib.sha256(f"{sub_id}:{','.join(map(str, outbox_ids))}".encode()).hexdigest()[:32]
 
 
-def _send(settings, sub: Subscription, key: str, items: list[dict]) -> None:
+def _send(settings: Settings, sub: Subscription, key: str, items: list[dict]) -> None:
     from .subscriptions import manage_url
 
     if sub.channel == "email":
@@ -64,7 +66,7 @@ def _send(settings, sub: Subscription, key: str, items: list[dict]) -> None:
         notify(sub.target, render.subject(items), render.render_text(items, links), settings)
 
 
-def _attempt(session, settings, sub: Subscription, d: Delivery, now: datetime, stats: DeliveryStats) -> None:
+def _attempt(session: Session, settings: Settings, sub: Subscription, d: Delivery, now: datetime, stats: DeliveryStats) -> None:
     rows = list(session.scalars(select(Outbox).where(Outbox.delivery_key == d.key).order_by(Outbox.id)))
     items = [render.item(r) for r in rows]
     d.attempts += 1
@@ -88,7 +90,8 @@ def _attempt(session, settings, sub: Subscription, d: Delivery, now: datetime, s
     stats.items += len(items)
 
 
-def _failed(session, settings, sub, d, now, error, stats) -> None:
+def _failed(session: Session, settings: Settings, sub: Subscription, d: Delivery, now: datetime,
+            error: str, stats: DeliveryStats) -> None:
     d.status, d.error = "failed", error[:1000]
     d.next_attempt_at = now + min(BACKOFF * (2 ** (d.attempts - 1)), MAX_BACKOFF)
     stats.failed += 1
@@ -107,7 +110,7 @@ def _failed(session, settings, sub, d, now, error, stats) -> None:
     session.commit()
 
 
-def _new_deliveries(session, subs: list[Subscription], now: datetime) -> dict[int, list[Delivery]]:
+def _new_deliveries(session: Session, subs: list[Subscription], now: datetime) -> dict[int, list[Delivery]]:
     """Group the pending rows of `subs` into deliveries (≤ MAX_ITEMS rows each), all recorded
     'sending' in one commit before anything is sent."""
     ids: dict[int, list[int]] = {}
@@ -129,14 +132,14 @@ def _new_deliveries(session, subs: list[Subscription], now: datetime) -> dict[in
     return out
 
 
-def _release(session, unsent: list[Delivery]) -> None:
+def _release(session: Session, unsent: list[Delivery]) -> None:
     for d in unsent:
         session.execute(update(Outbox).where(Outbox.delivery_key == d.key).values(status="pending", delivery_key=None))
         session.delete(d)
     session.commit()
 
 
-def _mark_feed_rows(session, now: datetime) -> None:
+def _mark_feed_rows(session: Session, now: datetime) -> None:
     """Feeds are read, not sent: their rows are delivered once written."""
     feed_ids = select(Subscription.id).where(Subscription.channel == "feed")
     session.execute(update(Outbox).where(Outbox.status == "pending", Outbox.subscription_id.in_(feed_ids))
@@ -144,7 +147,7 @@ def _mark_feed_rows(session, now: datetime) -> None:
     session.commit()
 
 
-def deliver(session, settings, now: datetime, *, daily: bool = False) -> DeliveryStats:
+def deliver(session: Session, settings: Settings, now: datetime, *, daily: bool = False) -> DeliveryStats:
     """Send what is due: unfinished deliveries first, then pending rows as one message per
     subscription (a digest when there are several). `daily` sends the daily-digest subscriptions."""
     stats = DeliveryStats()

@@ -13,6 +13,9 @@ import logging
 from datetime import date
 from typing import Any
 
+from elasticsearch import Elasticsearch
+from sqlalchemy.orm import Session
+
 from indexer.store import ExtraUpdate, set_extra_findings
 
 from .compliance import ComplianceRecord
@@ -31,7 +34,7 @@ def compliance_findings(row: ComplianceRecord | None) -> tuple[list[dict], dict[
     return found, fields
 
 
-def _rows(session, year: int, today: date, grace_days: int,
+def _rows(session: Session, year: int, today: date, grace_days: int,
           reports: dict[int, dict]) -> dict[str, ComplianceRecord]:
     """Compliance rows by publisher id, one evaluation per year and run."""
     if year not in reports:
@@ -41,7 +44,7 @@ def _rows(session, year: int, today: date, grace_days: int,
     return {r["id"]: r for r in reports[year]["publishers"]}
 
 
-def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date, grace_days: int,
+def write_back(session: Session, es: Elasticsearch, prefix: str, doc_events: list[DocEvent], today: date, grace_days: int,
                reports: dict[int, dict] | None = None) -> int:
     """Store the findings of the batch's documents (and their duplicates) on the ES documents;
     returns how many documents were written to."""
@@ -71,7 +74,7 @@ def write_back(session, es, prefix: str, doc_events: list[DocEvent], today: date
         return 0
 
 
-def _partners(es, prefix: str, cross: dict[str, list[dict]], done: set[str]) -> dict[str, list[dict]]:
+def _partners(es: Elasticsearch, prefix: str, cross: dict[str, list[dict]], done: set[str]) -> dict[str, list[dict]]:
     """Cross-report findings recomputed for the reports the batch's documents duplicate."""
     ids = sorted({f["similar_to"] for fs in cross.values() for f in fs
                   if f["code"] == "DUPLICATE_TEXT" and f.get("similar_to") not in done})

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from elasticsearch import Elasticsearch
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from .deadlines import DeadlineRules
 from .models import Cursor, Event
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ class DocEvent:
     cross: list[dict] = field(default_factory=list)  # the cross-report findings among `findings`
 
 
-def insert_events(session, rows: list[dict[str, Any]], now: datetime) -> list[Event]:
+def insert_events(session: Session, rows: list[dict[str, Any]], now: datetime) -> list[Event]:
     """Insert the events whose key is new; returns only those (idempotent)."""
     if not rows:
         return []
@@ -67,7 +70,7 @@ def compliance_rows(report: dict) -> list[dict[str, Any]]:
     return out
 
 
-def compliance_events(session, today: date, now: datetime, grace_days: int, rules=None,
+def compliance_events(session: Session, today: date, now: datetime, grace_days: int, rules: DeadlineRules | None = None,
                       reports: dict[int, dict] | None = None) -> list[Event]:
     """Missing and late events for the report year whose deadlines fall in `today`'s year.
     The evaluation is left in `reports[year]` for the write-back of findings."""
@@ -79,12 +82,12 @@ def compliance_events(session, today: date, now: datetime, grace_days: int, rule
     return insert_events(session, compliance_rows(report), now)
 
 
-def _cursor(session, name: str) -> str | None:
+def _cursor(session: Session, name: str) -> str | None:
     row = session.get(Cursor, name)
     return row.value if row else None
 
 
-def _set_cursor(session, name: str, value: str) -> None:
+def _set_cursor(session: Session, name: str, value: str) -> None:
     row = session.get(Cursor, name)
     if row is None:
         session.add(Cursor(name=name, value=value))
@@ -92,7 +95,7 @@ def _set_cursor(session, name: str, value: str) -> None:
         row.value = value
 
 
-def _es_docs(es, prefix: str, ids: list[str]) -> dict[str, dict]:
+def _es_docs(es: Elasticsearch | None, prefix: str, ids: list[str]) -> dict[str, dict]:
     if es is None or not ids:
         return {}
     if hasattr(es, "indices"):  # the indexer may have just written: make its batch searchable
@@ -103,7 +106,7 @@ def _es_docs(es, prefix: str, ids: list[str]) -> dict[str, dict]:
     return {d["_id"]: d["_source"] for d in res["docs"] if d.get("found")}
 
 
-def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> list[DocEvent]:
+def queue_events(session: Session, now: datetime, es: Elasticsearch | None = None, prefix: str | None = None) -> list[DocEvent]:
     """Document events the indexer has finished (done_at set), since the cursor."""
     from crawler.models import Document, PublisherRow, QueueRow, Version
 
@@ -150,7 +153,7 @@ def queue_events(session, now: datetime, es=None, prefix: str | None = None) -> 
     return [DocEvent(ev, *meta[ev.key]) for ev in fresh]
 
 
-def _cross(es, prefix: str | None, ids: list[str]) -> dict[str, list[dict]]:
+def _cross(es: Elasticsearch | None, prefix: str | None, ids: list[str]) -> dict[str, list[dict]]:
     """Cross-report findings (DUPLICATE_TEXT, FIGURE_JUMP, YEAR_CONTINUITY) of new documents."""
     if es is None or not prefix or not ids:
         return {}

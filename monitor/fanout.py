@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from elasticsearch import Elasticsearch
 from sqlalchemy import Insert, insert, select
+from sqlalchemy.orm import Session
 
 from .events import DocEvent
 from .models import Event, Outbox, Subscription
@@ -55,12 +57,12 @@ def quote_fragments(text: str, rx: re.Pattern[str] | None) -> list[str]:
     return out
 
 
-def _texts(es, prefix: str, ids: list[str]) -> dict[str, str]:
+def _texts(es: Elasticsearch, prefix: str, ids: list[str]) -> dict[str, str]:
     res = es.mget(index=f"{prefix}-reports", ids=ids, source_includes=["text_norm"])
     return {d["_id"]: d["_source"].get("text_norm") or "" for d in res["docs"] if d.get("found")}
 
 
-def saved_search_matches(es, prefix: str, queries: Iterable[str], ids: list[str]) -> dict[str, dict[str, list[str]]]:
+def saved_search_matches(es: Elasticsearch | None, prefix: str, queries: Iterable[str], ids: list[str]) -> dict[str, dict[str, list[str]]]:
     """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`.
     Many queries per request, each a named clause: a hit's `matched_queries` tells which
     matched (thousands of small searches cost far more than a few wide ones)."""
@@ -155,7 +157,7 @@ def _code_message(code: str, ev: Event) -> str:
         "MODIFIED": "报告发布后被修改", "REMOVED": "报告发布后被撤下"}.get(code, code)
 
 
-def fan_out(session, es, prefix: str | None, events: list[Event], doc_events: list[DocEvent],
+def fan_out(session: Session, es: Elasticsearch | None, prefix: str | None, events: list[Event], doc_events: list[DocEvent],
             now: datetime) -> int:
     """Create the outbox rows for fresh events; returns how many were new."""
     all_events = [(None, ev) for ev in events] + [(de, de.event) for de in doc_events]
@@ -227,7 +229,7 @@ class _SubIndex:
         return list(out.values())
 
 
-def insert_ignore(session, rows: list[dict]) -> int:
+def insert_ignore(session: Session, rows: list[dict]) -> int:
     """Bulk insert outbox rows, skipping keys that already exist (the idempotency key)."""
     if not rows:
         return 0
@@ -257,11 +259,13 @@ def _sqlite_time(t: datetime | None) -> str | None:
     return None if t is None else t.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
 
 
-def _sqlite_insert(session, rows: list[dict]) -> int:
+def _sqlite_insert(session: Session, rows: list[dict]) -> int:
     """The same insert straight through the driver, in the session's transaction: at 250,000
     rows SQLAlchemy's per-row binding cost as much as SQLite itself."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    cur = session.connection().connection.driver_connection.cursor()
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a live connection of the session's transaction
+    cur = driver.cursor()
     before = cur.connection.total_changes
     encoded: dict[int, str] = {}  # by object: a saved search's quote is shared by its subscribers
 

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.settings import Settings
 
 from .models import Outbox
 from .render import HL_POST, HL_PRE, item
@@ -16,7 +18,7 @@ from .subscriptions import feed_url, get, manage_url
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def _el(parent, tag: str, text: str | None = None, **attrs: str):
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     el = etree.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
     if text is not None:
         el.text = text
@@ -39,7 +41,7 @@ def rfc3339(when: datetime, tz_name: str = clock.DEFAULT_ZONE) -> str:
     return aware.astimezone(clock.zone(tz_name)).isoformat(timespec="seconds")
 
 
-def atom(session, token: str, settings=None, limit: int = 100) -> bytes:
+def atom(session: Session, token: str, settings: Settings | None = None, limit: int = 100) -> bytes:
     """The subscription's alerts as Atom 1.0 (newest first). Unknown token: SubscriptionNotFound."""
     if settings is None:
         from nianbao.settings import get_settings

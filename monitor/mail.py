@@ -11,21 +11,23 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from nianbao.errors import ServiceUnavailable
+from nianbao.settings import Settings
 
 from . import render
+from .models import Subscription
 from .subscriptions import confirm_url, manage_url, unsubscribe_url
 
 
-def _domain(settings) -> str:
+def _domain(settings: Settings) -> str:
     addr = parseaddr(settings.smtp_from)[1]
     return addr.split("@", 1)[1] if "@" in addr else "nianbao.local"
 
 
-def message_id(settings, key: str) -> str:
+def message_id(settings: Settings, key: str) -> str:
     return f"<{key}@{_domain(settings)}>"
 
 
-def _message(settings, to: str, subject: str, text: str, html: str | None, key: str | None) -> EmailMessage:
+def _message(settings: Settings, to: str, subject: str, text: str, html: str | None, key: str | None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = settings.smtp_from, to, subject
     msg["Date"] = formatdate(localtime=True)
@@ -37,7 +39,7 @@ def _message(settings, to: str, subject: str, text: str, html: str | None, key: 
     return msg
 
 
-def alert_message(settings, sub, items: list[dict], key: str) -> EmailMessage:
+def alert_message(settings: Settings, sub: Subscription, items: list[dict], key: str) -> EmailMessage:
     links = {"manage": manage_url(settings, sub.token), "unsubscribe": unsubscribe_url(settings, sub.token)}
     msg = _message(settings, sub.target, render.subject(items), render.render_text(items, links),
                    render.render_html(items, links), key)
@@ -47,7 +49,7 @@ def alert_message(settings, sub, items: list[dict], key: str) -> EmailMessage:
     return msg
 
 
-def send(settings, msg: EmailMessage) -> None:
+def send(settings: Settings, msg: EmailMessage) -> None:
     """Hand one message to the SMTP server; any failure is ServiceUnavailable (retry later)."""
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
@@ -59,7 +61,7 @@ def send(settings, msg: EmailMessage) -> None:
         raise ServiceUnavailable(f"邮件服务器不可用 / SMTP {settings.smtp_host}:{settings.smtp_port}: {exc}") from exc
 
 
-def send_confirmation(settings, sub) -> None:
+def send_confirmation(settings: Settings, sub: Subscription) -> None:
     ctx = {"label": sub.label or _describe(sub), "confirm": confirm_url(settings, sub.token),
            "manage": manage_url(settings, sub.token)}
     send(settings, _message(settings, sub.target, "【年报监察】请确认您的订阅",
@@ -67,7 +69,7 @@ def send_confirmation(settings, sub) -> None:
                             render.render_page("confirm.html", **ctx), f"confirm-{sub.id}-{sub.token[:8]}"))
 
 
-def send_notice(settings, sub, error: str) -> None:
+def send_notice(settings: Settings, sub: Subscription, error: str) -> None:
     """Tell the owner of a webhook/chat subscription that it was paused."""
     if not sub.contact_email:
         return
@@ -76,7 +78,7 @@ def send_notice(settings, sub, error: str) -> None:
     send(settings, _message(settings, sub.contact_email, "【年报监察】订阅投递失败，已暂停", text, None, None))
 
 
-def _describe(sub) -> str:
+def _describe(sub: Subscription) -> str:
     p = sub.params or {}
     region = "".join(p.get(k, "") for k in ("province", "city", "county"))
     what = {"saved_search": f"检索“{p.get('q', '')}”", "region_compliance": "按期发布情况",

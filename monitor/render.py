@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from .models import Outbox
+
 HL_PRE, HL_POST = "\ue000", "\ue001"
 
 KIND_LABELS = {
@@ -54,7 +56,7 @@ def link(url: Any) -> str | None:
     return url if isinstance(url, str) and safe_link(url) else None
 
 
-def item(row) -> dict[str, Any]:
+def item(row: Outbox) -> dict[str, Any]:
     """The renderable content of one outbox row (event + this subscriber's quote)."""
     ev = row.event
     return {

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import case, delete, func, insert, select
+from elasticsearch import Elasticsearch
+from sqlalchemy import Select, case, delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.settings import Settings
 
 from .compliance import LEVELS, STATUSES
 from .models import ComplianceRow
+
+_Q = TypeVar("_Q", bound=Select)  # a select of compliance rows, narrowed to a year and region
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +30,7 @@ COLUMNS = ("name", "level", "province", "city", "county", "status", "deadline", 
 SEVERITY = {"missing": 0, "late": 1, "unknown": 2, "not_due": 3, "on_time": 4}
 
 
-def _session(settings):
+def _session(settings: Settings) -> Session:
     from nianbao.db import init_db, make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
@@ -43,7 +48,7 @@ def _db_row(year: int, row: dict[str, Any], now: datetime) -> dict[str, Any]:
     return out
 
 
-def write(session, year: int, report: dict[str, Any], now: datetime | None = None) -> int:
+def write(session: Session, year: int, report: dict[str, Any], now: datetime | None = None) -> int:
     """Replace the year's rows with `report`'s publishers, in one transaction."""
     now = now or datetime.now()  # microseconds: readers key caches on it
     rows = [_db_row(year, r, now) for r in report.get("publishers") or []]
@@ -58,7 +63,7 @@ def write(session, year: int, report: dict[str, Any], now: datetime | None = Non
     return len(rows)
 
 
-def refresh(settings, year: int, today: date | None = None, *, session=None, es=None,
+def refresh(settings: Settings, year: int, today: date | None = None, *, session: Session | None = None, es: Elasticsearch | None = None,
             now: datetime | None = None) -> int:
     """Evaluate `year` nationally and store it; returns the number of publishers written."""
     from .compliance import evaluate
@@ -75,14 +80,14 @@ def refresh(settings, year: int, today: date | None = None, *, session=None, es=
             session.close()
 
 
-def latest(session, year: int) -> datetime | None:
+def latest(session: Session, year: int) -> datetime | None:
     """When the year's snapshot was computed (None: no snapshot)."""
     # a year's rows are written together with one computed_at: any row answers (by the index)
     return session.execute(select(ComplianceRow.computed_at)
                            .where(ComplianceRow.year == year).limit(1)).scalar()
 
 
-def _where(q, year: int, province: str | None, city: str | None, county: str | None):
+def _where(q: _Q, year: int, province: str | None, city: str | None, county: str | None) -> _Q:
     q = q.where(ComplianceRow.year == year)
     for col, value in (("province", province), ("city", city), ("county", county)):
         if value:
@@ -90,7 +95,7 @@ def _where(q, year: int, province: str | None, city: str | None, county: str | N
     return q
 
 
-def counts(session, year: int, province: str | None = None, city: str | None = None,
+def counts(session: Session, year: int, province: str | None = None, city: str | None = None,
            county: str | None = None, by: str | None = None) -> Any:
     """Status counts: `{status: n}`, or with `by` (a level) the areas one level down in the
     shape of `monitor.compliance.rollup` (`township` rows also carry the publisher `id`)."""
@@ -127,7 +132,7 @@ def _api_row(r: ComplianceRow) -> dict[str, Any]:
     return out
 
 
-def rows(session, year: int, province: str | None = None, city: str | None = None,
+def rows(session: Session, year: int, province: str | None = None, city: str | None = None,
          county: str | None = None, *, order: str = "id", limit: int | None = None,
          offset: int = 0) -> list[dict[str, Any]]:
     """The publishers' rows in the API shape of `evaluate`; `order`: `id` (as evaluate) or
@@ -139,7 +144,8 @@ def rows(session, year: int, province: str | None = None, city: str | None = Non
     return [_api_row(r) for r in session.execute(q).scalars()]
 
 
-def _by_severity(session, year: int, province, city, county, limit: int | None,
+def _by_severity(session: Session, year: int, province: str | None, city: str | None,
+                 county: str | None, limit: int | None,
                  offset: int) -> list[dict[str, Any]]:
     """One indexed query per status (year, status, days_late) instead of sorting every row;
     a region sorts its (id, status, days_late) from the covering region index, then loads the page."""
@@ -158,7 +164,8 @@ def _by_severity(session, year: int, province, city, county, limit: int | None,
     return out[offset:]
 
 
-def _region_by_severity(session, year: int, province, city, county, limit: int | None,
+def _region_by_severity(session: Session, year: int, province: str | None, city: str | None,
+                        county: str | None, limit: int | None,
                         offset: int) -> list[dict[str, Any]]:
     q = _where(select(ComplianceRow.publisher_id, ComplianceRow.status, ComplianceRow.days_late),
                year, province, city, county)
@@ -166,12 +173,13 @@ def _region_by_severity(session, year: int, province, city, county, limit: int |
     ids = [r[0] for r in keys[offset: None if limit is None else offset + limit]]
     got: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), 500):
-        q = select(ComplianceRow).where(ComplianceRow.year == year, ComplianceRow.publisher_id.in_(ids[i:i + 500]))
-        got.update((r.publisher_id, _api_row(r)) for r in session.execute(q).scalars())
+        page = select(ComplianceRow).where(ComplianceRow.year == year,
+                                           ComplianceRow.publisher_id.in_(ids[i:i + 500]))
+        got.update((r.publisher_id, _api_row(r)) for r in session.execute(page).scalars())
     return [got[i] for i in ids if i in got]
 
 
-def per_day(session, year: int, province: str | None = None, city: str | None = None,
+def per_day(session: Session, year: int, province: str | None = None, city: str | None = None,
             county: str | None = None) -> dict[str, Any]:
     """Reports published per day and the deadlines, for the dashboard chart."""
     day = func.substr(ComplianceRow.published, 1, 10)
@@ -183,7 +191,7 @@ def per_day(session, year: int, province: str | None = None, city: str | None = 
     return {"days": [{"date": d, "count": n} for d, n in days if d], "deadlines": deadlines}
 
 
-def report(session, year: int, province: str | None = None, city: str | None = None,
+def report(session: Session, year: int, province: str | None = None, city: str | None = None,
            county: str | None = None) -> dict[str, Any] | None:
     """The snapshot in `evaluate`'s shape (for exports and the API), or None without one."""
     at = latest(session, year)

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import overload
 from zoneinfo import ZoneInfo
 
+from elasticsearch import Elasticsearch
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
 
@@ -33,7 +35,7 @@ def local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=_UTC).astimezone(LOCAL).replace(tzinfo=None)
 
 
-def publishers(session, province: str | None = None, city: str | None = None,
+def publishers(session: Session, province: str | None = None, city: str | None = None,
                county: str | None = None) -> list[PublisherInfo]:
     from crawler.models import PublisherRow
 
@@ -49,7 +51,7 @@ def publishers(session, province: str | None = None, city: str | None = None,
             for r in session.execute(q.order_by(PublisherRow.id))]
 
 
-def sightings(session, year: int, publisher_ids: list[str] | None = None,
+def sightings(session: Session, year: int, publisher_ids: list[str] | None = None,
               extra: dict[str, dict] | None = None) -> list[ReportSighting]:
     """Documents of `year` matched to a publisher; `extra` maps url -> ES fields."""
     from crawler.models import Document, Version
@@ -76,7 +78,7 @@ def sightings(session, year: int, publisher_ids: list[str] | None = None,
     return out
 
 
-def listing_crawls(session, entry_urls: list[str]) -> list[ListingCrawl]:
+def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl]:
     """One ListingCrawl per crawl run of an entry: its pages' report URLs united, ok if all ok."""
     from crawler.models import ListingCrawl as Row
 
@@ -93,7 +95,7 @@ def listing_crawls(session, entry_urls: list[str]) -> list[ListingCrawl]:
     return out
 
 
-def es_fields(es, prefix: str, year: int, publisher_ids: list[str] | None = None) -> dict[str, dict]:
+def es_fields(es: Elasticsearch, prefix: str, year: int, publisher_ids: list[str] | None = None) -> dict[str, dict]:
     """url -> {meta_dates, finding_codes} from the ES report documents of `year` (of the given
     publishers only: a county view must not read the whole country's documents)."""
     from elasticsearch import helpers
@@ -116,7 +118,9 @@ def es_fields(es, prefix: str, year: int, publisher_ids: list[str] | None = None
     return out
 
 
-def load(session, year: int, *, province=None, city=None, county=None, es=None, prefix=None):
+def load(session: Session, year: int, *, province: str | None = None, city: str | None = None,
+         county: str | None = None, es: Elasticsearch | None = None,
+         prefix: str | None = None) -> tuple[list[PublisherInfo], list[ReportSighting], list[ListingCrawl]]:
     pubs = publishers(session, province, city, county)
     filtered = any((province, city, county))
     ids = [p.id for p in pubs] if filtered else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crawler.models import PublisherRow
 from indexer.query import parse_query
@@ -48,19 +49,19 @@ class MailUnavailable(ServiceUnavailable):
 
 # ---- links (served by the portal) ---------------------------------------------------------
 
-def manage_url(settings, token: str) -> str:
+def manage_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/subscriptions/{token}"
 
 
-def confirm_url(settings, token: str) -> str:
+def confirm_url(settings: Settings, token: str) -> str:
     return f"{manage_url(settings, token)}/confirm"
 
 
-def unsubscribe_url(settings, token: str) -> str:
+def unsubscribe_url(settings: Settings, token: str) -> str:
     return f"{manage_url(settings, token)}/unsubscribe"
 
 
-def feed_url(settings, token: str) -> str:
+def feed_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/feeds/{token}.atom"
 
 
@@ -87,7 +88,7 @@ def _year(value: Any) -> int:
     return year
 
 
-def _clean_params(kind: str, params: dict[str, Any], session=None) -> dict[str, Any]:
+def _clean_params(kind: str, params: dict[str, Any], session: Session | None = None) -> dict[str, Any]:
     """Checked parameters. With a `session`, the region and the publisher must be in the
     publisher registry (a typo would otherwise be a subscription that never fires)."""
     if not isinstance(params, dict):
@@ -127,7 +128,7 @@ def _clean_params(kind: str, params: dict[str, Any], session=None) -> dict[str, 
 _REGION_NAMES = {"province": ("省", "province"), "city": ("市", "city"), "county": ("县区", "county")}
 
 
-def _check_registry(session, params: dict[str, Any]) -> None:
+def _check_registry(session: Session, params: dict[str, Any]) -> None:
     """The publisher id and the region (together) must exist in the publisher registry (as the
     crawler last synced it; before the first crawl the table is empty and nothing is refused)."""
     if session.scalar(select(PublisherRow.id).limit(1)) is None:
@@ -199,7 +200,7 @@ def _check_target(channel: str, target: str, settings: Settings | None = None) -
 
 # ---- life cycle ----------------------------------------------------------------------------
 
-def create(session, settings, *, kind: str, channel: str, target: str = "",
+def create(session: Session, settings: Settings, *, kind: str, channel: str, target: str = "",
            params: dict[str, Any] | None = None, mode: str = "immediate",
            contact_email: str | None = None, label: str = "", now: datetime | None = None,
            send_confirmation: bool = True) -> Subscription:
@@ -237,14 +238,14 @@ def create(session, settings, *, kind: str, channel: str, target: str = "",
     return sub
 
 
-def get(session, token: str, *, include_cancelled: bool = False) -> Subscription:
+def get(session: Session, token: str, *, include_cancelled: bool = False) -> Subscription:
     sub = session.scalar(select(Subscription).where(Subscription.token == token)) if token else None
     if sub is None or (sub.status == "cancelled" and not include_cancelled):
         raise SubscriptionNotFound("订阅不存在或已取消 / no such subscription")
     return sub
 
 
-def confirm(session, token: str, now: datetime | None = None) -> Subscription:
+def confirm(session: Session, token: str, now: datetime | None = None) -> Subscription:
     sub = get(session, token)
     if sub.status == "pending":
         sub.status, sub.confirmed_at = "active", now or datetime.now()
@@ -262,7 +263,7 @@ def _check_contact(contact_email: object) -> str | None:
     return contact_email
 
 
-def update(session, token: str, settings: Settings | None = None, **changes: Any) -> Subscription:
+def update(session: Session, token: str, settings: Settings | None = None, **changes: Any) -> Subscription:
     """Change params, mode, label or target; a paused subscription can be resumed (status=active).
     `settings` carries the outbound policy's allow-list for a new target."""
     sub = get(session, token)
@@ -292,7 +293,7 @@ def update(session, token: str, settings: Settings | None = None, **changes: Any
     return sub
 
 
-def cancel(session, token: str, now: datetime | None = None) -> Subscription:
+def cancel(session: Session, token: str, now: datetime | None = None) -> Subscription:
     """Unsubscribe (idempotent: a second click on the link is not an error)."""
     sub = get(session, token, include_cancelled=True)
     if sub.status != "cancelled":
@@ -301,7 +302,7 @@ def cancel(session, token: str, now: datetime | None = None) -> Subscription:
     return sub
 
 
-def list_events(session, token: str, limit: int = 50) -> list[dict]:
+def list_events(session: Session, token: str, limit: int = 50) -> list[dict]:
     """The alerts this subscription received (or will), newest first."""
     from .render import item
 
@@ -312,7 +313,7 @@ def list_events(session, token: str, limit: int = 50) -> list[dict]:
             for r in rows]
 
 
-def to_dict(sub: Subscription, settings) -> dict:
+def to_dict(sub: Subscription, settings: Settings) -> dict:
     """The public view of a subscription (for the manage page and /api/subscriptions)."""
     return {
         "token": sub.token, "kind": sub.kind, "params": sub.params, "channel": sub.channel,

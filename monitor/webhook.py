@@ -15,6 +15,8 @@ from nianbao import outbound
 from nianbao.errors import ServiceUnavailable
 from nianbao.settings import Settings
 
+from .models import Subscription
+
 SIGNATURE_HEADER = "X-Nianbao-Signature"  # "sha256=<hex>"
 EVENT_HEADER = "X-Nianbao-Event-Id"
 
@@ -28,7 +30,7 @@ def verify(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(sign(secret, body), header or "")
 
 
-def body(key: str, sub, items: list[dict], manage: str) -> bytes:
+def body(key: str, sub: Subscription, items: list[dict], manage: str) -> bytes:
     doc = {"id": key, "subscription": {"kind": sub.kind, "params": sub.params, "manage_url": manage},
            "count": len(items), "events": items}
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()
