@@ -15,6 +15,7 @@ import secrets
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -85,7 +86,7 @@ class Archive:
             self._write(info)
         return self._writer
 
-    def _write(self, record) -> None:
+    def _write(self, record: Any) -> None:  # a warcio ArcWarcRecord
         assert self._writer is not None and self._warc is not None
         buf = io.BytesIO()
         self._writer.out = buf

@@ -6,9 +6,11 @@ Pure functions over (html text, page URL): easy to test alone, no network.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
@@ -48,7 +50,7 @@ class Listing:
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc
     return opencc.OpenCC("t2s")
 
@@ -61,7 +63,7 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 @lru_cache(maxsize=4)
-def _tree(text: str):
+def _tree(text: str) -> etree._Element:
     """The parsed page without scripts and styles (plain lxml.etree elements: much cheaper
     than lxml.html's element classes). Cached: one page is read by several helpers; callers
     must not modify the tree."""
@@ -75,11 +77,11 @@ def _tree(text: str):
     return doc
 
 
-def _text(el) -> str:
+def _text(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _anchors(doc, base: str):
+def _anchors(doc: etree._Element, base: str) -> Iterator[tuple[etree._Element, str, str]]:
     """(element, absolute URL without fragment, text or longer title) of each followable link."""
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
@@ -90,7 +92,7 @@ def _anchors(doc, base: str):
         yield a, urldefrag(urljoin(base, href))[0], (title if len(title) > len(text) else text)
 
 
-def _context(a) -> str:
+def _context(a: etree._Element) -> str:
     """Text of the link's parent (dates shown beside it). Only asked for report links: most
     links are chrome, and a chrome link's parent can be the whole page."""
     parent = a.getparent()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ..discover import parse_listing
+from ..discover import Listing, parse_listing
 from .base import ListRequest, ListResult
 
 NAME = "hanweb"
@@ -62,7 +62,7 @@ def column_params(text: str, url: str) -> dict[str, str]:
     return params
 
 
-def _records_listing(text: str, url: str, entry_url: str):
+def _records_listing(text: str, url: str, entry_url: str) -> tuple[Listing, int]:
     snippets = _RECORD.findall(text)
     return parse_listing("<ul>" + "\n".join(snippets) + "</ul>", url, entry_url), len(snippets)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -104,7 +105,7 @@ def html_links(data: Any, base: str) -> list[Link]:
     return out
 
 
-def _strings(data: Any):
+def _strings(data: Any) -> Iterator[str]:
     if isinstance(data, str):
         yield data
     elif isinstance(data, list):
@@ -124,7 +125,7 @@ def _json(text: str) -> Any:
         return None
 
 
-def _records(data: Any):
+def _records(data: Any) -> Iterator[dict[str, Any]]:
     """Every dict inside a list, anywhere in the answer, that looks like a list entry."""
     if isinstance(data, list):
         for x in data:

@@ -7,7 +7,10 @@ a search form; the pager submits that form by POST with the page number in a fie
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml import etree
 
 from ..discover import Link, _anchors, _text, _tree, is_report_title
 from .base import ListRequest, ListResult
@@ -32,7 +35,7 @@ def detect(text: str, url: str) -> bool:
     return False
 
 
-def _forms(doc):
+def _forms(doc: etree._Element) -> Iterator[tuple[etree._Element, list[tuple[str, str]]]]:
     for form in doc.iter("form"):
         if (form.get("method") or "get").lower() != "post":
             continue
@@ -57,7 +60,7 @@ def _forms(doc):
         yield form, fields
 
 
-def _pages(doc, text: str, fields: list[tuple[str, str]]) -> int:
+def _pages(doc: etree._Element, text: str, fields: list[tuple[str, str]]) -> int:
     for name, value in fields:
         if _TOTAL_FIELD.match(name) and value.isdigit():
             return int(value)
@@ -85,7 +88,7 @@ def read(text: str, req: ListRequest, entry_url: str) -> ListResult:
     return result
 
 
-def _row_links(doc, url: str) -> list[Link]:
+def _row_links(doc: etree._Element, url: str) -> list[Link]:
     """Report links of the table, with the whole row as context (索引号, organ, 生成日期)."""
     out: dict[str, Link] = {}
     for row in doc.iter("tr"):
@@ -95,7 +98,7 @@ def _row_links(doc, url: str) -> list[Link]:
     return list(out.values())
 
 
-def _organ_columns(doc, url: str) -> list[ListRequest]:
+def _organ_columns(doc: etree._Element, url: str) -> list[ListRequest]:
     here = urlsplit(url)
     out: dict[str, ListRequest] = {}
     for a, href, label in _anchors(doc, url):
