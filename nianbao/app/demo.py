@@ -160,9 +160,9 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 @click.option("--year", type=int, default=None,
               help="报告年度（默认去年）/ report year (default: last year)")
 @click.option("--date", "when", default=None,
-              help="模拟世界开始的日期（默认：报告年度次年 1 月 27 日，即乡镇期限前几天；若今天更早则为今天）"
-                   " / the simulated world's start date (default: January 27 after the report year, "
-                   "a few days before the townships' deadline, or today if earlier)")
+              help="模拟世界开始的日期（默认：报告年度次年 1 月 29 日，即乡镇期限前两天；若今天更早则为今天）"
+                   " / the simulated world's start date (default: January 29 after the report year, "
+                   "two days before the townships' deadline, or today if earlier)")
 @click.option("--days", default=2, show_default=True, type=click.IntRange(0, 366),
               help="每个周期世界时钟前进的天数（0 = 不动，只在管理页面上按需前进）/ days the world "
                    "clock moves each tick (0: only on request, from the admin page)")
@@ -189,7 +189,9 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
     signal.signal(signal.SIGHUP, _raise_interrupt)
     real_today = clock.today()
     year = year or (date.fromisoformat(when).year if when else real_today.year) - 1
-    start = date.fromisoformat(when) if when else min(real_today, date(year + 1, 1, 27))
+    # Two days before the townships' deadline: the second move of the clock passes it, so a
+    # compliance subscription made at once gets its first alert within two minutes.
+    start = date.fromisoformat(when) if when else min(real_today, date(year + 1, 1, 29))
     base = get_settings()
     data_dir = (base.data_path / "demo") if not os.environ.get("NIANBAO_DATA_DIR") else base.data_path
     data_dir.mkdir(parents=True, exist_ok=True)
