@@ -130,18 +130,21 @@ def project(m: dict[str, Any], hosts: int, delay: float, per_host: int, global_l
     request starts ≥ `delay` apart and at most `per_host` in flight (so ≥ max(delay,
     response/per_host) a page); all hosts together at most `global_limit` in flight (≥
     response/global_limit a page) and at most the measured CPU per page on `cores` cores. The
-    rest scales by publishers from the measured wall time and CPU per publisher."""
-    pages_per_host = m["crawl"]["pages"] / m["hosts"]
-    pages = pages_per_host * hosts
+    rest scales by publishers (the national average per county) from the measured wall time and
+    CPU per publisher."""
+    # the national world's average county (17 publishers), not the measured one's
+    pubs = hosts * NATIONAL_PUBLISHERS / NATIONAL_HOSTS
+    scale = pubs / m["publishers"]
+    pages = m["crawl"]["pages"] * scale
+    pages_per_host = pages / hosts
     bounds = {"per_host_s": pages_per_host * max(delay, response_s / per_host),
               "global_limit_s": pages * response_s / global_limit,
               "cpu_s": pages * m["crawl"]["cpu_s"] / m["crawl"]["pages"] / cores}
     crawl_s = max(bounds.values())
-    scale = hosts / m["hosts"]
     stages = ("discover", "index", "compliance")
     # CPU on two idle cores: the stage's own (and its children's) plus Elasticsearch's
     cpu = {k: (m[k]["cpu_s"] + (m[k].get("es_cpu_s") or 0)) / cores for k in stages}
-    return {"hosts": hosts, "publishers": round(m["publishers"] * scale), "pages": round(pages),
+    return {"hosts": hosts, "publishers": round(pubs), "pages": round(pages),
             "delay_s": delay, "per_host": per_host, "global_limit": global_limit,
             "response_s": response_s, "crawl_min": round(crawl_s / 60, 1),
             "crawl_min_per_1000_hosts": round(crawl_s / 60 * 1000 / hosts, 1),
@@ -149,6 +152,13 @@ def project(m: dict[str, Any], hosts: int, delay: float, per_host: int, global_l
             "rest_min_measured_wall": round(sum(m[k]["wall_s"] for k in stages) * scale / 60, 1),
             "rest_min_2_idle_cores": round(sum(cpu.values()) * scale / 60, 1),
             "rest_min_by_stage_wall": {k: round(m[k]["wall_s"] * scale / 60, 1) for k in stages}}
+
+
+def projections(m: dict[str, Any], global_limit: int, response_s: str) -> list[dict[str, Any]]:
+    """1,000 hosts and the whole country, at 1 s and 2 s per host (2 in flight), at the
+    configured global limit and at 64, for each assumed response time."""
+    return [project(m, h, d, 2, g, r) for h in (1000, NATIONAL_HOSTS) for d in (1.0, 2.0)
+            for g in sorted({global_limit, 64}) for r in (float(x) for x in response_s.split(","))]
 
 
 # --- orchestration --------------------------------------------------------------------------------
@@ -191,7 +201,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--stage", choices=["discover", "crawl", "index", "compliance"])
     ap.add_argument("--registry")
+    ap.add_argument("--reproject", action="store_true", help="only recompute the projection of --out")
     a = ap.parse_args()
+    if a.reproject:
+        result = json.loads(a.out.read_text(encoding="utf-8"))
+        result["projection"] = projections(result, a.global_limit, a.response_s)
+        a.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return
     today = date.fromisoformat(a.today)
     if a.stage:
         print(json.dumps(stage(a.stage, a.registry, a.year, today), ensure_ascii=False))
@@ -232,9 +248,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
     result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
-    result["projection"] = [project(result, h, d, 2, g, r)
-                            for h in (1000, NATIONAL_HOSTS) for d in (1.0, 2.0) for g in (16, 64)
-                            for r in (float(x) for x in a.response_s.split(","))]
+    result["projection"] = projections(result, a.global_limit, a.response_s)
     result["note"] = ("measured: every stage on the first --max-sites county hosts at --delay (wall, CPU incl. "
                       "children, peak RSS, Elasticsearch CPU for index); projected: a season's crawl at 1 s / 2 s "
                       "per host from the measured pages per host, with the real servers' response time assumed "
