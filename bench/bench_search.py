@@ -245,6 +245,78 @@ def index_corpus(es: Any, prefix: str, n_docs: int, chunk: int = store.BULK_CHUN
     return out
 
 
+def evict_page_cache(root: Path) -> int:
+    """Drop the files under `root` from the OS page cache (posix_fadvise DONTNEED, file by
+    file): this node's index only, not the shared machine's whole cache. Returns the bytes."""
+    total = 0
+    for f in root.rglob("*"):
+        if f.is_file():
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                total += os.fstat(fd).st_size
+            finally:
+                os.close(fd)
+    return total
+
+
+def restart_cold(es: Any, prefix: str, preload: list[str] | None) -> dict[str, Any]:
+    """Stop the project-managed Elasticsearch, evict its files from the page cache, start it.
+    `preload` (e.g. nvd,dvd,tim,doc) is first set as the index's `index.store.preload` (a
+    static setting: the index is closed for it); [] removes it."""
+    from nianbao import es_server
+    from nianbao.settings import get_settings
+
+    settings = get_settings()
+    if preload is not None:
+        target = store.alias_target(es, f"{prefix}-reports")
+        es.indices.close(index=target)
+        es.indices.put_settings(index=target, settings={"index.store.preload": preload or None})
+        es.indices.open(index=target, wait_for_active_shards=1)
+    es_server.stop(settings)
+    evicted = evict_page_cache(es_server.paths(settings).data)
+    t = time.perf_counter()
+    es_server.start(settings)
+    return {"evicted_mb": round(evicted / 1e6, 1), "start_s": round(time.perf_counter() - t, 1),
+            "preload": preload}
+
+
+def run_for(call: Callable[[dict[str, Any]], Any], queries: list[dict[str, Any]],
+            seconds: float) -> list[tuple[float, str, float]]:
+    """Concurrency 1 for `seconds`, cycling through `queries`: (start offset s, kind, ms)."""
+    out: list[tuple[float, str, float]] = []
+    t0 = time.perf_counter()
+    for qd in itertools.cycle(queries):
+        t = time.perf_counter()
+        if t - t0 >= seconds:
+            break
+        call(qd)
+        out.append((t - t0, qd["kind"], (time.perf_counter() - t) * 1000))
+    return out
+
+
+def after_restart(prefix: str, n_docs: int, warmup: bool, preload: list[str] | None,
+                  seconds: float = 60.0, window: float = 10.0) -> dict[str, Any]:
+    """Search latency in the first `seconds` after a cold restart (ES stopped, its files out
+    of the page cache, started), with or without indexer.warmup first. The clock starts when
+    the restart (and the warm-up) is over: when `nianbao es start` would return."""
+    from indexer.warmup import warm
+    from nianbao.es import es_client
+    from nianbao.settings import get_settings
+
+    out = restart_cold(es_client(get_settings()), prefix, preload)
+    es = es_client(get_settings(), request_timeout=600)  # a new port: a new client
+    out["warmup"] = warm(es, prefix, get_settings().es_warmup_seconds) if warmup else None
+    out["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
+    runs = run_for(es_caller(es, prefix), make_queries(n_docs, 5000, seed=11), seconds)
+    out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    out["first_minute"] = summary([ms for _, _, ms in runs])
+    out["by_kind"] = {k: summary([ms for _, kk, ms in runs if kk == k]) for k in sorted({r[1] for r in runs})}
+    out["windows"] = [{"from_s": w, **summary([ms for t, _, ms in runs if w <= t < w + window])}
+                      for w in range(0, int(seconds), int(window))]
+    return out
+
+
 def _rusage_s() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     return me.ru_utime + me.ru_stime
@@ -275,6 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index-only", action="store_true", help="index, no searches")
     ap.add_argument("--warm", action="store_true",
                     help="keep the request/query caches between levels (default: each level starts cold)")
+    ap.add_argument("--after-restart", type=float, metavar="SECONDS",
+                    help="with --reuse: restart the managed ES cold (page cache of its files "
+                         "dropped), then search for SECONDS at concurrency 1")
+    ap.add_argument("--warmup", action="store_true", help="after the restart, run indexer.warmup first")
+    ap.add_argument("--preload", help="set index.store.preload to these extensions before the "
+                                      "restart (comma-separated; '' removes it)")
     ap.add_argument("--key", help="result key (default direct_es_<docs>)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     a = ap.parse_args(argv)
@@ -293,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             result["indexing"] = index_corpus(es, a.prefix, a.docs, a.chunk, threads=a.threads, procs=a.procs)
             print(json.dumps(result["indexing"], ensure_ascii=False), flush=True)
+        if a.after_restart:
+            preload = None if a.preload is None else [x for x in a.preload.split(",") if x]
+            result["after_restart"] = after_restart(a.prefix, a.docs, a.warmup, preload, a.after_restart)
+            print(json.dumps(result["after_restart"], ensure_ascii=False), flush=True)
+            save(key, result, a.out)
+            return 0
         if a.index_only:
             save(key, result, a.out)
             return 0
@@ -309,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             result["search_direct_es"].append(r)
             print(json.dumps(r, ensure_ascii=False), flush=True)
     finally:
-        if not a.keep:
+        if not a.keep and not a.after_restart:  # after a restart `es` is stale (new port)
             store.drop_all(es, a.prefix)
     result["loadavg_end"] = os.getloadavg()
     result["caches"] = "kept between levels" if a.warm else "cleared before each level"

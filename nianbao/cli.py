@@ -12,7 +12,7 @@ from .errors import NianbaoError
 
 # name -> "module:attribute" of a click command. A package adds its command here.
 COMMANDS: dict[str, str] = {
-    "es": "nianbao.cli_es:es",
+    "es": "nianbao.app.es:es",
     "db": "nianbao.cli_db:db_group",
     "pg": "nianbao.cli_db:pg_group",
     "parse": "indexer.parse.cli:parse_cmd",

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     maven_repo: Path = Field(default=Path.home() / ".m2" / "repository", alias="MAVEN_REPO")
     es_java_home: str = Field(default="", alias="ES_JAVA_HOME")
     java_home: str = Field(default="", alias="JAVA_HOME")
+    es_warmup_seconds: float = 30.0  # indexer.warmup after `es start` / `serve` (0 = off)
 
     data_dir: Path = Path("var")
     db_url: str = ""

@@ -289,8 +289,12 @@ def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, 
            logins: dict[str, str | None]) -> None:
     from waitress import serve
 
+    from indexer.warmup import warm_configured
+
     from .demo_live import WorldClock
     from .portal import create_portal
+
+    click.echo(f"预热 warm-up: {warm_configured(settings)}")
 
     app = create_portal({"NIANBAO_TODAY": today.isoformat(),
                       "NIANBAO_DEMO": {"tick": int(tick) if tick == int(tick) else tick, "days": days}})

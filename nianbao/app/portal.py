@@ -11,6 +11,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from indexer.warmup import warm_configured
 from nianbao.db import require_current
 from nianbao.settings import get_settings
 from web import create_app
@@ -32,5 +33,6 @@ def serve_cmd(host: str, port: int, threads: int) -> None:
 
     require_current(get_settings().database_url)  # an old schema: `nianbao db upgrade` first
     app = create_portal()
+    click.echo(f"warm-up: {warm_configured()}", err=True)  # before the first reader, bounded
     click.echo(f"年报监察 portal on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="nianbao")
