@@ -21,7 +21,7 @@ import base64
 import json
 import re
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -320,7 +320,7 @@ def run_searches(es: Elasticsearch, index: str, bodies: list[dict[str, Any]]) ->
 
 # --- running it ------------------------------------------------------------------------------
 
-def _call(fn, **kw):  # type: ignore[no-untyped-def]
+def _call(fn: Callable[..., Any], **kw: Any) -> Any:
     try:
         return fn(**kw)
     except EsConnectionError as exc:

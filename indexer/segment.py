@@ -12,19 +12,20 @@ import operator
 import re
 import threading
 import unicodedata
+from typing import Any
 
 _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> Any:  # an opencc.OpenCC
     import opencc
 
     return opencc.OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:  # the jieba module, initialised
     import jieba
 
     jieba.setLogLevel(60)  # silence the "Building prefix dict" chatter

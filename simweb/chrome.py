@@ -10,6 +10,7 @@ never changes a fact the ground truth holds (who published, which year, the show
 from __future__ import annotations
 
 import html
+import random
 from datetime import date
 
 from . import facts
@@ -29,7 +30,7 @@ _TOOLS = (
 )
 
 
-def _rng(world: World, doc: Doc):
+def _rng(world: World, doc: Doc) -> random.Random:
     return facts.rng_for(world.seed, "chrome", doc.key)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from .world import SIZES, World, default_base_url
 DEFAULT_CONTROL = "http://127.0.0.1:8799"
 
 
-def _date(text: str):
+def _date(text: str) -> date:
     from .server import _parse_date
     try:
         return _parse_date(text)

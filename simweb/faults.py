@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 if TYPE_CHECKING:
-    from .server import Response, SimServer
+    from .server import Response, SimServer, SimState
 
 KINDS = ("error", "slow", "hang", "redirect", "truncate", "charset", "challenge", "forbidden")
 CHALLENGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title></title>
@@ -114,7 +114,7 @@ def _wrong_charset(ctype: str) -> str:
     return ctype
 
 
-def _redirect(fault: Fault, state, site: int, method: str, target: str,
+def _redirect(fault: Fault, state: SimState, site: int, method: str, target: str,
               headers: dict[str, str]) -> Response:
     from .server import Response, site_response
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from . import chrome
 from .render import render_report
@@ -132,7 +133,7 @@ def _html(site: Site, title: str, body: str, prefix: str, modified: datetime | N
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> Any:  # an opencc.OpenCC
     import opencc
     return opencc.OpenCC("s2t")
 

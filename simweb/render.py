@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as _html
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from nianbao.errors import NianbaoError
 from nianbao.tables import Cell, Layout, layout_grid, report_tables
@@ -33,7 +34,7 @@ class Item:
 
 
 @lru_cache(maxsize=1)
-def _s2t():
+def _s2t() -> Any:  # an opencc.OpenCC
     import opencc
 
     return opencc.OpenCC("s2t")

@@ -8,6 +8,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -16,12 +17,15 @@ from docx.shared import Pt
 
 from indexer.parse.formats.convert import soffice_convert
 from nianbao.settings import get_settings
-from nianbao.tables import layout_grid
+from nianbao.tables import Layout, layout_grid
+
+if TYPE_CHECKING:
+    from simweb.render import Item
 
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
 
-def render_docx(items) -> bytes:
+def render_docx(items: list[Item]) -> bytes:
     doc = Document()
     doc.core_properties.title = next((i.text for i in items if i.kind == "title"), "")
     style = doc.styles["Normal"]
@@ -46,7 +50,7 @@ def render_docx(items) -> bytes:
     return _normalise_zip(buf.getvalue())
 
 
-def _table(doc, layout) -> None:
+def _table(doc: Any, layout: Layout) -> None:  # doc: a docx Document
     texts, _merged, origin = layout_grid(layout)
     table = doc.add_table(rows=len(texts), cols=len(texts[0]))
     table.style = "Table Grid"
@@ -90,7 +94,7 @@ def cache_dir() -> Path:
     return path
 
 
-def render_doc(items) -> bytes:
+def render_doc(items: list[Item]) -> bytes:
     """Word 97 .doc: the DOCX through LibreOffice, cached by the DOCX's hash (slow: ~seconds)."""
     docx_bytes = render_docx(items)
     key = hashlib.sha256(docx_bytes).hexdigest()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -13,7 +14,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from nianbao.tables import layout_grid
+from nianbao.tables import Layout, layout_grid
+
+if TYPE_CHECKING:
+    from simweb.render import Item
 
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
              "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -47,7 +51,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def render_pdf(items) -> bytes:
+def render_pdf(items: list[Item]) -> bytes:
     st = _styles()
     story = []
     for it in items:
@@ -68,7 +72,7 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _table(layout, style: ParagraphStyle) -> Table:
+def _table(layout: Layout, style: ParagraphStyle) -> Table:
     texts, _merged, origin = layout_grid(layout)
     width = len(texts[0])
     data = [["" for _ in range(width)] for _ in texts]

@@ -7,12 +7,18 @@ from __future__ import annotations
 import io
 import random
 from functools import lru_cache
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from nianbao.tables import layout_grid
+from nianbao.tables import Cell, Layout, layout_grid
 from simweb.render_pdf import CJK_FONTS
+
+if TYPE_CHECKING:
+    from simweb.render import Item
+
+# ("text", the text, font size) or ("table", its layout, font size)
+_Part = tuple[str, Any, int]
 
 WIDTH = 1400
 MARGIN = 60
@@ -30,8 +36,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     raise RuntimeError("PNG rendering needs a CJK TrueType font (apt: fonts-wqy-zenhei)")
 
 
-def render_png(items) -> bytes:
-    parts = []
+def render_png(items: list[Item]) -> bytes:
+    parts: list[_Part] = []
     for it in items:
         if it.kind == "title":
             parts.append(("text", it.text, 30))
@@ -48,7 +54,7 @@ def render_png(items) -> bytes:
     return _scanned(img)
 
 
-def _wrap(text: str, font, width: int) -> list[str]:
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines, cur = [], ""
     for ch in text:
         if cur and font.getlength(cur + ch) > width:
@@ -70,7 +76,7 @@ def _col_widths(n: int) -> list[int]:
     return [usable // n] * n
 
 
-def _row_heights(layout) -> tuple[list[int], list[int], list]:
+def _row_heights(layout: Layout) -> tuple[list[int], list[int], list[list[Cell | None]]]:
     texts, _merged, origin = layout_grid(layout)
     widths = _col_widths(len(texts[0]))
     font = _font(CELL_FONT)
@@ -84,7 +90,7 @@ def _row_heights(layout) -> tuple[list[int], list[int], list]:
     return widths, heights, origin
 
 
-def _height(part) -> int:
+def _height(part: _Part) -> int:
     kind, payload, size = part
     if kind == "text":
         return size + 30
@@ -92,7 +98,7 @@ def _height(part) -> int:
     return sum(heights) + 40
 
 
-def _draw(draw: ImageDraw.ImageDraw, part, y: int) -> int:
+def _draw(draw: ImageDraw.ImageDraw, part: _Part, y: int) -> int:
     kind, payload, size = part
     if kind == "text":
         font = _font(size)

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -38,6 +39,10 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     truncate: bool = False  # send only part of the body, then close
     close: bool = False
+
+
+# answers one request (method, target, headers, body); None: a hang fault, no answer
+Responder = Callable[[str, str, dict[str, str], bytes], Awaitable[Response | None]]
 
 
 class SimState:
@@ -248,7 +253,8 @@ class SimServer:
             return control_response(self, method, target, body)
         await self._tracked(r, w, respond)
 
-    async def _tracked(self, r: asyncio.StreamReader, w: asyncio.StreamWriter, respond) -> None:
+    async def _tracked(self, r: asyncio.StreamReader, w: asyncio.StreamWriter,
+                       respond: Responder) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
@@ -260,7 +266,8 @@ class SimServer:
             self._tasks.discard(task)
 
 
-async def _serve_conn(r: asyncio.StreamReader, w: asyncio.StreamWriter, respond) -> None:
+async def _serve_conn(r: asyncio.StreamReader, w: asyncio.StreamWriter,
+                      respond: Responder) -> None:
     conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_BODY)
     try:
         while True:
@@ -283,7 +290,8 @@ async def _serve_conn(r: asyncio.StreamReader, w: asyncio.StreamWriter, respond)
         w.close()
 
 
-async def _read_request(conn: h11.Connection, r: asyncio.StreamReader):
+async def _read_request(conn: h11.Connection, r: asyncio.StreamReader,
+                        ) -> tuple[str, str, dict[str, str], bytes] | None:
     request, body = None, b""
     while True:
         event = conn.next_event()
@@ -381,7 +389,7 @@ class SimWeb:
     def registry_rows(self) -> list[dict]:
         return self.server.state.registry_rows(self.hosts)
 
-    def _call(self, fn, *args) -> None:
+    def _call(self, fn: Callable[..., object], *args: object) -> None:
         async def run() -> None:
             fn(*args)
         asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)

@@ -6,6 +6,7 @@ townships costs only its division list until a page is asked for.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -229,7 +230,7 @@ def _publishers(site: Site, towns: int | None, seed: int) -> list[Publisher]:
     return out
 
 
-def _pub_time(rng, year: int, level: str) -> datetime | None:
+def _pub_time(rng: random.Random, year: int, level: str) -> datetime | None:
     """Most before the deadline, some late (Feb/Mar or Apr for counties), some never."""
     roll = rng.random()
     if roll < 0.06:

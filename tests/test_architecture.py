@@ -5,6 +5,7 @@ included, so a shortcut upwards or a package cycle fails here."""
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from nianbao.app.pipeline import run_pipeline
 from nianbao.app.portal import create_portal
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("nianbao", "crawler", "indexer", "monitor", "web", "simweb")
 
 
 def test_import_contract_is_kept(capsys) -> None:
@@ -35,3 +37,32 @@ def test_every_ground_floor_module_is_in_the_contract() -> None:
 
 def test_the_portal_runs_the_one_pipeline() -> None:
     assert create_portal({"TESTING": True}).config["NIANBAO_PIPELINE"] is run_pipeline
+
+
+def _fully_typed(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every parameter but self/cls annotated (*args and **kwargs too) and a return annotation."""
+    a = fn.args
+    params = [p for p in (*a.posonlyargs, *a.args, *a.kwonlyargs) if p.arg not in ("self", "cls")]
+    params += [p for p in (a.vararg, a.kwarg) if p is not None]
+    return fn.returns is not None and all(p.annotation is not None for p in params)
+
+
+def typed_share(package: str) -> tuple[int, int]:
+    """(fully typed, all) functions and methods, sync and async, in a package's modules."""
+    typed = total = 0
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                total += 1
+                typed += _fully_typed(node)
+    return typed, total
+
+
+def test_every_package_is_at_least_95_percent_typed() -> None:
+    figures = {pkg: typed_share(pkg) for pkg in PACKAGES}
+    for pkg, (typed, total) in figures.items():
+        print(f"{pkg}: {typed}/{total} functions fully typed ({100 * typed / total:.1f}%)")
+    low = {pkg: f"{100 * t / n:.1f}%" for pkg, (t, n) in figures.items() if t < 0.95 * n}
+    assert not low, f"packages under 95% fully typed: {low}"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 from .tables import (
     RESULT_ITEMS,
@@ -54,7 +56,7 @@ class Finding:
                 "cells": list(self.cells)}
 
 
-def _fmt(v) -> str:
+def _fmt(v: object) -> str:
     return "空" if v is None else str(v)
 
 
@@ -67,7 +69,8 @@ def sum_check(code: str, what: str, parts: list[tuple[str, object]], total: tupl
                       lambda: [p for p, _ in parts] + [p for p, _ in right])
 
 
-def sum_values(code: str, what: str, lv: list, rv: list, cells) -> Finding | None:
+def sum_values(code: str, what: str, lv: list[Any], rv: list[Any],
+               cells: Callable[..., list[str]]) -> Finding | None:
     lblank = None in lv
     rblank = None in rv
     lsum = sum(v for v in lv if v is not None) if lblank else sum(lv)
@@ -88,7 +91,7 @@ def sum_values(code: str, what: str, lv: list, rv: list, cells) -> Finding | Non
                    cells())
 
 
-def _eq(a, b) -> bool:
+def _eq(a: float, b: float) -> bool:
     return abs(a - b) < 1e-6
 
 

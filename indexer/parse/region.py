@@ -9,13 +9,15 @@ the county's own (or there is no county). Anything ambiguous stays null.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from nianbao.divisions import gazetteer
 
 _SUFFIXES = "县区市旗省州盟"  # a division's name ends in one of these, then (人民)政府
 _LONGEST = 9  # 长白朝鲜族自治县, 新疆维吾尔自治区 …
 
 
-def _mentions(text: str, ends: list[int], names) -> set[str]:
+def _mentions(text: str, ends: list[int], names: Container[str]) -> set[str]:
     """Names from `names` ending at `ends` (after a 县/区/市/… that 人民政府 or 政府 follows),
     the longest that is a name."""
     found = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
@@ -125,7 +126,7 @@ def _split(row: list[str], kinds: str | None = None) -> tuple[list[str], int]:
     return labels, last + 1
 
 
-def _row_key(labels: list[str], matcher) -> str | None:
+def _row_key(labels: list[str], matcher: Callable[[str], str | None]) -> str | None:
     for label in reversed(labels):
         if (key := matcher(label)) is not None:
             return key
@@ -422,7 +423,7 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
     return rows
 
 
-def _true_positions(flags) -> list[int]:
+def _true_positions(flags: Sequence[bool]) -> list[int]:
     out: list[int] = []
     c = -1
     while True:

@@ -72,10 +72,10 @@ class _Within:
     """Whether elements lie inside `container`. Blocks share ancestors, so each ancestor's
     answer is remembered (the keys keep lxml's proxies alive, so identity holds)."""
 
-    def __init__(self, container) -> None:
-        self.known: dict = {container: True}
+    def __init__(self, container: etree._Element) -> None:
+        self.known: dict[etree._Element, bool] = {container: True}
 
-    def __call__(self, el) -> bool:
+    def __call__(self, el: etree._Element | None) -> bool:
         path = []
         while el is not None and el not in self.known:
             path.append(el)
@@ -86,23 +86,23 @@ class _Within:
         return answer
 
 
-def _metas(root) -> dict:
+def _metas(root: etree._Element) -> dict[str, etree._Element]:
     """name → the first <meta name=…> element with it, in document order (one C-level walk
     instead of a `.//meta[@name='…']` search per name)."""
-    out: dict = {}
+    out: dict[str, etree._Element] = {}
     for node in root.iter("meta"):
         if (name := node.get("name")) is not None:
             out.setdefault(name, node)
     return out
 
 
-def _text_content(el) -> str:
+def _text_content(el: etree._Element) -> str:
     return "".join(el.itertext())
 
 
 # --- title -------------------------------------------------------------------------------
 
-def _title(root, metas: dict | None = None) -> str | None:
+def _title(root: etree._Element, metas: dict[str, etree._Element] | None = None) -> str | None:
     metas = _metas(root) if metas is None else metas
     for name in ("ArticleTitle", "articletitle", "title"):
         node = metas.get(name)
@@ -126,7 +126,7 @@ _CHROME_SKIP = tuple(sorted(CHROME_TAGS | SKIP - {"head"}))
 _CLASSED = etree.XPath(".//@class/.. | .//@id/..")
 
 
-def _strip_chrome(body) -> None:
+def _strip_chrome(body: etree._Element) -> None:
     doomed = [el for el in body.iter(*_CHROME_SKIP) if el is not body]  # C-level tag filter
     for el in _CLASSED(body):
         if el.tag in CHROME_TAGS or el.tag in SKIP:
@@ -140,7 +140,7 @@ def _strip_chrome(body) -> None:
         _drop(el)
 
 
-def _drop(el) -> None:
+def _drop(el: etree._Element) -> None:
     """Remove an element, keeping its tail text (which belongs to the parent)."""
     parent = el.getparent()
     if parent is None:
@@ -158,7 +158,7 @@ _TEXT = etree.XPath("string(.)")
 _LINK_TEXT = etree.XPath(".//a//text()")
 
 
-def _score(el) -> int:
+def _score(el: etree._Element) -> int:
     """Length of the non-link, non-space text under `el` (text gathered in C by lxml;
     str.split() drops exactly the characters regex \\s matches)."""
     total = sum(map(len, _TEXT(el).split()))
@@ -169,12 +169,12 @@ def _score(el) -> int:
 _DATA_TABLES = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
 
 
-def _data_tables(el) -> int:
+def _data_tables(el: etree._Element) -> int:
     """Tables of three rows or more under `el` (counted in C)."""
     return int(_DATA_TABLES(el))
 
 
-def _article(body):
+def _article(body: etree._Element) -> etree._Element:
     """Descend from <body> into the child holding most of the text and all the data tables."""
     node, node_score, node_tables = body, _score(body), _data_tables(body)
     while True:
@@ -190,7 +190,7 @@ def _article(body):
         node, node_score, node_tables = best, best_score, best_tables
 
 
-def _best_child(node, kids: list, node_score: int) -> tuple[int, Any]:
+def _best_child(node: etree._Element, kids: list[etree._Element], node_score: int) -> tuple[int, Any]:
     """The highest-scoring child, or (0, None) when none can reach 3/4 of the parent.
     Without <a> (or non-element) children, the children's scores add up to the parent's
     minus its own text and the tails, so: the one reaching 3/4 is the maximum; once the
@@ -230,7 +230,7 @@ class _Walker:
         self.buf: list[str] = []
         self.src = None
 
-    def add(self, text: str, src) -> None:
+    def add(self, text: str, src: etree._Element) -> None:
         if not self.buf:
             self.src = src
         self.buf.append(text)
@@ -243,7 +243,7 @@ class _Walker:
         if text and not (len(text) < 80 and _CHROME_TEXT.search(text)):
             self.blocks.append((Paragraph(text), self.src))
 
-    def walk(self, el) -> None:
+    def walk(self, el: etree._Element) -> None:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP:
             return
@@ -269,7 +269,7 @@ class _Walker:
             self.flush()
 
 
-def _sourced_blocks(el) -> list[tuple[Block, object]]:
+def _sourced_blocks(el: etree._Element) -> list[tuple[Block, object]]:
     w = _Walker()
     w.walk(el)
     w.flush()
@@ -288,7 +288,7 @@ def _lines(blocks: list[Block]) -> list[str]:
     return out
 
 
-def _rows(table) -> list:
+def _rows(table: etree._Element) -> list[etree._Element]:
     rows = []
     for child in table:
         if child.tag == "tr":
@@ -298,7 +298,7 @@ def _rows(table) -> list:
     return rows
 
 
-def _is_layout(table) -> bool:
+def _is_layout(table: etree._Element) -> bool:
     """Page-layout tables (old CMSs) hold nested tables or a single column of content."""
     if table.find(".//table") is not None:
         return True
@@ -306,7 +306,7 @@ def _is_layout(table) -> bool:
     return not rows or all(len([c for c in r if c.tag in ("td", "th")]) <= 1 for r in rows)
 
 
-def _cell_text(cell) -> str:
+def _cell_text(cell: etree._Element) -> str:
     """A cell's text; block elements and <br> inside it separate pieces."""
     n = len(cell)
     if n == 0:
@@ -321,7 +321,7 @@ def _cell_text(cell) -> str:
     return join([clean(p) for p in "".join(parts).split("\n")])
 
 
-def _cell_parts(el, parts: list[str]) -> None:
+def _cell_parts(el: etree._Element, parts: list[str]) -> None:
     if el.text:
         parts.append(el.text)
     for ch in el:
@@ -340,7 +340,7 @@ def _cell_parts(el, parts: list[str]) -> None:
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-def _table(table) -> Table:
+def _table(table: etree._Element) -> Table:
     rows = []
     for tr in _rows(table):
         row = []

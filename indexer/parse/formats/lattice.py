@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indexer.parse.blocks import Table
 
 TOL = 2.0  # points (PDF) or pixels/scale (images): how far apart two lines may be and be one
 MIN_LEN = 4.0
@@ -143,7 +147,7 @@ def _lattice(group: list[Seg], tol: float) -> Lattice | None:
     return Lattice(xs, ys, regions)
 
 
-def to_table(lat: Lattice, texts: list[str]):
+def to_table(lat: Lattice, texts: list[str]) -> Table:
     """Fill the grid with each region's text (copies marked merged) → blocks.Table."""
     from indexer.parse.blocks import Table
     from indexer.parse.formats.grid import drop_sliver_columns

@@ -15,6 +15,7 @@ import shutil
 from bisect import bisect_right
 
 import numpy as np
+import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -51,7 +52,7 @@ def extract_image(data: bytes) -> Extracted:
     return Extracted(blocks=blocks, format="image", ocr=True)
 
 
-def ocr_page(page) -> list[Block]:
+def ocr_page(page: pdfium.PdfPage) -> list[Block]:
     """A PDF page without a text layer: render it and OCR the image, when the rendered page
     and every image on it are within the pixel limits."""
     lim = limits.current()
@@ -177,7 +178,8 @@ def _line_segments(dark: np.ndarray) -> tuple[list[lattice.Seg], list[tuple[bool
     return _merge_runs(segs), runs
 
 
-def _table_line_mask(shape, runs, tables: list[lattice.Lattice]) -> np.ndarray:
+def _table_line_mask(shape: tuple[int, ...], runs: list[tuple[bool, int, int, int]],
+                     tables: list[lattice.Lattice]) -> np.ndarray:
     """Pixels of the ruling lines of the tables found (not glyph strokes elsewhere),
     widened by a pixel for anti-aliased edges."""
     mask = np.zeros(shape, dtype=bool)

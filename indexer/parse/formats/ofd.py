@@ -22,11 +22,11 @@ _REFERENCES = {"Template", "TemplatePage", "PublicRes", "DocumentRes", "Attachme
                "CustomTags", "Annotations", "Extensions"}
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _find_all(root, name: str):
+def _find_all(root: etree._Element, name: str) -> list[etree._Element]:
     return [el for el in root.iter() if _local(el.tag) == name]
 
 
@@ -50,7 +50,7 @@ def extract_ofd(data: bytes) -> Extracted:
     return Extracted(blocks=_join_pages(pages), format="ofd", title=_title(ofd))
 
 
-def _page_refs(document) -> list:
+def _page_refs(document: etree._Element) -> list[etree._Element]:
     """The document's Page entries, within the reference and page limits: every element of
     Document.xml that points at another part (BaseLoc, template and resource references)."""
     lim = limits.current()
@@ -63,17 +63,17 @@ def _page_refs(document) -> list:
     return pages
 
 
-def _title(ofd) -> str | None:
+def _title(ofd: etree._Element) -> str | None:
     title = next((clean(el.text or "") for el in _find_all(ofd, "Title")), "")
     return title if "报告" in title else None
 
 
-def _box(el) -> tuple[float, float, float, float]:
+def _box(el: etree._Element) -> tuple[float, float, float, float]:
     x, y, w, h = (float(v) for v in (el.get("Boundary") or "0 0 0 0").split()[:4])
     return x, y, w, h
 
 
-def _runs(content) -> list[tuple[float, float, float, float, str]]:
+def _runs(content: etree._Element) -> list[tuple[float, float, float, float, str]]:
     """(top, bottom, left, right, text) for every TextCode, in page millimetres."""
     runs = []
     for obj in _find_all(content, "TextObject"):
@@ -105,7 +105,7 @@ def _advance(delta: str | None, n: int, size: float) -> float:
     return sum(vals[: max(n - 1, 0)]) + size
 
 
-def _segments(content) -> list[lattice.Seg]:
+def _segments(content: etree._Element) -> list[lattice.Seg]:
     segs = []
     for obj in _find_all(content, "PathObject"):
         bx, by, _w, _h = _box(obj)
@@ -138,7 +138,7 @@ def _seg(a: tuple[float, float], b: tuple[float, float]) -> lattice.Seg | None:
     return None
 
 
-def _page(content) -> list[Block]:
+def _page(content: etree._Element) -> list[Block]:
     tables = [t for t in lattice.find_tables(_segments(content), tol=TOL_MM)
               if len(t.xs) >= 3 and len(t.ys) >= 3]
     cells: list[list[list[tuple]]] = [[[] for _ in t.regions] for t in tables]
@@ -171,7 +171,7 @@ def _page(content) -> list[Block]:
     return _paragraphs(items)
 
 
-def _group_lines(runs) -> list[_Line]:
+def _group_lines(runs: list[tuple[float, float, float, float, str]]) -> list[_Line]:
     lines: list[_Line] = []
     groups: list[list[tuple]] = []
     for run in sorted(runs, key=lambda r: (r[0] + r[1]) / 2):

@@ -63,12 +63,12 @@ def extract_pdf(data: bytes) -> Extracted:
     return Extracted(blocks=_join_pages(pages), format="pdf", title=title, ocr=used_ocr)
 
 
-def _title(pdf) -> str | None:
+def _title(pdf: pdfium.PdfDocument) -> str | None:
     title = clean(pdf.get_metadata_dict().get("Title", "") or "")
     return title if ("报告" in title or "報告" in title) else None
 
 
-def _page(page) -> tuple[list[Block], bool]:
+def _page(page: pdfium.PdfPage) -> tuple[list[Block], bool]:
     tp = page.get_textpage()
     try:
         n_chars = tp.count_chars()
@@ -83,11 +83,11 @@ def _page(page) -> tuple[list[Block], bool]:
         tp.close()
 
 
-def _has_image(page) -> bool:
+def _has_image(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _segments(page, height: float) -> list[lattice.Seg]:
+def _segments(page: pdfium.PdfPage, height: float) -> list[lattice.Seg]:
     """Axis-parallel straight pieces of every path on the page, y measured from the top.
     Uses the raw PDFium API: the object wrappers cost more than the geometry."""
     segs: list[lattice.Seg] = []
@@ -118,7 +118,7 @@ def _segments(page, height: float) -> list[lattice.Seg]:
     return segs
 
 
-def _text_page(page, tp) -> list[Block]:
+def _text_page(page: pdfium.PdfPage, tp: pdfium.PdfTextPage) -> list[Block]:
     width, height = page.get_size()
     tables = [t for t in lattice.find_tables(_segments(page, height))
               if len(t.xs) >= 3 and len(t.ys) >= 3]
@@ -135,18 +135,19 @@ def _text_page(page, tp) -> list[Block]:
     return _paragraphs(items)
 
 
-def _box_text(tp, box: tuple[float, float, float, float], height: float) -> str:
+def _box_text(tp: pdfium.PdfTextPage, box: tuple[float, float, float, float], height: float) -> str:
     x0, y0, x1, y1 = box
     raw = tp.get_text_bounded(left=x0 + 0.5, bottom=height - y1 + 0.5,
                               right=x1 - 0.5, top=height - y0 - 0.5)
     return join([clean(p) for p in re.split(r"[\r\n]+", raw)])
 
 
-def _inside(x: float, y: float, boxes) -> bool:
+def _inside(x: float, y: float, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
 
 
-def _lines(tp, height: float, boxes) -> list[_Line]:
+def _lines(tp: pdfium.PdfTextPage, height: float,
+           boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
     """Characters outside the tables, grouped into visual lines (content-stream order, a new
     line where the baseline moves); loose boxes so punctuation sits on its line."""
     lines: list[_Line] = []

@@ -32,7 +32,7 @@ def extract_docx(data: bytes, fmt: str = "docx") -> Extracted:
     return Extracted(blocks=blocks, format=fmt, title=_core_title(core))
 
 
-def _walk(parent, blocks: list[Block]) -> None:
+def _walk(parent: etree._Element, blocks: list[Block]) -> None:
     for el in parent:
         if el.tag == f"{W}p":
             for line in _para_lines(el):
@@ -45,7 +45,7 @@ def _walk(parent, blocks: list[Block]) -> None:
             _walk(el.find(f"{W}sdtContent") if el.tag == f"{W}sdt" else el, blocks)
 
 
-def _para_lines(p) -> list[str]:
+def _para_lines(p: etree._Element) -> list[str]:
     """A paragraph's text; a manual line break (w:br) starts a new line."""
     parts: list[str] = []
     for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
@@ -58,14 +58,14 @@ def _para_lines(p) -> list[str]:
     return [t for t in (clean(x) for x in "".join(parts).split("\n")) if t]
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc: etree._Element) -> str:
     pieces: list[str] = []
     for p in tc.iter(f"{W}p"):
         pieces.extend(_para_lines(p))
     return join(pieces)
 
 
-def _table(tbl) -> Table:
+def _table(tbl: etree._Element) -> Table:
     texts: list[list[str]] = []
     merged: list[list[bool]] = []
     for tr in tbl.findall(f"{W}tr"):
@@ -99,7 +99,7 @@ def _table(tbl) -> Table:
     return drop_sliver_columns(Table([texts[i] for i in keep], [merged[i] for i in keep]))
 
 
-def _int(node, default: int = 0) -> int:
+def _int(node: etree._Element | None, default: int = 0) -> int:
     if node is None:
         return default
     try:
