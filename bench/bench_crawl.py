@@ -189,7 +189,7 @@ def main() -> None:
 
     import yaml
 
-    serve = [sys.executable, "-m", "nianbao.cli", "simweb", "serve", "--size", a.size,
+    serve = [sys.executable, "-m", "nianbao.app.cli", "simweb", "serve", "--size", a.size,
              "--port", str(a.port), "--control-port", str(a.control_port)]
     if a.max_sites:
         serve += ["--max-sites", str(a.max_sites)]

@@ -213,7 +213,7 @@ def main() -> None:
         print(json.dumps(stage(a.stage, a.registry, a.year, today), ensure_ascii=False))
         return
 
-    serve = [sys.executable, "-m", "nianbao.cli", "simweb", "serve", "--size", "national",
+    serve = [sys.executable, "-m", "nianbao.app.cli", "simweb", "serve", "--size", "national",
              "--max-sites", str(a.max_sites), "--date", a.today, "--port", str(a.port),
              "--control-port", str(a.control_port), "--last-year", str(a.year)]
     server = subprocess.Popen(serve, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

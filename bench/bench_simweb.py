@@ -18,7 +18,7 @@ import httpx
 
 
 def start_server(size: str) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-c", "from nianbao.cli import main; main()", "simweb", "serve",
+    cmd = [sys.executable, "-c", "from nianbao.app.cli import main; main()", "simweb", "serve",
            "--size", size, "--port", "0", "--control-port", "0", "--date", "2025-04-01"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None

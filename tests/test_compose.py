@@ -43,7 +43,7 @@ def test_web_port_matches_serve_default_and_commands_exist():
     assert "5000:5000" in services["web"]["ports"]
     assert services["web"]["command"][:2] == ["nianbao", "serve"]
     assert services["scheduler"]["command"] == ["nianbao", "scheduler"]
-    from nianbao.cli import COMMANDS
+    from nianbao.app.cli import COMMANDS
 
     assert "serve" in COMMANDS and "scheduler" in COMMANDS
 

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from nianbao import db
-from nianbao.cli import main
+from nianbao.app.cli import main
 from nianbao.settings import get_settings
 
 TEST_DATABASE = os.environ.get("NIANBAO_TEST_DATABASE", "sqlite")

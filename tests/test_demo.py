@@ -72,7 +72,7 @@ def test_demo_serves_search_report_and_dashboard(tmp_path, es_url, es_prefix):
     log = open(tmp_path / "demo.log", "w+")
     # Before the townships' deadline (Jan 31), the clock still (--days 0), alerts every 2 s.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nianbao.cli", "demo", "--size", "tiny", "--date", "2025-01-27",
+        [sys.executable, "-m", "nianbao.app.cli", "demo", "--size", "tiny", "--date", "2025-01-27",
          "--year", "2024", "--port", str(port), "--sim-port", "0", "--days", "0", "--tick", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

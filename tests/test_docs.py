@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer.query import FIELD_ALIASES, parse_query
-from nianbao.cli import COMMANDS
+from nianbao.app.cli import COMMANDS
 from nianbao.findings import FINDINGS
 from nianbao.settings import Settings
 

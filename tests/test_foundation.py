@@ -10,7 +10,7 @@ from nianbao.settings import Settings
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nianbao.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "nianbao.app.cli", *args], capture_output=True, text=True)
 
 
 def test_env_overrides_yaml(monkeypatch):
@@ -33,7 +33,7 @@ def test_cli_help_lists_commands():
 
 
 def test_every_command_has_help():
-    from nianbao.cli import COMMANDS
+    from nianbao.app.cli import COMMANDS
 
     for name in COMMANDS:
         res = run_cli(name, "--help")

@@ -70,7 +70,7 @@ def test_cli_import_merges_and_check(tmp_path):
 def test_cli_bad_csv_one_line_error(tmp_path):
     csv_file = tmp_path / "p.csv"
     csv_file.write_text(HEADER + ROW.replace("township", "village"), encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "nianbao.cli", "registry", "import", str(csv_file),
+    res = subprocess.run([sys.executable, "-m", "nianbao.app.cli", "registry", "import", str(csv_file),
                           "--registry", str(tmp_path / "out.yaml")], capture_output=True, text=True)
     assert res.returncode == 1
     assert res.stderr.strip().count("\n") == 0 and "第2行" in res.stderr

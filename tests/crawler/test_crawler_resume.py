@@ -30,7 +30,7 @@ def test_kill_and_resume(world):
            "NIANBAO_CRAWL_DELAY_SECONDS": "0.1", "NIANBAO_CRAWL_HOST_CONCURRENCY": "1"}
     db = make_engine(world.settings.database_url)  # SQLite or, in the PostgreSQL run, PostgreSQL
     truth = world.truth()
-    proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "crawl", "--quiet",
+    proc = subprocess.Popen([sys.executable, "-m", "nianbao.app.cli", "crawl", "--quiet",
                              "--registry", str(world.registry_path)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -41,7 +41,7 @@ def test_kill_and_resume(world):
     killed_at = _count_docs(db)
     assert 5 <= killed_at < len(truth), "the crawl should have been killed mid-way"
 
-    rerun = subprocess.run([sys.executable, "-m", "nianbao.cli", "crawl", "--quiet",
+    rerun = subprocess.run([sys.executable, "-m", "nianbao.app.cli", "crawl", "--quiet",
                             "--registry", str(world.registry_path)],
                            env={**env, "NIANBAO_CRAWL_DELAY_SECONDS": "0.02"},
                            capture_output=True, text=True, timeout=240)

@@ -6,7 +6,7 @@ import json
 
 from bench.gen_corpus import corpus
 from indexer import store
-from nianbao.cli import main
+from nianbao.app.cli import main
 from nianbao.settings import get_settings
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from nianbao.cli import main
+from nianbao.app.cli import main
 from nianbao.settings import get_settings
 
 from .conftest import add_crawl

@@ -45,7 +45,7 @@ def test_serve_command_subprocess():
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-c", "from nianbao.cli import main; main()", "simweb", "serve",
+    cmd = [sys.executable, "-c", "from nianbao.app.cli import main; main()", "simweb", "serve",
            "--size", "tiny", "--port", "0", "--control-port", "0", "--date", "2025-02-01"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:

@@ -96,7 +96,7 @@ def test_demo_mailbox_shows_the_confirmation_and_the_clock_sends_alerts(demo_app
 def test_users_create_prints_a_password_once_that_logs_in(app, settings, monkeypatch):
     from click.testing import CliRunner
 
-    from nianbao.cli import cli
+    from nianbao.app.cli import cli
 
     db_url = app.config["NIANBAO_SETTINGS"].database_url
     monkeypatch.setenv("NIANBAO_DB_URL", db_url)

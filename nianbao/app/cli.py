@@ -1,4 +1,6 @@
-"""The `nianbao` command. Subcommands live in their own packages and load lazily."""
+"""The `nianbao` command (the console entry point, pyproject.toml [project.scripts]): on the top
+floor, since its command table names every floor's commands. Subcommands live in their own
+packages and load lazily."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import sys
 
 import click
 
-from . import __version__
-from .errors import NianbaoError
+from nianbao import __version__
+from nianbao.errors import NianbaoError
 
 # name -> "module:attribute" of a click command. A package adds its command here.
 COMMANDS: dict[str, str] = {
