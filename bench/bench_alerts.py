@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import nianbao.app  # noqa: E402, F401  (the model registry: init_db sees every table)
+
 RESULTS = ROOT / "bench" / "results" / "alerts.json"
 SEEDS = Path(os.environ.get("NIANBAO_SEEDS", ROOT.parent / "shared" / "seeds"))
 TERMS = ["行政复议", "行政诉讼", "依申请公开", "主动公开", "信息处理费", "政务公开", "规范性文件", "乡村振兴",

@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import nianbao.app  # noqa: E402, F401  (the model registry: init_db sees every table)
+
 UA = "NianbaoWatch/0.1 (+https://example.org/nianbao-watch; benchmark)"
 
 

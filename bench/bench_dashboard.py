@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import nianbao.app  # noqa: E402, F401  (the model registry: init_db sees every table)
+
 STATUSES = ("on_time", "late", "missing", "not_due", "unknown")
 
 

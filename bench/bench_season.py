@@ -39,6 +39,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import nianbao.app  # noqa: E402, F401  (the model registry: init_db sees every table)
+
 RESULTS = ROOT / "bench" / "results" / "season.json"
 NATIONAL_HOSTS = 2978  # county portals of the national world (len(World(1, "national").sites))
 NATIONAL_PUBLISHERS = 41352 + 3 * NATIONAL_HOSTS  # townships + 2 departments + the county

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import nianbao.app  # noqa: E402, F401  (the model registry: init_db sees every table)
+
 SEARCHES = ["/search?q=政府信息公开", '/search?q="行政复议"', "/search?q=主动公开+year:2024",
             "/search?q=applications.new.total>0", "/search?q=finding:T3_BALANCE&sort=date",
             "/search?q=培训+OR+新闻发布会&page=3"]

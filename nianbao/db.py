@@ -10,6 +10,12 @@ and the portal go through it) refuses a database at an older revision with `Sche
 A database made before migrations existed (tables, no `alembic_version`) is adopted by
 `nianbao db upgrade`: it is stamped with the first revision (the schema `create_all` made
 then), then upgraded.
+
+Which modules define tables on Base is the application's to say, not this floor's (it imports
+no stage): the top floor's registry, `nianbao.app.models`, registers a function here that imports every
+one (`register_models`); `metadata()` calls it the first time the schema is needed. Without a
+registry `metadata()` refuses, and so does everything that builds, judges or compares the
+schema — rather than stamp a database at head with some of its tables.
 """
 
 from __future__ import annotations
@@ -17,21 +23,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from .errors import NianbaoError
-
-# Packages whose models.py define tables on Base; imported by init_db so that
-# create_all sees every table whatever was imported before.
-MODEL_MODULES = ("crawler.models", "indexer.reviews", "monitor.models", "web.models")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"  # the schema of the last version without migrations (create_all)
@@ -77,13 +79,42 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def import_models() -> None:
-    for name in MODEL_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the module
-                raise
+# --- the model registry (filled from the top floor) ----------------------------------------
+
+_loader: Callable[[], Sequence[ModuleType]] | None = None
+_registered: tuple[str, ...] = ()  # the modules the loader imported, once it has run
+
+
+class ModelsNotRegistered(RuntimeError):
+    """The schema was needed before the application registered its models: a program that uses
+    the state database without going through `nianbao.app` (import nianbao.app.models)."""
+
+
+def register_models(loader: Callable[[], Sequence[ModuleType]]) -> None:
+    """Called by the application's registry (nianbao.app.models) with a function that imports
+    every module defining tables on Base and returns them; run by the first `metadata()`."""
+    global _loader, _registered
+    _loader, _registered = loader, ()
+
+
+def registered_models() -> tuple[str, ...]:
+    """The names of the modules with tables, as the registry returned them."""
+    metadata()
+    return _registered
+
+
+def metadata() -> MetaData:
+    """Base.metadata with every table: create_all, Alembic (nianbao/migrations/env.py) and the
+    schema checks read it. Raises ModelsNotRegistered before the registry is loaded."""
+    global _registered
+    if _registered:
+        return Base.metadata
+    if _loader is None:
+        raise ModelsNotRegistered(
+            "the state database's models are not registered: import nianbao.app.models (the "
+            "top floor's registry; the `nianbao` command and the portal load it) before using it")
+    _registered = tuple(m.__name__ for m in _loader())
+    return Base.metadata
 
 
 # --- schema versions -----------------------------------------------------------------------
@@ -145,7 +176,7 @@ def _current_revision(conn: Connection) -> str | None:
 
 
 def schema_state(engine: Engine) -> SchemaState:
-    import_models()
+    metadata()
     head = head_revision()
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
@@ -161,7 +192,7 @@ def schema_state(engine: Engine) -> SchemaState:
 
 
 def _model_tables() -> list[str]:
-    return list(Base.metadata.tables)
+    return list(metadata().tables)
 
 
 @contextlib.contextmanager
@@ -196,14 +227,14 @@ def _create_and_stamp(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as conn:
-        Base.metadata.create_all(conn)
+        metadata().create_all(conn)
         command.stamp(alembic_config(conn), "head")
 
 
 def init_db(engine: Engine) -> None:
     """Create the schema of a brand-new database (stamped at head); accept a database at
     head; refuse any other with `SchemaOutdated` (`nianbao db upgrade` changes it)."""
-    import_models()
+    metadata()
     with schema_lock(engine):
         state = schema_state(engine)
         if state.state == "empty":
@@ -228,7 +259,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     """Bring the database to `revision` (default head); returns (before, after)."""
     from alembic import command
 
-    import_models()
+    metadata()
     with schema_lock(engine):
         state = schema_state(engine)
         if state.state == "empty" and revision == "head":
@@ -248,7 +279,7 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
     """Step the schema back to `revision` (for rolling back a program upgrade)."""
     from alembic import command
 
-    import_models()
+    metadata()
     with schema_lock(engine):
         with engine.connect() as conn:
             before = _current_revision(conn)
@@ -264,7 +295,6 @@ def differences(engine: Engine) -> list[Any]:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    import_models()
     ours = set(_model_tables())
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -273,4 +303,4 @@ def differences(engine: Engine) -> list[Any]:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True,
                                                      "include_object": include})
-        return list(compare_metadata(ctx, Base.metadata))
+        return list(compare_metadata(ctx, metadata()))

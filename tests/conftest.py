@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import nianbao.app  # noqa: F401  (the model registry: init_db sees every table)
 from nianbao import es_server, pg_server
 from nianbao.es import es_client, server_version
 from nianbao.settings import Settings, get_settings

@@ -235,3 +235,28 @@ def test_demo_refuses_an_old_schema_before_starting_anything(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert "nianbao db upgrade" in err
     assert not (tmp_path / "demo" / "config").exists()  # the simulated web never started
+
+
+def test_without_the_registry_the_schema_is_refused(tmp_path: Path) -> None:
+    """A program that uses the state database without the top floor's registry (only some
+    table modules imported) gets ModelsNotRegistered, not a database stamped at head with part
+    of its tables."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/partial.db"
+    code = ("import crawler.models\n"
+            "from nianbao import db\n"
+            "try:\n"
+            f"    db.init_db(db.make_engine({url!r}))\n"
+            "except db.ModelsNotRegistered as exc:\n"
+            "    print('refused:', exc)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert res.returncode == 0, res.stderr
+    assert "refused:" in res.stdout and "nianbao.app.models" in res.stdout
+    engine = db.make_engine(url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()

@@ -1,4 +1,6 @@
-"""Alembic environment: the models of every package on `nianbao.db.Base`.
+"""Alembic environment: the models of every package on `nianbao.db.Base`, as the application's
+registry (`nianbao.app.models`) registered them — read through `nianbao.db.metadata()`, since
+this ground-floor module imports no floor above it.
 
 Run through `nianbao.db` (the `nianbao db` commands and `init_db`), which hands over an open
 connection in `config.attributes["connection"]`; a URL in the config is used otherwise.
@@ -9,16 +11,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from nianbao.db import Base, import_models, make_engine
+from nianbao.db import make_engine, metadata
 
-import_models()
 config = context.config
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata(),
         compare_type=True,
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
