@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import json
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from .errors import NianbaoError, ServiceUnavailable
 from .settings import Settings
+from .sysuser import service_user
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 ES_USER = "nianbao-es"
@@ -150,15 +150,7 @@ def _free_port() -> int:
 
 
 def _ensure_user() -> str | None:
-    """The user ES runs as: None when we are not root, else a dedicated system user."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam(ES_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        ES_USER], check=True)
-    return ES_USER
+    return service_user(ES_USER)
 
 
 def _chown_tree(path: Path, user: str) -> None:

@@ -11,7 +11,6 @@ data — production uses its own PostgreSQL (docker-compose.yml, docs/operations
 from __future__ import annotations
 
 import os
-import pwd
 import re
 import secrets
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from .errors import NianbaoError, ServiceUnavailable
 from .settings import Settings
+from .sysuser import service_user
 
 PG_USER = "nianbao-pg"  # the system user the server runs as, when we are root
 SUPERUSER = "nianbao"  # the cluster's superuser (the tests and `nianbao pg` connect as it)
@@ -53,14 +53,7 @@ def bin_dir() -> Path:
 
 
 def _user() -> str | None:
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam(PG_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        PG_USER], check=True)
-    return PG_USER
+    return service_user(PG_USER)
 
 
 def _as_user(cmd: list[str], user: str | None) -> list[str]:
