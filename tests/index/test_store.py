@@ -72,7 +72,9 @@ def test_rebuild_swaps_alias_while_searches_run(es, es_prefix: str) -> None:
             # a write through the alias while the rebuild runs must survive the swap
             store.index_reports(es, prefix, [late], refresh=True)
 
-        out = store.rebuild(es, prefix, docs(), grace_seconds=0.5)
+        # searches that resolved the alias before the swap finish on the old index: on a loaded
+        # machine one can take longer than a short grace (the old index gone under it)
+        out = store.rebuild(es, prefix, docs(), grace_seconds=2.0)
         time.sleep(0.3)
     finally:
         stop.set()
