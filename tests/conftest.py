@@ -26,9 +26,8 @@ from nianbao import es_server, pg_server
 from nianbao.es import es_client, server_version
 from nianbao.settings import Settings, get_settings
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-if not SEEDS.exists():  # a clone elsewhere: shared/ beside the checkout, or NIANBAO_SEEDS
-    SEEDS = Path(os.environ.get("NIANBAO_SEEDS", "../shared/seeds")).resolve()
+# The seed reports: the copy in tests/seeds (README there), or NIANBAO_SEEDS.
+SEEDS = Path(os.environ.get("NIANBAO_SEEDS") or Path(__file__).resolve().parent / "seeds")
 
 
 @pytest.fixture(scope="session")
