@@ -74,31 +74,33 @@ def township_count() -> int:
 
 
 # --- the county gazetteer: county → (province, city), for filing a region at its levels ------
-COUNTIES = Path(__file__).parent / "data" / "counties.tsv.gz"
 _COMMON = frozenset({"城区", "郊区", "矿区", "新区", "市区", "县区"})  # also plain words
+# A municipality's districts (市辖区, 县) and the counties a province governs directly have no
+# city above them.
+_NO_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
 @dataclass(frozen=True)
 class Gazetteer:
-    counties: dict[str, frozenset[tuple[str, str]]]  # county → {(province, city)}
+    counties: dict[str, frozenset[tuple[str, str]]]  # county → {(province, city or "")}
     cities: dict[str, frozenset[str]]  # city → {province}
     provinces: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    counties: dict[str, set] = {}
-    cities: dict[str, set] = {}
+    """County → (province, city) from the division tree, for looking names up in text."""
+    counties: dict[str, set[tuple[str, str]]] = {}
+    cities: dict[str, set[str]] = {}
     provinces: set[str] = set()
-    with gzip.open(COUNTIES, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            province, city, county = line.rstrip("\n").split("\t")
-            counties.setdefault(county, set()).add((province, city))
-            if city:
-                cities.setdefault(city, set()).add(province)
-            provinces.add(province)
+    for prov in tree():
+        provinces.add(prov["name"])
+        for city in prov.get("children", []):
+            cname = "" if city["name"] in _NO_CITY else city["name"]
+            if cname:
+                cities.setdefault(cname, set()).add(prov["name"])
+            for county in city.get("children", []):
+                counties.setdefault(county["name"], set()).add((prov["name"], cname))
     return Gazetteer({k: frozenset(v) for k, v in counties.items() if k not in _COMMON},
                      {k: frozenset(v) for k, v in cities.items()}, frozenset(provinces))
 
