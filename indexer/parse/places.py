@@ -115,25 +115,33 @@ def canonical_county(name: str | None) -> str | None:
     return county_aliases().get(name)
 
 
-def aliases_of(county: str) -> list[str]:
-    return [a for a, full in county_aliases().items() if full == county]
+@lru_cache(maxsize=1)
+def _aliases_by_county() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for alias, full in county_aliases().items():
+        out.setdefault(full, []).append(alias)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def aliases_of(county: str) -> tuple[str, ...]:
+    return _aliases_by_county().get(county, ())
+
+
+def _forms(county: str) -> tuple[str, ...]:
+    """How a text may write this county: its name, its core (孟津 for 孟津区), its short forms."""
+    core = county_core(county)
+    return (county, *((core,) if len(core) >= 2 and core != county else ()), *aliases_of(county))
 
 
 def names_county(text: str, county: str) -> bool:
     """Does `text` write this county in any of its forms?"""
-    core = county_core(county)
-    return county in text or (len(core) >= 2 and core in text) or any(a in text for a in aliases_of(county))
+    return any(f in text for f in _forms(county))
 
 
 def _ends_with_county(prefix: str, county: str) -> bool:
     """Does `prefix` (what an organ writes before its township) end with this county, in any
     of its forms (永嘉金溪镇, 广元市昭化元坝镇, 关岭自治县永宁镇)?"""
-    if prefix.endswith(county):
-        return True
-    core = county_core(county)
-    if len(core) >= 2 and core != county and prefix.endswith(core):
-        return True
-    return any(prefix.endswith(a) for a in aliases_of(county))
+    return prefix.endswith(_forms(county))
 
 
 def in_county(homes: tuple[Home, ...], county: str | None) -> tuple[Home, ...]:
