@@ -173,23 +173,10 @@ def _child(args: list[str], env: dict[str, str], timeout: float = 7200) -> dict[
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _wait_for(url: str, timeout: float = 120) -> dict[str, Any]:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                return json.loads(r.read())
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"simweb did not come up at {url}")
-
-
 def main() -> None:
     import yaml
 
-    from bench.bench_crawl import UA, _registry_rows
+    from bench.bench_crawl import UA, _registry_rows, _wait_for
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--max-sites", type=int, default=32, help="county hosts served (the first N: 32 = 北京 and 天津, 222 = and 河北)")
@@ -224,7 +211,7 @@ def main() -> None:
     result: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "cpus": os.cpu_count(),
                               "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
     try:
-        hosts = _wait_for(f"http://127.0.0.1:{a.control_port}/_sim/state")["hosts"]
+        hosts = _wait_for(f"http://127.0.0.1:{a.control_port}/_sim/state", timeout=120)["hosts"]
         rows = _registry_rows("national", hosts)
         with tempfile.TemporaryDirectory(prefix="nb-season-") as tmp:
             reg = Path(tmp) / "publishers.yaml"
