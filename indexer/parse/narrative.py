@@ -55,6 +55,9 @@ _TOTAL_BEFORE = re.compile(r"(?:全年累计|全年共计?|共计|合计)(?:主�
 _WHOLE_AFTER = re.compile(r"\s*[，,。:：]?\s*(?:其中|一是|包括|包含|主要包括|涵盖)")
 _ONE_CHANNEL = re.compile(r"公众号|微信|微博|抖音|视频号|公开栏|公示栏|电子屏")
 _HISTORIC = re.compile(r"历年|以来累计|至今累计")
+# What a count counts: generic 信息 (the whole) or one kind of item; another count right after.
+_GENERIC = re.compile(r"\s*(?:各类)?(?:政府|政务)?信息\s*(?:数|共计?|合计|总计)?\s*|\s*(?:共计?|合计)?\s*")
+_NEXT_COUNT = re.compile(rf"[^。；;\n]{{0,30}}?(?<![第\d{CN_NUM}])\d+\s*(?:余|多)?\s*(?:条|篇|个|件|份)")
 
 
 def _counts(part1: str) -> list[tuple[re.Match, str]]:
@@ -67,6 +70,11 @@ def _counts(part1: str) -> list[tuple[re.Match, str]]:
             continue
         out.append((m, words[words.rfind("公开") + 2:]))
     return out
+
+
+def _proactive(part1: str, m: re.Match) -> bool:
+    """The count follows 主动公开 itself (not just 公开)."""
+    return part1[max(m.start() - 2, 0):m.start()] == "主动"
 
 
 def proactive_items(sections: dict[int, str], text: str) -> dict | None:
@@ -90,9 +98,9 @@ def _proactive_in_part1(sections: dict[int, str], text: str) -> dict | None:
         if (_TOTAL.search(words) or _TOTAL_BEFORE.search(part1[max(m.start() - 8, 0):m.start()])) and not channel:
             return _figure(m)
         if _WHOLE_AFTER.match(part1, m.end()) or (
-                _GENERIC.fullmatch(words) and part1[max(m.start() - 2, 0):m.start()] == "主动"):
+                _GENERIC.fullmatch(words) and _proactive(part1, m)):
             return _figure(m)  # presented as a whole, or "主动公开政府信息N条" itself
-    strict = next(((m, w) for m, w in counts if part1[max(m.start() - 2, 0):m.start()] == "主动"), None)
+    strict = next(((m, w) for m, w in counts if _proactive(part1, m)), None)
     if strict:
         return None if _one_category(part1, *strict) else _figure(strict[0])
     if (sub := _SUBPART.search(part1)):
@@ -102,10 +110,6 @@ def _proactive_in_part1(sections: dict[int, str], text: str) -> dict | None:
     if not counts or _one_category(part1, *counts[0]):
         return None
     return _figure(counts[0][0])
-
-
-_GENERIC = re.compile(r"\s*(?:各类)?(?:政府|政务)?信息\s*(?:数|共计?|合计|总计)?\s*|\s*(?:共计?|合计)?\s*")
-_NEXT_COUNT = re.compile(rf"[^。；;\n]{{0,30}}?(?<![第\d{CN_NUM}])\d+\s*(?:余|多)?\s*(?:条|篇|个|件|份)")
 
 
 def _one_category(part1: str, m: re.Match, words: str) -> bool:
