@@ -83,6 +83,8 @@ def run(settings: Settings, today: date | None = None, *, now: datetime | None =
         es = es if es is not None else _es(settings)
         n_events, n_outbox, used_es = collect(session, settings, today, now, es)
         stats = RunStats(events=n_events, outbox=n_outbox, es=used_es)
+        # The dashboard first: an alert's reader who follows its link sees what it reports.
+        refresh_snapshots(session, settings, today, es)
         try:
             for is_daily in (False, True) if daily else (False,):
                 d = delivery.deliver(session, settings, now, daily=is_daily)
@@ -92,8 +94,7 @@ def run(settings: Settings, today: date | None = None, *, now: datetime | None =
                 stats.items += d.items
         except Exception:  # each delivery records its own failure; this is a bug's last net
             session.rollback()
-            log.exception("alert delivery stopped; the dashboard snapshot still runs")
-        refresh_snapshots(session, settings, today, es)
+            log.exception("alert delivery stopped")
         return stats
     finally:
         if own:

@@ -1,6 +1,6 @@
 """Delivery that never stalls, and the outbound policy at send time, against real receivers:
 one malformed, refused or crashing target fails only its own delivery, with its reason; the
-other deliveries of the run go out and the dashboard snapshot after them is still written."""
+other deliveries of the run go out and the dashboard snapshot is still written."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_bad_targets_fail_alone_and_the_run_goes_on(settings, receiver, db) -> N
     assert "port" in reasons["port"][1]
     assert _status(db, chat)[0] == "failed"
     assert not db.scalars(select(Delivery).where(Delivery.status == "sending")).all()
-    assert snapshot.latest(db, 2024) is not None  # the dashboard snapshot ran after them
+    assert snapshot.latest(db, 2024) is not None  # the dashboard snapshot was written (before them)
 
 
 def test_dns_rebinding_is_refused_at_send_time(settings, receiver, db, monkeypatch) -> None:
