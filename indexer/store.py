@@ -79,7 +79,6 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     codes |= set(doc.get("finding_codes") or [])
     doc["finding_codes"] = sorted(codes)
     doc.setdefault("status", "live")
-    doc["indexed_at"] = _now()
     return doc
 
 
@@ -210,6 +209,9 @@ def _actions(docs: Iterable[dict[str, Any]], index: str, id_key: str,
             d = complete_search_fields(dict(d))
             # derived here, not stored: mappings.SOURCE_EXCLUDES
             d["text_bi"] = bigrams(d["text_norm"])
+        # stamped when written, not when built: a rebuild copies over what reached the old index
+        # since it started (_catch_up), and a document built before then may be written after
+        d = dict(d, indexed_at=_now())
         yield {"_op_type": "index", "_index": index, "_id": d[id_key], "_source": d}
 
 

@@ -66,15 +66,14 @@ def test_rebuild_swaps_alias_while_searches_run(es, es_prefix: str) -> None:
     try:
         time.sleep(0.3)
         late = store.build_doc(*next(iter(corpus(1, start=500))))
+        time.sleep(0.05)  # built before the rebuild starts, written while it runs (the pipeline)
 
         def docs():  # type: ignore[no-untyped-def]
             yield from (store.build_doc(r, m) for r, m in corpus(150))
             # a write through the alias while the rebuild runs must survive the swap
             store.index_reports(es, prefix, [late], refresh=True)
 
-        # searches that resolved the alias before the swap finish on the old index: on a loaded
-        # machine one can take longer than a short grace (the old index gone under it)
-        out = store.rebuild(es, prefix, docs(), grace_seconds=2.0)
+        out = store.rebuild(es, prefix, docs(), grace_seconds=2.0)  # the default grace
         time.sleep(0.3)
     finally:
         stop.set()
