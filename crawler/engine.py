@@ -315,7 +315,7 @@ class Crawl:
             listing = read_list(text, read_req, entry_url, family)
         self._w_prefetch([r.url for r in listing.reports])
         evidence = replace(req, family=listing.family).evidence_url()[:1000]
-        error = res.error if body is None else listing.error
+        error = (res.error or f"HTTP {res.status}: {res.outcome}") if body is None else listing.error
         if listing.error:  # an answer the adapter cannot read: the list was not read to its end
             status = "failed"
             log.warning("list %s unreadable: %s", evidence, listing.error)

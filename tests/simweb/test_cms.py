@@ -81,3 +81,21 @@ def test_topic_box_lists_reports_of_the_column_again():
         if site == 1:
             inline = text.split("<recordset>", 1)[1].split("</recordset>", 1)[0]
             assert not any(d.path in inline for d in reports[-3:])
+
+
+def test_gkmlpt_shell_and_api_quirks():
+    st = SimState(World(1, "demo"), TODAY, cms="gkmlpt")
+    site = st.world.site(0)
+    shell = st.page(0, "/gkmlpt/annualreport", {})[0].body.decode(site.encoding)
+    assert "window._CONFIG" in shell and "SID: '440000'" in shell and "/gkmlpt/api/" not in shell
+    docs = st.world.listing(0, TODAY)
+    api = "/gkmlpt/api/all/2600"
+    one = json.loads(st.page(0, api, {"page": "1", "sid": "440000"})[0].body)
+    zero = json.loads(st.page(0, api, {"page": "0", "sid": "440000"})[0].body)
+    assert one == zero and one["total"] == len(docs) < one["classify"]["post_count"]
+    assert [a["url"] for a in one["articles"]] == [d.path for d in docs[:10]]
+    last = -(-len(docs) // 10)
+    assert json.loads(st.page(0, api, {"page": str(last), "sid": "440000"})[0].body)["offset"] == (last - 1) * 10
+    assert st.page(0, api, {"page": str(last + 1), "sid": "440000"})[0].status == 404
+    assert st.page(0, api, {"page": "1", "sid": "1"})[0].status == 404
+    assert [lister_for(1, "gkmlpt", i) for i in range(3)] == ["gkmlpt"] * 3
