@@ -2,10 +2,11 @@
 `simweb.pages`: `jpage` (大汉 Hanweb datastore + dataproxy.jsp record ranges), `jsonapi` (a
 template filled from a JSON endpoint), `xxgk` (信息公开 directory: table, form-POST paging,
 one sub-column per organ), `gkmlpt` (Guangdong's platform: a Vue shell and its
-`/gkmlpt/api/all/<column>` JSON). Article and attachment pages stay those of the site's layout.
+`/gkmlpt/api/all/<column>` JSON), `jpaas` (开普云: a list unit answering rendered HTML inside
+JSON, the page number inside `paramJson`). Article and attachment pages stay those of the site's layout.
 
 `World(cms=…)` chooses a site's lister: `classic` (all sites as before), `mixed` (each site
-draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 5]: the first
+draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 6]: the first
 four families in a four-site world), or one family's name (every site serves that family). A site with a mirror on the provincial intensive platform (another
 host: `SimWeb.mirrors`) links some reports there too, under the same titles. Every family's
 county column also carries a 年报专题 box linking its oldest reports under their own URLs (and
@@ -19,11 +20,11 @@ from datetime import date
 from ..facts import rng_for
 from ..pages import Page
 from ..world import Site, World
-from . import gkmlpt, jpage, jsonapi, xxgk
+from . import gkmlpt, jpaas, jpage, jsonapi, xxgk
 
-LISTERS = ("classic", "jpage", "jsonapi", "xxgk", "gkmlpt")
+LISTERS = ("classic", "jpage", "jsonapi", "xxgk", "gkmlpt", "jpaas")
 MODES = ("classic", "mixed", "cycle", *LISTERS[1:])
-_MODULES = {"jpage": jpage, "jsonapi": jsonapi, "xxgk": xxgk, "gkmlpt": gkmlpt}
+_MODULES = {"jpage": jpage, "jsonapi": jsonapi, "xxgk": xxgk, "gkmlpt": gkmlpt, "jpaas": jpaas}
 
 
 def lister_for(seed: int, mode: str, index: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -198,3 +199,39 @@ def test_gkmlpt_bad_input_is_a_recorded_error():
     assert loop.requests == [] and "offset" in (loop.error or "")
     no_offset = json.dumps({"total": 6, "articles": arts})
     assert "repeats page 1" in (read_list(no_offset, first.requests[0], GK_ENTRY).error or "")
+
+
+JPAAS_PAGE = """<div class="list-unit"><script url="/api-gateway/jpaas-publish-server/front/page/build/unit"
+ queryData="{'parseType':'bulidstatic','webId':'3549','pageType':'column','pageId':'1229187644',
+ 'paramJson':{'pageNo':1,'pageSize':'2'}}"></script></div>"""
+
+
+def _unit(items: list[tuple[str, str]]) -> str:
+    return json.dumps({"success": True, "data": {"html": "".join(
+        f'<li><a href="{u}" title="{t}">{t}</a><span>2025-01-20</span></li>' for u, t in items)}},
+        ensure_ascii=False)
+
+
+def test_jpaas_page_number_inside_paramjson():
+    assert detect(JPAAS_PAGE, ENTRY) == "jsonlist"
+    first = read_list(JPAAS_PAGE, ListRequest(ENTRY), ENTRY).requests[0]
+    query = dict(parse_qsl(urlsplit(first.url).query))
+    assert first.url.startswith("http://www.example.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?")
+    assert (query["pageId"], query["paramJson"]) == ("1229187644", '{"pageNo":1,"pageSize":"2"}')
+    full = _unit([("/art/1.html", "甲镇人民政府2024年" + R), ("/art/2.html", "2024年度政务公开工作要点")])
+    got = read_list(full, first, ENTRY)
+    assert [link.url for link in got.reports] == ["http://www.example.gov.cn/art/1.html"]
+    nxt = got.requests[0]  # no count in the answer: a full page asks for the next one
+    assert dict(parse_qsl(urlsplit(nxt.url).query))["paramJson"] == '{"pageNo":2,"pageSize":"2"}'
+    assert (nxt.page, nxt.records) == (2, (3, 4)) and "paramJson=%7B%22pageNo%22%3A2" in nxt.evidence_url()
+    short = read_list(_unit([("/art/3.html", "乙镇人民政府2024年" + R)]), nxt, ENTRY)
+    assert len(short.reports) == 1 and short.requests == [] and short.error is None  # the last page
+    # the same page again: a server ignoring paramJson's pageNo is an error, not page after page
+    again = read_list(full, nxt, ENTRY)
+    assert again.requests == [] and "repeats" in (again.error or "")
+    bad = read_list("<html><body>502 Bad Gateway</body></html>", nxt, ENTRY)
+    assert bad.requests == [] and "not JSON" in (bad.error or "")
+    # a plain endpoint whose page sits in a JSON parameter is read the same way
+    literal = 'var listApi = "/api/list?paramJson={%22pageNo%22:1,%22pageSize%22:%2210%22}";'
+    plain = read_list(literal, ListRequest(ENTRY), ENTRY).requests[0]
+    assert dict(parse_qsl(urlsplit(plain.url).query))["paramJson"] == '{"pageNo":1,"pageSize":"10"}'

@@ -1,6 +1,8 @@
-"""Discovery on a simulated web whose every site is a Guangdong gkmlpt platform (a Vue shell
-and its JSON API), against the ground truth; and a crawl of gkmlpt answers that cannot be read
-(garbage, a page that repeats page 1, a 404 past page 1): recorded, never a stall."""
+"""Discovery on simulated webs whose every site serves one JSON-driven family, against the
+ground truth: Guangdong's gkmlpt (a Vue shell and its `/gkmlpt/api/all/<column>` JSON) and
+开普云 jpaas (a list unit answering rendered HTML, the page number inside `paramJson`); and a
+crawl of gkmlpt answers that cannot be read (garbage, a page that repeats page 1, a 404 past
+page 1): recorded, never a stall."""
 
 from __future__ import annotations
 
@@ -20,17 +22,27 @@ from simweb.server import SimWeb
 from .crawler_httpd import Server, html
 from .crawler_world import FAST, World, warm, write_registry
 
+# per family: what the evidence must show (page 1 of a column, a later page with its range)
+EVIDENCE = {
+    "gkmlpt": ["/gkmlpt/api/all/2601?page=1&sid=440017#family=gkmlpt&page=1",  # column from #2601
+               "/gkmlpt/api/all/2600?page=2&sid=440000#family=gkmlpt&page=2&records=11-20"],
+    "jpaas": ["/front/page/build/unit?parseType=bulidstatic&webId=3549",
+              "paramJson=%7B%22pageNo%22%3A2%2C%22pageSize%22%3A%2220%22%7D#family=jsonlist&page=2&records=21-40"],
+}
+API = {"gkmlpt": "/gkmlpt/api/", "jpaas": "/front/page/build/unit"}
 
-@pytest.fixture(scope="module")
-def gk(tmp_path_factory):
+
+@pytest.fixture(scope="module", params=sorted(EVIDENCE))
+def gk(request, tmp_path_factory):
     from nianbao.settings import Settings
 
-    tmp = tmp_path_factory.mktemp("gkmlpt")
-    web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms="gkmlpt").start()
+    tmp = tmp_path_factory.mktemp(request.param)
+    web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms=request.param).start()
     try:
         warm(web)
         w = World(web, Settings(data_dir=tmp / "var", **FAST),
                   write_registry(tmp / "publishers.yaml", web.registry_rows()))
+        w.family = request.param
         w.first = w.crawl()
         yield w
     finally:
@@ -50,13 +62,13 @@ def test_every_visible_report_found_once_and_nothing_else(gk):
 def test_evidence_names_column_pages_and_ranges(gk):
     with gk.session() as s:
         rows = s.scalars(select(ListingCrawl)).all()
-    assert rows and all(r.status == "ok" for r in rows)  # no page past `total` was asked (404)
+    assert rows and all(r.status == "ok" for r in rows)  # no page past the end was asked (404)
     urls = [r.url for r in rows]
-    assert any("/gkmlpt/api/all/2601?page=1&sid=440017#family=gkmlpt&page=1" in u for u in urls)  # #2601
-    assert any("/gkmlpt/api/all/2600?page=2&sid=440000#family=gkmlpt&page=2&records=11-20" in u for u in urls)
+    for part in EVIDENCE[gk.family]:
+        assert any(part in u for u in urls), part
     assert not any("/api/all/1?" in u or "/api/all/5?" in u or "/api/all/11?" in u for u in urls)
-    listed = {u for r in rows if "/gkmlpt/api/" in r.url for u in r.report_urls}
-    assert set(gk.truth()) <= listed  # every report came from the API, not from the page chrome
+    listed = {u for r in rows if API[gk.family] in r.url for u in r.report_urls}
+    assert set(gk.truth()) <= listed  # every report came from the data endpoint, not the page chrome
 
 
 def test_second_crawl_finds_nothing_new(gk):
