@@ -4,7 +4,8 @@ on a report page that is only a note with its attachment.
 
 Covered: Hanweb datastore column + dataproxy answer, TRS lists (`var countPage` pager with
 ./YYYYMM/t….html rows; createPageHTML), a JSON endpoint's answer whose list is rendered HTML
-(jpaas), Guangdong gkmlpt API answers (and its `_CONFIG` shell, assembled from quoted
+(jpaas, paged inside paramJson from the unit a mohurd column's script names), Guangdong
+gkmlpt API answers (and its `_CONFIG` shell, assembled from quoted
 fragments), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a JSON-endpoint page
 template (the script naming the endpoint) and an xxgk directory table (those adapters are tested
 on the simulated web and in test_crawler_families.py)."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from crawler import discover
 from crawler.discover import _anchors, _tree
@@ -164,3 +166,24 @@ def test_gkmlpt_api_answers():
                                    "东莞市工业和信息化局2025年政府信息公开工作年度报告"),
                       ListRequest(dg["url"], family="gkmlpt", page=1), dg["url"]).reports
     assert [link.url for link in links] == dg["links"][:1]
+
+
+def test_jpaas_unit_script_and_paging_inside_paramjson():
+    """A jpaas column names its list unit in a script tag; the unit is asked with the page in
+    paramJson. On the real MIIT answer (two links, no count): a page shorter than asked is the
+    last; a full one asks for pageNo 2; the same answer for pageNo 2 is a recorded error."""
+    src = SOURCES["mohurd_jpaas_unit_script.html"]
+    text = _text("mohurd_jpaas_unit_script.html")
+    assert detect(text, src["url"]) == src["family"]
+    first = read_list(text, ListRequest(src["url"]), src["url"]).requests[0]
+    parts = urlsplit(first.url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == src["unit"]
+    assert dict(parse_qsl(parts.query)) == src["params"]
+    answer = _text("miit_jpaas_unit_answer.json")
+    assert read_list(answer, first, src["url"]).requests == []  # 2 links < 20 asked: the last page
+    two = read_list(text.replace("'pageId':'abc'", "'pageId':'abc','paramJson':{'pageNo':1,'pageSize':'2'}"),
+                    ListRequest(src["url"]), src["url"]).requests[0]
+    nxt = read_list(answer, two, src["url"]).requests
+    assert [dict(parse_qsl(urlsplit(r.url).query))["paramJson"] for r in nxt] == ['{"pageNo":2,"pageSize":"2"}']
+    loop = read_list(answer, nxt[0], src["url"])
+    assert loop.requests == [] and "repeats" in (loop.error or "")
