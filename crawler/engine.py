@@ -289,6 +289,8 @@ class Crawl:
             done.add(req.key)
             res, cached = await self._fetch(req.url, "listing", form=req.form if req.method == "POST" else None)
             listing = await self._w(self._w_listing, entry_url, req, res, cached, family)
+            if listing.error:
+                self.summary.hosts[netloc(req.url)].errors += 1
             for link in listing.reports:
                 if netloc(link.url) != netloc(entry_url):
                     elsewhere.append(link)
@@ -313,9 +315,13 @@ class Crawl:
             listing = read_list(text, read_req, entry_url, family)
         self._w_prefetch([r.url for r in listing.reports])
         evidence = replace(req, family=listing.family).evidence_url()[:1000]
+        error = (res.error or f"HTTP {res.status}: {res.outcome}") if body is None else listing.error
+        if listing.error:  # an answer the adapter cannot read: the list was not read to its end
+            status = "failed"
+            log.warning("list %s unreadable: %s", evidence, listing.error)
         state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=evidence,
                           host=netloc(req.url), status=status, report_urls=[r.url for r in listing.reports],
-                          error=res.error if body is None else None, sha256=res.sha256, now=utcnow())
+                          error=error, sha256=res.sha256, now=utcnow())
         self._w_commit()
         return listing
 

@@ -5,7 +5,9 @@ Hanweb record range, a JSON page, a POSTed form page) go back to the same adapte
 
 Families: `hanweb` (大汉 jpage datastore + dataproxy.jsp record ranges), `jsonlist` (a template
 filled from a JSON endpoint), `xxgk` (信息公开 directory tables, form POST paging, organ
-sub-columns), `generic` (links and pagination in the markup: TRS, gkmlpt, plain pages).
+sub-columns), `gkmlpt` (Guangdong's disclosure platform: a Vue shell whose `_CONFIG` names the
+site and column tree, the list from `/gkmlpt/api/all/<column>?page=N&sid=…`), `generic` (links
+and pagination in the markup: TRS, plain pages).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..discover import Link, parse_listing
-from . import hanweb, jsonlist, xxgk
+from . import gkmlpt, hanweb, jsonlist, xxgk
 from .base import ListRequest, ListResult
 
 __all__ = ["FAMILIES", "NAMES", "ListRequest", "ListResult", "detect", "read_list"]
 
-FAMILIES: dict[str, ModuleType] = {"hanweb": hanweb, "xxgk": xxgk, "jsonlist": jsonlist}
+# gkmlpt before jsonlist: its shell page may carry other scripts that look like an endpoint
+FAMILIES: dict[str, ModuleType] = {"hanweb": hanweb, "xxgk": xxgk, "gkmlpt": gkmlpt, "jsonlist": jsonlist}
 NAMES = ("generic", *FAMILIES)
 
 
@@ -42,7 +45,7 @@ def read_list(text: str, req: ListRequest, entry_url: str, family: str | None = 
         assert generic is not None
         return ListResult("generic", generic.reports,
                           [ListRequest(p, family="generic") for p in generic.pages])
-    result = FAMILIES[name].read(text, req, entry_url)
+    result: ListResult = FAMILIES[name].read(text, req, entry_url)
     if generic is not None:  # links in the page's own markup too (a 专题 box, a static list)
         result.reports = _merge(result.reports, generic.reports)
     return result

@@ -51,3 +51,4 @@ class ListResult:
     family: str
     reports: list[Link] = field(default_factory=list)
     requests: list[ListRequest] = field(default_factory=list)
+    error: str | None = None  # the answer could not be read as this family's list (recorded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -141,3 +142,96 @@ def test_registry_row_family_field():
     assert Publisher.model_validate({**row, "verified": "false"}).verified is False
     with pytest.raises(ValueError):
         Publisher.model_validate({**row, "family": "drupal"})
+
+
+GK_ENTRY = "http://www.example.gov.cn/xxzx/gkmlpt/annualreport"
+GK_TREE = [{"id": 1, "name": "政策文件", "children": [{"id": 11, "name": "规范性文件"}]},
+           {"id": 5, "name": "年报专题", "jump_url": "/zt/ndbg/", "children": []},
+           {"id": 2629, "name": "政府信息公开年报", "children": []}]
+GKMLPT = ("<div id='app'></div><script>window._CONFIG = {SID: '755041', APP_URL: '', TREE: "
+          + json.dumps(GK_TREE, ensure_ascii=False) + ", SERVICE_AREA_ID: 0};</script>")
+
+
+def _gk_answer(articles: list[dict], total: int, offset: int = 0) -> str:
+    return json.dumps({"classify": {"id": 2629, "post_count": total + 40}, "total": total,
+                       "offset": offset, "articles": articles}, ensure_ascii=False)
+
+
+def test_gkmlpt_column_from_tree_or_fragment_then_api_pages_by_total():
+    assert detect(GKMLPT, GK_ENTRY) == "gkmlpt"
+    res = read_list(GKMLPT, ListRequest(GK_ENTRY), GK_ENTRY)
+    assert res.error is None  # the 年报 column of the tree; the jump-only 年报专题 node is not asked
+    assert [r.url for r in res.requests] == [
+        "http://www.example.gov.cn/xxzx/gkmlpt/api/all/2629?page=1&sid=755041"]
+    entry = GK_ENTRY + "#2700"  # a column given in the registry's URL wins (the fetch drops it)
+    got = read_list(GKMLPT, ListRequest(GK_ENTRY), entry)
+    assert [r.url for r in got.requests] == [
+        "http://www.example.gov.cn/xxzx/gkmlpt/api/all/2700?page=1&sid=755041"]
+    arts = [{"id": 4942475, "title": "甲镇人民政府2024年" + R, "url": "//www.example.gov.cn/xxzx/gkmlpt/"
+             "content/4/4942/post_4942475.html", "create_time": 1737331200, "publisher": "甲镇人民政府"},
+            {"id": 4942476, "title": "关于做好2024年度" + R + "编制发布工作的通知", "url": "/a/2.html"}]
+    first = read_list(_gk_answer(arts, total=5), res.requests[0], GK_ENTRY)
+    assert [(link.url, link.context) for link in first.reports] == [
+        ("http://www.example.gov.cn/xxzx/gkmlpt/content/4/4942/post_4942475.html",
+         "甲镇人民政府2024年" + R + " 2025-01-20 甲镇人民政府")]
+    # pages by `total` (5 ÷ 2 per page), not by the column's larger post_count
+    assert [(r.page, r.records) for r in first.requests] == [(2, (3, 4)), (3, (5, 5))]
+    assert first.requests[0].url.endswith("/api/all/2629?page=2&sid=755041")
+    assert "#family=gkmlpt&page=2&records=3-4" in first.requests[0].evidence_url()
+    later = read_list(_gk_answer([{"id": 7, "title": "x", "url": "/a/7.html"}], 5, offset=2),
+                      first.requests[0], GK_ENTRY)
+    assert later.error is None and later.requests == []  # only page 1 plans
+
+
+def test_gkmlpt_bad_input_is_a_recorded_error():
+    no_sid = read_list(GKMLPT.replace("SID: '755041',", ""), ListRequest(GK_ENTRY), GK_ENTRY, "gkmlpt")
+    assert no_sid.requests == [] and "SID" in (no_sid.error or "")
+    no_column = read_list(GKMLPT.replace("政府信息公开年报", "其他文件"), ListRequest(GK_ENTRY), GK_ENTRY)
+    assert no_column.requests == [] and "#" in (no_column.error or "")
+    req = read_list(GKMLPT, ListRequest(GK_ENTRY), GK_ENTRY).requests[0]
+    for garbage in ("<html>访问过于频繁</html>", "{\"code\": 500}", "", "[1, 2"):
+        bad = read_list(garbage, req, GK_ENTRY)
+        assert bad.error and bad.reports == [] and bad.requests == [], garbage
+    arts = [{"id": i, "title": f"文件{i}", "url": f"/a/{i}.html"} for i in (1, 2)]
+    first = read_list(_gk_answer(arts, total=6), req, GK_ENTRY)
+    # a server that ignores `page` answers page 1 again: said, not taken as the list's end
+    loop = read_list(_gk_answer(arts, total=6), first.requests[0], GK_ENTRY)
+    assert loop.requests == [] and "offset" in (loop.error or "")
+    no_offset = json.dumps({"total": 6, "articles": arts})
+    assert "repeats page 1" in (read_list(no_offset, first.requests[0], GK_ENTRY).error or "")
+
+
+JPAAS_PAGE = """<div class="list-unit"><script url="/api-gateway/jpaas-publish-server/front/page/build/unit"
+ queryData="{'parseType':'bulidstatic','webId':'3549','pageType':'column','pageId':'1229187644',
+ 'paramJson':{'pageNo':1,'pageSize':'2'}}"></script></div>"""
+
+
+def _unit(items: list[tuple[str, str]]) -> str:
+    return json.dumps({"success": True, "data": {"html": "".join(
+        f'<li><a href="{u}" title="{t}">{t}</a><span>2025-01-20</span></li>' for u, t in items)}},
+        ensure_ascii=False)
+
+
+def test_jpaas_page_number_inside_paramjson():
+    assert detect(JPAAS_PAGE, ENTRY) == "jsonlist"
+    first = read_list(JPAAS_PAGE, ListRequest(ENTRY), ENTRY).requests[0]
+    query = dict(parse_qsl(urlsplit(first.url).query))
+    assert first.url.startswith("http://www.example.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?")
+    assert (query["pageId"], query["paramJson"]) == ("1229187644", '{"pageNo":1,"pageSize":"2"}')
+    full = _unit([("/art/1.html", "甲镇人民政府2024年" + R), ("/art/2.html", "2024年度政务公开工作要点")])
+    got = read_list(full, first, ENTRY)
+    assert [link.url for link in got.reports] == ["http://www.example.gov.cn/art/1.html"]
+    nxt = got.requests[0]  # no count in the answer: a full page asks for the next one
+    assert dict(parse_qsl(urlsplit(nxt.url).query))["paramJson"] == '{"pageNo":2,"pageSize":"2"}'
+    assert (nxt.page, nxt.records) == (2, (3, 4)) and "paramJson=%7B%22pageNo%22%3A2" in nxt.evidence_url()
+    short = read_list(_unit([("/art/3.html", "乙镇人民政府2024年" + R)]), nxt, ENTRY)
+    assert len(short.reports) == 1 and short.requests == [] and short.error is None  # the last page
+    # the same page again: a server ignoring paramJson's pageNo is an error, not page after page
+    again = read_list(full, nxt, ENTRY)
+    assert again.requests == [] and "repeats" in (again.error or "")
+    bad = read_list("<html><body>502 Bad Gateway</body></html>", nxt, ENTRY)
+    assert bad.requests == [] and "not JSON" in (bad.error or "")
+    # a plain endpoint whose page sits in a JSON parameter is read the same way
+    literal = 'var listApi = "/api/list?paramJson={%22pageNo%22:1,%22pageSize%22:%2210%22}";'
+    plain = read_list(literal, ListRequest(ENTRY), ENTRY).requests[0]
+    assert dict(parse_qsl(urlsplit(plain.url).query))["paramJson"] == '{"pageNo":1,"pageSize":"10"}'

@@ -4,7 +4,9 @@ on a report page that is only a note with its attachment.
 
 Covered: Hanweb datastore column + dataproxy answer, TRS lists (`var countPage` pager with
 ./YYYYMM/t….html rows; createPageHTML), a JSON endpoint's answer whose list is rendered HTML
-(jpaas), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a JSON-endpoint page
+(jpaas, paged inside paramJson from the unit a mohurd column's script names), Guangdong
+gkmlpt API answers (and its `_CONFIG` shell, assembled from quoted
+fragments), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a JSON-endpoint page
 template (the script naming the endpoint) and an xxgk directory table (those adapters are tested
 on the simulated web and in test_crawler_families.py)."""
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from crawler import discover
 from crawler.discover import _anchors, _tree
@@ -124,3 +127,63 @@ def test_json_answer_with_rendered_html_list():
     got = read_list(renamed, req, src["url"]).reports
     assert [(link.url, link.context) for link in got] == [(src["links"][0],
                                                           "工业和信息化部2025年政府信息公开工作年度报告2026-03-31")]
+
+
+def test_gkmlpt_shell_config_gives_the_api_request():
+    """The gkmlpt shell (assembled from the fragments public scrapers quote: see sources.json)
+    names the site; the column comes from the entry URL's fragment. Without one, the tree of
+    this site has no 年报 column: a recorded error asking for #column, no guess."""
+    src = SOURCES["zhaoqing_gkmlpt_index_config.html"]
+    text = _text("zhaoqing_gkmlpt_index_config.html")
+    assert detect(text, src["url"]) == src["family"]
+    res = read_list(text, ListRequest(src["url"]), src["column_url"])
+    assert res.error is None and [r.url for r in res.requests] == [src["first"]]
+    bare = read_list(text, ListRequest(src["url"]), src["url"])
+    assert bare.requests == [] and "#" in (bare.error or "")
+    for entry, sid, api, _where in src["api_urls_seen"]:  # the URLs public scrapers call
+        shell = text.replace("758019", sid)
+        assert [r.url for r in read_list(shell, ListRequest(entry), entry).requests] == [api]
+
+
+def test_gkmlpt_api_answers():
+    """Articles of real-shaped gkmlpt answers: their links and dates; a `total` above the page
+    plans the next pages from page 2 (page 0 and page 1 are the same page)."""
+    src = SOURCES["zhaoqing_gkmlpt_api_answer.json"]
+    text = _text("zhaoqing_gkmlpt_api_answer.json")
+    req = ListRequest(src["url"], family="gkmlpt", page=1)
+    res = read_list(text, req, src["url"])
+    assert res.error is None and [link.url for link in res.reports] == src["reports"] and res.requests == []
+    renamed = text.replace("金宸农牧科技（四会）有限公司四会富硒蛋鸡产业园项目受理公告",
+                           "肇庆市生态环境局2025年政府信息公开工作年度报告")
+    got = read_list(renamed, req, src["url"]).reports
+    assert [link.url for link in got] == src["links"] and src["shown"] in got[0].context
+    dg = SOURCES["dongguan_gkmlpt_api_page0.json"]
+    text = _text("dongguan_gkmlpt_api_page0.json")
+    res = read_list(text, ListRequest(dg["url"], family="gkmlpt", page=1), dg["url"])
+    assert res.reports == [] and [r.url for r in res.requests] == dg["next"]
+    assert res.requests[0].records == (3, 3)
+    links = read_list(text.replace("关于组织申报2026年制造业数字化转型项目的通知",
+                                   "东莞市工业和信息化局2025年政府信息公开工作年度报告"),
+                      ListRequest(dg["url"], family="gkmlpt", page=1), dg["url"]).reports
+    assert [link.url for link in links] == dg["links"][:1]
+
+
+def test_jpaas_unit_script_and_paging_inside_paramjson():
+    """A jpaas column names its list unit in a script tag; the unit is asked with the page in
+    paramJson. On the real MIIT answer (two links, no count): a page shorter than asked is the
+    last; a full one asks for pageNo 2; the same answer for pageNo 2 is a recorded error."""
+    src = SOURCES["mohurd_jpaas_unit_script.html"]
+    text = _text("mohurd_jpaas_unit_script.html")
+    assert detect(text, src["url"]) == src["family"]
+    first = read_list(text, ListRequest(src["url"]), src["url"]).requests[0]
+    parts = urlsplit(first.url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == src["unit"]
+    assert dict(parse_qsl(parts.query)) == src["params"]
+    answer = _text("miit_jpaas_unit_answer.json")
+    assert read_list(answer, first, src["url"]).requests == []  # 2 links < 20 asked: the last page
+    two = read_list(text.replace("'pageId':'abc'", "'pageId':'abc','paramJson':{'pageNo':1,'pageSize':'2'}"),
+                    ListRequest(src["url"]), src["url"]).requests[0]
+    nxt = read_list(answer, two, src["url"]).requests
+    assert [dict(parse_qsl(urlsplit(r.url).query))["paramJson"] for r in nxt] == ['{"pageNo":2,"pageSize":"2"}']
+    loop = read_list(answer, nxt[0], src["url"])
+    assert loop.requests == [] and "repeats" in (loop.error or "")

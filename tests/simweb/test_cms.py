@@ -81,3 +81,40 @@ def test_topic_box_lists_reports_of_the_column_again():
         if site == 1:
             inline = text.split("<recordset>", 1)[1].split("</recordset>", 1)[0]
             assert not any(d.path in inline for d in reports[-3:])
+
+
+def test_gkmlpt_shell_and_api_quirks():
+    st = SimState(World(1, "demo"), TODAY, cms="gkmlpt")
+    site = st.world.site(0)
+    shell = st.page(0, "/gkmlpt/annualreport", {})[0].body.decode(site.encoding)
+    assert "window._CONFIG" in shell and "SID: '440000'" in shell and "/gkmlpt/api/" not in shell
+    docs = st.world.listing(0, TODAY)
+    api = "/gkmlpt/api/all/2600"
+    one = json.loads(st.page(0, api, {"page": "1", "sid": "440000"})[0].body)
+    zero = json.loads(st.page(0, api, {"page": "0", "sid": "440000"})[0].body)
+    assert one == zero and one["total"] == len(docs) < one["classify"]["post_count"]
+    assert [a["url"] for a in one["articles"]] == [d.path for d in docs[:10]]
+    last = -(-len(docs) // 10)
+    assert json.loads(st.page(0, api, {"page": str(last), "sid": "440000"})[0].body)["offset"] == (last - 1) * 10
+    assert st.page(0, api, {"page": str(last + 1), "sid": "440000"})[0].status == 404
+    assert st.page(0, api, {"page": "1", "sid": "1"})[0].status == 404
+    assert [lister_for(1, "gkmlpt", i) for i in range(3)] == ["gkmlpt"] * 3
+
+
+def test_jpaas_unit_pages_inside_paramjson():
+    st = SimState(World(1, "demo"), TODAY, cms="jpaas")
+    docs = st.world.listing(0, TODAY)
+    col = st.page(0, "/col/col1229500000/index.html", {})[0].body.decode(st.world.site(0).encoding)
+    assert "/front/page/build/unit" in col and "'pageId':'1229500000'" in col
+    unit = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    ask = {"pageId": "1229500000", "webId": "3549"}
+
+    def html(**extra: str) -> str:
+        return json.loads(st.page(0, unit, {**ask, **extra})[0].body)["data"]["html"]
+
+    assert html(paramJson='{"pageNo":2,"pageSize":"20"}').count("<li>") == min(20, len(docs) - 20)
+    assert docs[20].path in html(paramJson='{"pageNo":2,"pageSize":"20"}')
+    assert html().count("<li>") == 15 and html(paramJson='{"pageNo":1,"pageSize":"99"}').count("<li>") == 20
+    assert html(paramJson='{"pageNo":99,"pageSize":"20"}') == ""  # past the end: empty, HTTP 200
+    assert json.loads(st.page(0, unit, {**ask, "paramJson": "pageNo=2"})[0].body)["success"] is False
+    assert json.loads(st.page(0, unit, {**ask, "pageId": "1"})[0].body)["success"] is False
