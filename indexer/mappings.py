@@ -8,16 +8,16 @@ Chinese search uses core analysis only (no plugins):
   Latin letter is its own token at its own position; used for the short fields (`norm.*.chars`:
   title, organ, place…), where `match_phrase` finds any substring exactly (spaces and
   punctuation are skipped on both sides).
-- `text_bi`: overlapping bigrams of those characters of the text (built in Python,
-  indexer.segment.bigrams, whitespace analyzer, positions, no norms); the last character is
-  paired with an end mark, so every character starts a bigram. A phrase of n ≥ 2 characters
-  is searched as a phrase of its n-1 bigrams (exact substring recall, posting lists far
-  shorter than those of single characters), one character as a prefix of the bigrams.
-  It is derived from `text_norm` when a document is written (indexer.store) and left out of
-  `_source` (it would double the stored size).
-- `text_norm` (the normalised text) is kept in `_source` only: highlight fragments are cut from
-  it in Python (indexer.highlight). Until mapping v3 it was also indexed character by character
-  (with offsets for ES's highlighter), 0.9 GB of a 3.5 GB 200k index, for 1-character queries.
+- `text_norm` (the normalised text) is indexed as overlapping bigrams of those characters
+  (`nb_bigrams`: `nb_char` + core `shingle` 2/2 without unigrams; positions, no norms). A
+  phrase of n ≥ 2 characters is searched as `match_phrase`, which the same analyzer turns into
+  a phrase of its n-1 bigrams (exact substring recall, posting lists far shorter than those of
+  single characters); one character as a prefix of the bigrams, or the text's last token
+  character (`text_tail`, the one character that starts no bigram). Highlight fragments are
+  cut from its `_source` in Python (indexer.highlight). Until mapping v4 the bigrams were
+  built in Python and sent as a second field (`text_bi`, left out of `_source`): 30 % of every
+  bulk body and a `_source` filter pass per document; until v3 the text was also indexed
+  character by character (0.9 GB of a 3.5 GB 200k index).
 - `*_seg` fields: jieba words (segmented in Python) under a whitespace analyzer, for word-level
   ranking (BM25 over words, not characters).
 All text reaches Elasticsearch already normalised (indexer.segment.normalize).
@@ -38,7 +38,7 @@ from nianbao.contract import (
     T4_OUTCOMES,
 )
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 T2_DOC_ROWS = T2_TRIPLES
 
@@ -62,8 +62,12 @@ DEFAULT_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas":
 
 ANALYSIS = {
     "tokenizer": {"nb_char": {"type": "standard", "max_token_length": 1}},
+    # shingle is a core filter (the integ-test distribution has it, unlike analysis-common's)
+    "filter": {"nb_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                            "output_unigrams": False, "token_separator": ""}},
     "analyzer": {
         "nb_chars": {"type": "custom", "tokenizer": "nb_char", "filter": ["lowercase"]},
+        "nb_bigrams": {"type": "custom", "tokenizer": "nb_char", "filter": ["lowercase", "nb_pairs"]},
     },
 }
 
@@ -71,7 +75,7 @@ _KW = {"type": "keyword", "ignore_above": 256}
 # Facet fields: global ordinals are built at refresh time, not by the first search after it.
 _FACET = {"type": "keyword", "ignore_above": 256, "eager_global_ordinals": True}
 _SOURCE_ONLY_TEXT = {"type": "text", "index": False}
-_BIGRAMS = {"type": "text", "analyzer": "whitespace", "index_options": "positions", "norms": False}
+_BIGRAMS = {"type": "text", "analyzer": "nb_bigrams", "index_options": "positions", "norms": False}
 # The whitespace tokenizer lives in analysis-common, but the prebuilt whitespace analyzer is
 # core; text is lower-cased by normalize() before it gets here.
 _WORDS = {"type": "text", "analyzer": "whitespace"}
@@ -124,8 +128,8 @@ def report_properties() -> dict[str, Any]:
         "appeals": _table(T4_GROUPS, T4_OUTCOMES),
         "text": {"type": "text", "index": False},
         # Normalised search fields (built by indexer.store.build_doc).
-        "text_norm": _SOURCE_ONLY_TEXT,
-        "text_bi": _BIGRAMS,
+        "text_norm": _BIGRAMS,
+        "text_tail": {"type": "keyword"},
         "text_seg": _WORDS,
         "norm": {"properties": {k: _KW_TEXT for k in
                                 ("title", "organ", "place", "county", "city", "province")}},
@@ -134,23 +138,19 @@ def report_properties() -> dict[str, Any]:
     }
 
 
-# Derived search-only fields never stored in _source (indexer.store recomputes them on write).
-SOURCE_EXCLUDES = ["text_bi"]
-
-
 def report_mapping() -> dict[str, Any]:
     # dynamic false: fields the parser adds later are kept in _source without surprises.
-    return {"dynamic": False, "_source": {"excludes": SOURCE_EXCLUDES},
-            "properties": report_properties()}
+    return {"dynamic": False, "properties": report_properties()}
 
 
 def versions_mapping() -> dict[str, Any]:
-    # History is listed, never phrase-searched: no bigram field.
+    # History is listed, never phrase-searched: the text is not indexed.
     props = report_properties()
-    props.pop("text_bi")
+    props["text_norm"] = _SOURCE_ONLY_TEXT
+    props.pop("text_tail")
     props["report_id"] = {"type": "keyword"}
     props["version_id"] = {"type": "keyword"}
-    return {"dynamic": False, "_source": {"excludes": SOURCE_EXCLUDES}, "properties": props}
+    return {"dynamic": False, "properties": props}
 
 
 def index_body(kind: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

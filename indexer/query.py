@@ -452,15 +452,17 @@ def _collect(node: Node | None, out: list[str], negated: bool) -> None:
 
 
 def phrase_clause(value: str) -> dict[str, Any]:
-    """Exact substring match of normalised `value`: a phrase of bigrams when it has two or more
-    characters (text_bi), else a bigram starting with the character (every character of a
-    text starts one: indexer.segment.bigrams); or the title contains it."""
+    """Exact substring match of normalised `value`: with two or more characters a phrase of
+    their bigrams (`match_phrase` on text_norm, whose analyzer makes them), else a bigram
+    starting with the character or the text's last character (indexer.mappings); or the title
+    contains it."""
     toks = char_tokens(value)
     body: dict[str, Any]
     if len(toks) >= 2:
-        body = {"match_phrase": {"text_bi": " ".join(a + b for a, b in zip(toks, toks[1:], strict=False))}}
+        body = {"match_phrase": {"text_norm": value}}
     else:
-        body = {"prefix": {"text_bi": {"value": toks[0] if toks else value}}}
+        c = toks[0] if toks else value
+        body = {"bool": {"should": [{"prefix": {"text_norm": {"value": c}}}, {"term": {"text_tail": c}}]}}
     return {"bool": {"should": [body, {"match_phrase": {"norm.title.chars": value}}]}}
 
 

@@ -126,19 +126,12 @@ def char_tokens(text_norm: str) -> list[str]:
     return list(_NON_TOKEN.sub("", text_norm))
 
 
-# Pairs with the last character, so that every character starts a bigram: a 1-character query
-# is then a prefix query on the same field. Never a token character (char_tokens keeps only
-# letters, digits and ideographs), so no phrase can match across it.
-END = "$"
-
-
-def bigrams(text_norm: str) -> str:
-    """Overlapping character bigrams, space-separated, for the `text_bi` field: a phrase of n
-    characters becomes a phrase of n-1 bigrams, far more selective than n single characters
-    and still an exact substring match (see indexer.mappings). The last character is paired
-    with END."""
-    t = _NON_TOKEN.sub("", text_norm)
-    return " ".join(map(operator.add, t, t[1:] + END)) if t else ""
+def last_token(text_norm: str) -> str:
+    """The last token character of a text: the one character that starts no bigram of the
+    `nb_bigrams` field, kept beside it (`text_tail`) so that a 1-character query, a prefix of
+    the bigrams, finds it there too (indexer.query.phrase_clause)."""
+    t = _NON_TOKEN.sub("", text_norm[-64:])
+    return t[-1] if t else ""
 
 
 def segment_query(text_norm: str) -> list[str]:

@@ -24,7 +24,7 @@ from nianbao.divisions import place_in_divisions
 from nianbao.errors import NianbaoError, ServiceUnavailable
 
 from . import mappings as m
-from .segment import bigrams, normalize, segment
+from .segment import last_token, normalize, segment
 
 log = logging.getLogger(__name__)
 KINDS = ("reports", "versions")
@@ -72,6 +72,7 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
     doc["text"] = text
     text_norm = normalize(text)
     doc["text_norm"] = text_norm
+    doc["text_tail"] = last_token(text_norm)
     doc["text_seg"] = segment(text_norm)
     doc["norm"] = {k: normalize(doc.get(k)) or None for k in ("title", *REGION_FIELDS)}
     doc["title_seg"] = segment(doc["norm"]["title"] or "")
@@ -108,6 +109,8 @@ def complete_search_fields(doc: dict[str, Any]) -> dict[str, Any]:
     fields that are present."""
     if doc.get("text_norm") is None:
         doc["text_norm"] = normalize(doc.get("text") or _sections_text(doc))
+    if doc.get("text_tail") is None:
+        doc["text_tail"] = last_token(doc["text_norm"])
     if doc.get("text_seg") is None:
         doc["text_seg"] = segment(doc["text_norm"])
     if not doc.get("norm"):
@@ -207,8 +210,6 @@ def _actions(docs: Iterable[dict[str, Any]], index: str, id_key: str,
     for d in docs:
         if search_fields:
             d = complete_search_fields(dict(d))
-            # derived here, not stored: mappings.SOURCE_EXCLUDES
-            d["text_bi"] = bigrams(d["text_norm"])
         # stamped when written, not when built: a rebuild copies over what reached the old index
         # since it started (_catch_up), and a document built before then may be written after
         d = dict(d, indexed_at=_now())
@@ -226,8 +227,8 @@ def bulk(es: Elasticsearch, index: str, docs: Iterable[dict[str, Any]], *, id_ke
          search_fields: bool = True) -> tuple[set[str], dict[str, str]]:
     """Bulk-index with the official streaming helper (429s retried with backoff). Returns
     (ids written, {id: error}) — a connection failure raises ServiceUnavailable instead, so the
-    caller keeps its queue items. `search_fields` adds the derived fields (`text_bi`, and any
-    missing normalised/segmented ones) to report documents."""
+    caller keeps its queue items. `search_fields` adds the derived search fields a report
+    document lacks (normalised, segmented, `text_tail`)."""
     ok_ids: set[str] = set()
     errors: dict[str, str] = {}
     try:
@@ -302,8 +303,7 @@ def delete(es: Elasticsearch, prefix: str, ids: Iterable[str], *, refresh: bool 
 
 
 def mark_removed(es: Elasticsearch, prefix: str, report_id: str) -> bool:
-    """The page disappeared: keep the document (it is evidence) but flag it. Written as a whole
-    document (not a partial update, which would rebuild it from `_source` and lose `text_bi`)."""
+    """The page disappeared: keep the document (it is evidence) but flag it."""
     try:
         doc = es.get(index=m.alias_name(prefix), id=report_id)["_source"]
     except NotFoundError:
@@ -330,8 +330,7 @@ def set_extra_findings(es: Elasticsearch, prefix: str, updates: dict[str, ExtraU
     {...}}}; previous findings whose code is in `codes` or among `findings` are replaced, the
     parser's kept; codes a reviewer dismissed stay out; `fields` sets top-level values
     (days_late, timeliness…). Owned by the monitor (added for issue #7). Whole-document writes
-    (a partial update would lose `text_bi`) in one bulk, guarded by seq_no so that a concurrent
-    re-index wins (then merged again). Returns the ids found in the index."""
+    in one bulk, guarded by seq_no so that a concurrent re-index wins (then merged again). Returns the ids found in the index."""
     alias = m.alias_name(prefix)
     found: set[str] = set()
     todo = dict(updates)

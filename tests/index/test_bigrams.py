@@ -1,4 +1,4 @@
-"""The bigram phrase field (text_bi), cached segmentation, faceting by _msearch, and the write
+"""The bigram phrase field (text_norm's nb_bigrams), cached segmentation, faceting by _msearch, and the write
 paths that must keep the derived fields (review re-index, mark_removed, rebuild catch-up)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from indexer import mappings, store
 from indexer import search as s
 from indexer.query import QUOTES
-from indexer.segment import _jieba, bigrams, char_tokens, normalize, segment
+from indexer.segment import _jieba, char_tokens, last_token, normalize, segment
 
 
 def _squash(text: str) -> str:
@@ -27,10 +27,42 @@ def _expected(docs: list[dict[str, Any]], phrase: str) -> set[str]:
             if want in _squash(d["text_norm"]) or want in _squash(d["norm"]["title"] or "")}
 
 
-def test_bigrams_and_tokens() -> None:
+def test_bigrams_and_tokens(es, indexed: str) -> None:
     assert char_tokens("信息，公开 ab-1") == ["信", "息", "公", "开", "a", "b", "1"]
-    assert bigrams("信息，公开 ab") == "信息 息公 公开 开a ab b$"  # every character starts one
-    assert bigrams("信") == "信$" and bigrams("") == "" and bigrams("，") == ""
+    index = mappings.alias_name(indexed)
+
+    def analyze(analyzer: str, text: str) -> list[str]:
+        return [t["token"] for t in es.indices.analyze(index=index, analyzer=analyzer, text=text)["tokens"]]
+
+    assert analyze("nb_bigrams", "信息，公开 ab") == ["信息", "息公", "公开", "开a", "ab"]
+    assert analyze("nb_bigrams", "信") == [] and analyze("nb_bigrams", "，") == []
+    assert last_token("信息，公开 ab。") == "b" and last_token("信") == "信" and last_token("，") == ""
+
+
+def test_python_and_elasticsearch_agree_on_token_characters(es, indexed: str, gen_docs: list[dict[str, Any]],
+                                                             seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    """The query side decides in Python (char_tokens) whether a phrase has one character or
+    more, and highlights mark what char_tokens keeps: both must be what nb_char indexes."""
+    texts = [d["text_norm"][:3000] for d in gen_docs[:20]]
+    texts += [normalize(p.read_text(encoding="utf-8", errors="replace"))[:3000]
+              for p in sorted(seeds_dir.iterdir()) if p.is_file()]
+    texts.append(normalize("a_b-c.d 100% ①②（三） #1&2 ｘ·y—z « » … ™ № 〇 ㄅ ｶﾀ 한국 ä ñ"))
+    index = mappings.alias_name(indexed)
+    for t in texts:
+        got = [x["token"] for x in es.indices.analyze(index=index, analyzer="nb_chars", text=t)["tokens"]]
+        assert got == char_tokens(t), t[:80]
+
+
+def test_one_character_query_finds_the_last_character(es, es_prefix: str, gen_docs: list[dict[str, Any]]) -> None:
+    """The last token character starts no bigram: it is found through text_tail."""
+    prefix = f"{es_prefix}-tail"
+    store.ensure_indices(es, prefix)
+    doc = store.build_doc({"title": "测试", "text": "本报告到此为止。鑫"},
+                          {"publisher_id": "p-tail", "year": 2024, "url": "http://x.gov.cn/tail.html"})
+    store.index_reports(es, prefix, [doc], refresh=True)
+    assert s.new_matches(es, prefix, "鑫", [doc["id"]]) == [doc["id"]]
+    assert s.new_matches(es, prefix, '"止鑫"', [doc["id"]]) == [doc["id"]]
+    assert s.new_matches(es, prefix, "燚", [doc["id"]]) == []
 
 
 def test_cached_segmentation_equals_jieba(gen_docs: list[dict[str, Any]], seeds_dir) -> None:  # type: ignore[no-untyped-def]
@@ -88,12 +120,12 @@ def test_highlight_marks_the_phrase_characters(es, indexed: str, gen_docs: list[
     assert "<mark>强化监督</mark>" in "".join(hit["highlight"])
 
 
-def test_bigrams_stay_out_of_source_and_reports(es, indexed: str, gen_docs: list[dict[str, Any]]) -> None:
+def test_search_fields_stay_out_of_reports(es, indexed: str, gen_docs: list[dict[str, Any]]) -> None:
     d = gen_docs[5]
     raw = es.get(index=mappings.alias_name(indexed), id=d["id"])["_source"]
-    assert "text_bi" not in raw and raw["text_seg"] == d["text_seg"]
+    assert raw["text_seg"] == d["text_seg"] and raw["text_norm"] == d["text_norm"]
     got = s.get_report(es, indexed, d["id"])
-    assert "text_bi" not in got and got["text"] == d["text"]
+    assert "text_seg" not in got and got["text"] == d["text"]
     res = s.search(es, indexed, f'"{d["text"][10:16]}"', size=3, facets=False)
     assert all(set(h) >= {"id", "title", "highlight", "findings"} and "text" not in h for h in res.hits)
 
@@ -117,7 +149,7 @@ def test_rewrites_keep_derived_fields(es, es_prefix: str, gen_docs: list[dict[st
         assert s.new_matches(es, prefix, " ".join(words), [d["id"]]) == [d["id"]]
         assert s.new_matches(es, prefix, f'title:"{d["norm"]["title"][:6]}"', [d["id"]]) == [d["id"]]
     assert s.get_report(es, prefix, b["id"])["status"] == "removed"
-    # a rebuild copies from _source (no text_bi there) and the phrase still works
+    # a rebuild copies from _source and the phrase still works
     store.rebuild(es, prefix, iter([a, b, c]), grace_seconds=0)
     assert s.new_matches(es, prefix, f'"{c["text"][30:36]}"', [c["id"]]) == [c["id"]]
 
