@@ -95,24 +95,24 @@ def stage(name: str, registry: str, year: int, today: date) -> dict[str, Any]:
 
         store.drop_all(es_client(settings), settings.es_index_prefix)
         by_type: dict[str, list[float]] = {}  # content type → [documents, seconds]
-        inner = pipeline.build_item_doc
+        inner = pipeline.parse_item
 
-        def timed(session: Any, archive: Any, item: Any) -> Any:  # read + parse + build, not the bulk
+        def timed(archive: Any, item: Any) -> Any:  # read + parse, each in its thread (parse_workers)
             t = time.perf_counter()
             try:
-                return inner(session, archive, item)
+                return inner(archive, item)
             finally:
                 acc = by_type.setdefault(item.content_type.split(";")[0] or "?", [0, 0.0])
                 acc[0] += 1
                 acc[1] += time.perf_counter() - t
 
-        pipeline.build_item_doc = timed  # type: ignore[assignment]
+        pipeline.parse_item = timed  # type: ignore[assignment]
         es0, t0 = es_cpu_seconds(), time.perf_counter()
         stats = pipeline.run_once(settings)
         es1 = es_cpu_seconds()
         worker.shutdown()  # the parse children, reaped: their CPU joins RUSAGE_CHILDREN
-        out = {"indexed": stats.indexed, "failed": stats.failed, "parse_build_s": round(sum(v[1] for v in by_type.values()), 1),
-               "parse_build_by_type": {k: {"docs": n, "s": round(t, 1)} for k, (n, t) in sorted(by_type.items())},
+        out = {"indexed": stats.indexed, "failed": stats.failed, "parse_s": round(sum(v[1] for v in by_type.values()), 1),
+               "parse_workers": pipeline.parse_workers(settings), "parse_by_type": {k: {"docs": n, "s": round(t, 1)} for k, (n, t) in sorted(by_type.items())},
                "es_cpu_s": round(es1 - es0, 1) if es0 is not None and es1 is not None else None}
     elif name == "compliance":
         from monitor.compliance import evaluate

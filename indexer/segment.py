@@ -8,7 +8,6 @@ ranking field; exact recall never depends on it (see indexer.mappings).
 from __future__ import annotations
 
 import functools
-import operator
 import re
 import threading
 import unicodedata

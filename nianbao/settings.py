@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     parse_max_references: int = 5_000
     parse_timeout_seconds: float = 300.0
     parse_isolate: bool = True
+    parse_workers: int = 0  # documents of a batch parsed side by side (0: one per CPU)
     ocr_lang: str = "chi_sim"  # Tesseract languages
     ocr_timeout: int = 180  # seconds per document
     ocr_psm: int = 4  # Tesseract page segmentation: prose, one column, lines of varying size

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.errors import NianbaoError
+from nianbao.settings import get_settings
 
 GRACE_SECONDS = 5.0  # after the deadline, before the kill: the cooperative checks go first
 MAX_CALLS = 200
@@ -119,9 +120,15 @@ def _take() -> _Worker:
     return _Worker()
 
 
+def _max_idle() -> int:
+    """As many idle children as documents may be parsed side by side (indexer.pipeline)."""
+    return max(MAX_IDLE, get_settings().parse_workers or os.cpu_count() or 1)
+
+
 def _give_back(worker: _Worker) -> None:
+    keep = _max_idle()
     with _lock:
-        if worker.calls < MAX_CALLS and len(_idle) < MAX_IDLE:
+        if worker.calls < MAX_CALLS and len(_idle) < keep:
             _idle.append(worker)
             return
     worker.close()
