@@ -163,18 +163,13 @@ def pages(text: str, size: int) -> int | None:
     return None
 
 
-def _with_page(req: ListRequest, n: int) -> ListRequest:
-    form = tuple((k, str(n) if k == "currpage" else v) for k, v in req.form)
-    return ListRequest(req.url, "POST", form, NAME, page=n, records=None, hint=req.hint)
-
-
 def read(text: str, req: ListRequest, entry_url: str) -> ListResult:
     if req.family is None:  # the column page: ask for the list the call would load
-        first = first_request(text, req.url, entry_url)
-        if first is None:
+        asked = first_request(text, req.url, entry_url)
+        if asked is None:
             return ListResult(NAME, error="页面里没有 loadDynamic(…xxgk/search.jsp…) 调用 / "
                                           "no loadDynamic call of xxgk/search.jsp in the page")
-        return ListResult(NAME, requests=[first])
+        return ListResult(NAME, requests=[asked])
     links = rows(text, req.url)
     reports = [link for link in links if is_report_title(link.text)]
     if not links and not _ANSWER_MARK.search(text):
@@ -190,9 +185,7 @@ def read(text: str, req: ListRequest, entry_url: str) -> ListResult:
     total = pages(text, len(links)) or 1
     size = len(links)
     hint = (*req.hint, ("first", first))
-    more = []
-    for n in range(2, min(total, MAX_PAGES) + 1):
-        nxt = _with_page(ListRequest(req.url, "POST", req.form, NAME, hint=hint), n)
-        more.append(ListRequest(nxt.url, "POST", nxt.form, NAME, page=n,
-                                records=((n - 1) * size + 1, n * size) if size else None, hint=hint))
+    more = [ListRequest(req.url, "POST", tuple((k, str(n) if k == "currpage" else v) for k, v in req.form),
+                        NAME, page=n, records=((n - 1) * size + 1, n * size) if size else None, hint=hint)
+            for n in range(2, min(total, MAX_PAGES) + 1)]
     return ListResult(NAME, reports, more)

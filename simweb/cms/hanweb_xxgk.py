@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import date
+from datetime import date, datetime
 
 from ..pages import Page
 from ..world import Doc, Site, World
@@ -93,7 +93,8 @@ def _search(world: World, site: Site, query: dict[str, str], today: date) -> Pag
         return _fragment(site, "<tr><td colspan='4'>暂无信息</td></tr>", 0, 1, 1, EPOCH)
     docs = world.listing(site.index, today)
     pubs = {p.id: p.name for p in world.publishers(site.index)}
-    rows = [(d.path, d.title, pubs.get(d.publisher_id or "", site.name), d) for d in docs]
+    rows: list[tuple[str, str, str, Doc | None]] = [
+        (d.path, d.title, pubs.get(d.publisher_id or "", site.name), d) for d in docs]
     whole_area = query.get("infotypeId") != infotype(site)
     if whole_area:
         rows += [(p, t, o, None) for p, t, o in _other_rows(site, today)]
@@ -117,7 +118,7 @@ def _search(world: World, site: Site, query: dict[str, str], today: date) -> Pag
     return _fragment(site, "\n".join(out), len(rows), page, pages, modified(shown, today))
 
 
-def _fragment(site: Site, rows: str, total: int, page: int, pages: int, when) -> Page:
+def _fragment(site: Site, rows: str, total: int, page: int, pages: int, when: datetime) -> Page:
     go = "javascript:funGoPage('" + SEARCH + "',{n})"
     pager = (f'<a href="{go.format(n=1)}">首页</a> <a href="{go.format(n=max(page - 1, 1))}">上一页</a> '
              f'<a href="{go.format(n=min(page + 1, pages))}">下一页</a> '
