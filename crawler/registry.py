@@ -28,7 +28,7 @@ FIELDS = ("id", "name", "level", "province", "city", "county", "code", "deadline
 # Registry-only columns (not mirrored into the `publishers` table): the CMS family of the
 # entry page when detection must be overridden, and whether a crawl has confirmed the row.
 EXTRA_FIELDS = ("family", "verified")
-FAMILY_NAMES = ("generic", "hanweb", "xxgk", "jsonlist", "gkmlpt")
+FAMILY_NAMES = ("generic", "hanweb", "hanweb_xxgk", "xxgk", "jsonlist", "gkmlpt")
 _SCHEDULES = re.compile(r"^(daily|weekly|hourly|off|cron:.+)$")
 
 
@@ -47,7 +47,7 @@ class Publisher(BaseModel):
     deadline: str | None = None  # MM-DD, overrides the default deadline of the level
     entry_url: str
     schedule: str | None = None  # daily | weekly | hourly | off | cron:<crontab>
-    family: str | None = None  # generic | hanweb | xxgk | jsonlist | gkmlpt (None: detected from the page)
+    family: str | None = None  # generic | hanweb | hanweb_xxgk | xxgk | jsonlist | gkmlpt (None: detected from the page)
     verified: bool | None = None  # False: seen in public pages, not yet confirmed by a crawl
 
     @field_validator("family")

@@ -3,7 +3,9 @@ further list requests (GET or form POST). The family is detected from the entry 
 (`detect`), or set per registry row (`family:`); the answers of an adapter's own requests (a
 Hanweb record range, a JSON page, a POSTed form page) go back to the same adapter.
 
-Families: `hanweb` (大汉 jpage datastore + dataproxy.jsp record ranges), `jsonlist` (a template
+Families: `hanweb` (大汉 jpage datastore + dataproxy.jsp record ranges), `hanweb_xxgk` (大汉's
+信息公开目录 module: the column page's `loadDynamic(…/module/xxgk/search.jsp…)` call POSTed,
+pages by `currpage`), `jsonlist` (a template
 filled from a JSON endpoint), `xxgk` (信息公开 directory tables, form POST paging, organ
 sub-columns), `gkmlpt` (Guangdong's disclosure platform: a Vue shell whose `_CONFIG` names the
 site and column tree, the list from `/gkmlpt/api/all/<column>?page=N&sid=…`), `generic` (links
@@ -15,13 +17,15 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..discover import Link, parse_listing
-from . import gkmlpt, hanweb, jsonlist, xxgk
+from . import gkmlpt, hanweb, hanweb_xxgk, jsonlist, xxgk
 from .base import ListRequest, ListResult
 
 __all__ = ["FAMILIES", "NAMES", "ListRequest", "ListResult", "detect", "read_list"]
 
-# gkmlpt before jsonlist: its shell page may carry other scripts that look like an endpoint
-FAMILIES: dict[str, ModuleType] = {"hanweb": hanweb, "xxgk": xxgk, "gkmlpt": gkmlpt, "jsonlist": jsonlist}
+# gkmlpt before jsonlist: its shell page may carry other scripts that look like an endpoint;
+# hanweb_xxgk first: its loadDynamic call is the column's list, a jpage box beside it is not
+FAMILIES: dict[str, ModuleType] = {"hanweb_xxgk": hanweb_xxgk, "hanweb": hanweb, "xxgk": xxgk,
+                                   "gkmlpt": gkmlpt, "jsonlist": jsonlist}
 NAMES = ("generic", *FAMILIES)
 
 
@@ -39,7 +43,7 @@ def read_list(text: str, req: ListRequest, entry_url: str, family: str | None = 
     name = req.family or family or detect(text, req.url)
     if name not in NAMES:
         raise ValueError(f"未知的站点类型 / unknown CMS family: {name}")
-    html_page = req.family in (None, "generic", "xxgk")  # not an XML/JSON data answer
+    html_page = req.family in (None, "generic", "xxgk", "hanweb_xxgk")  # not an XML/JSON data answer
     generic = parse_listing(text, req.url, entry_url) if html_page else None
     if name == "generic":
         assert generic is not None

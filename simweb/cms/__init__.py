@@ -3,10 +3,11 @@
 template filled from a JSON endpoint), `xxgk` (信息公开 directory: table, form-POST paging,
 one sub-column per organ), `gkmlpt` (Guangdong's platform: a Vue shell and its
 `/gkmlpt/api/all/<column>` JSON), `jpaas` (开普云: a list unit answering rendered HTML inside
-JSON, the page number inside `paramJson`). Article and attachment pages stay those of the site's layout.
+JSON, the page number inside `paramJson`), `hanweb_xxgk` (大汉's 信息公开目录 module: the column
+page's `loadDynamic(…/module/xxgk/search.jsp…)` call, a table fragment paged by `currpage`). Article and attachment pages stay those of the site's layout.
 
 `World(cms=…)` chooses a site's lister: `classic` (all sites as before), `mixed` (each site
-draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 6]: the first
+draws one at random, deterministic per seed), `cycle` (site i gets LISTERS[i % 7]: the first
 four families in a four-site world), or one family's name (every site serves that family). A site with a mirror on the provincial intensive platform (another
 host: `SimWeb.mirrors`) links some reports there too, under the same titles. Every family's
 county column also carries a 年报专题 box linking its oldest reports under their own URLs (and
@@ -20,11 +21,12 @@ from datetime import date
 from ..facts import rng_for
 from ..pages import Page
 from ..world import Site, World
-from . import gkmlpt, jpaas, jpage, jsonapi, xxgk
+from . import gkmlpt, hanweb_xxgk, jpaas, jpage, jsonapi, xxgk
 
-LISTERS = ("classic", "jpage", "jsonapi", "xxgk", "gkmlpt", "jpaas")
+LISTERS = ("classic", "jpage", "jsonapi", "xxgk", "gkmlpt", "jpaas", "hanweb_xxgk")
 MODES = ("classic", "mixed", "cycle", *LISTERS[1:])
-_MODULES = {"jpage": jpage, "jsonapi": jsonapi, "xxgk": xxgk, "gkmlpt": gkmlpt, "jpaas": jpaas}
+_MODULES = {"jpage": jpage, "jsonapi": jsonapi, "xxgk": xxgk, "gkmlpt": gkmlpt, "jpaas": jpaas,
+            "hanweb_xxgk": hanweb_xxgk}
 
 
 def lister_for(seed: int, mode: str, index: int) -> str:

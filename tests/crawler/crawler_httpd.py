@@ -58,6 +58,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # quiet
         pass
 
+    body: bytes = b""  # a POST's form, for routes that read it
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
     def do_GET(self) -> None:  # noqa: N802
         self.owner.log.append(Hit(time.monotonic(), self.path, {k.lower(): v for k, v in self.headers.items()}))
         route = self.owner.routes.get(self.path) or self.owner.routes.get(self.path.split("?")[0])

@@ -6,20 +6,22 @@ Covered: Hanweb datastore column + dataproxy answer, TRS lists (`var countPage` 
 ./YYYYMM/t….html rows; createPageHTML), a JSON endpoint's answer whose list is rendered HTML
 (jpaas, paged inside paramJson from the unit a mohurd column's script names), Guangdong
 gkmlpt API answers (and its `_CONFIG` shell, assembled from quoted
-fragments), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a JSON-endpoint page
-template (the script naming the endpoint) and an xxgk directory table (those adapters are tested
-on the simulated web and in test_crawler_families.py)."""
+fragments), 大汉 信息公开目录 columns (a real loadDynamic call; its search.jsp answer assembled from
+what public scrapers select), note-only pages (PDF+OFD, PDF). Not yet covered by real markup: a
+JSON-endpoint page template (the script naming the endpoint) and the generic xxgk form table
+(those adapters are tested on the simulated web and in test_crawler_families.py)."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler import discover
 from crawler.discover import _anchors, _tree
-from crawler.families import ListRequest, detect, jsonlist, read_list
+from crawler.families import ListRequest, detect, hanweb_xxgk, jsonlist, read_list
 
 HERE = Path(__file__).parent / "realpages_lists"
 SOURCES = json.loads((HERE / "sources.json").read_text(encoding="utf-8"))
@@ -187,3 +189,42 @@ def test_jpaas_unit_script_and_paging_inside_paramjson():
     assert [dict(parse_qsl(urlsplit(r.url).query))["paramJson"] for r in nxt] == ['{"pageNo":2,"pageSize":"2"}']
     loop = read_list(answer, nxt[0], src["url"])
     assert loop.requests == [] and "repeats" in (loop.error or "")
+
+
+def test_hanweb_xxgk_column_call_read_into_its_post():
+    """A 大汉 信息公开目录 column (吉林税务, quoted whole in a public test): no list in the markup,
+    only the loadDynamic call; it is read into the POST dynamic.js makes — the URL's string
+    pieces joined around the script's variables, cid/webid/divid in the form, the area not
+    added again (the URL names it)."""
+    src = SOURCES["jilin_tax_xxgk_column_call.html"]
+    text = _text("jilin_tax_xxgk_column_call.html")
+    assert detect(text, src["url"]) == src["family"]
+    res = read_list(text, ListRequest(src["url"]), src["url"])
+    assert res.error is None and res.reports == [] and len(res.requests) == 1
+    first = res.requests[0]
+    assert first.method == "POST" and first.url == src["first"] and first.page == 1
+    form = dict(first.form)
+    assert {k: form[k] for k in src["form"]} == src["form"]
+    assert [k for k, _v in first.form].count("area") == 1
+
+
+def test_hanweb_xxgk_answer_rows_and_pager():
+    """The search.jsp answer (assembled from what public scrapers select: see sources.json):
+    the whole title from mc/title where the link text is cut, the 通知 beside the report left,
+    the pager's javascript links not followed, page 2 asked by currpage from 共2页."""
+    src = SOURCES["hanweb_xxgk_search_answer_assembled.html"]
+    text = _text("hanweb_xxgk_search_answer_assembled.html")
+    column = _text("jilin_tax_xxgk_column_call.html").replace("jilin.chinatax.gov.cn", "x")
+    first = read_list(column, ListRequest("https://xxgk-answer.invalid/col/col1/index.html"),
+                      "https://xxgk-answer.invalid/col/col1/index.html").requests[0]
+    req = replace(first, url=src["url"])
+    res = read_list(text, req, src["url"])
+    assert res.error is None
+    assert [link.url for link in hanweb_xxgk.rows(text, src["url"])] == src["links"]
+    assert [link.url for link in res.reports] == src["reports"]
+    assert res.reports[0].text.endswith("年度报告")  # not the cut "年度..."
+    assert [r.page for r in res.requests] == src["next_pages"]
+    assert all(r.method == "POST" and dict(r.form)["currpage"] == str(r.page) for r in res.requests)
+    assert res.requests[0].records == (3, 4)
+    again = read_list(text, res.requests[0], src["url"])  # page 2 answering page 1's rows
+    assert again.requests == [] and "repeats page 1" in (again.error or "")

@@ -46,4 +46,5 @@ def test_check_reach_detects_each_family_and_names_the_unreachable(tmp_path, mon
 def test_starter_registry_is_valid_and_unverified():
     pubs = load_registry(ROOT / "config" / "publishers.real.yaml")
     assert pubs and all(p.verified is False and p.family for p in pubs)
-    assert {p.family for p in pubs} <= {"hanweb", "xxgk", "jsonlist", "generic"}
+    assert {p.family for p in pubs} <= {"hanweb", "hanweb_xxgk", "xxgk", "jsonlist", "gkmlpt", "generic"}
+    assert any(p.family == "gkmlpt" and "/gkmlpt/" in p.entry_url for p in pubs)

@@ -118,3 +118,25 @@ def test_jpaas_unit_pages_inside_paramjson():
     assert html(paramJson='{"pageNo":99,"pageSize":"20"}') == ""  # past the end: empty, HTTP 200
     assert json.loads(st.page(0, unit, {**ask, "paramJson": "pageNo=2"})[0].body)["success"] is False
     assert json.loads(st.page(0, unit, {**ask, "pageId": "1"})[0].body)["success"] is False
+
+
+def test_hanweb_xxgk_column_call_and_search_fragment():
+    st = SimState(World(1, "demo"), TODAY, cms="hanweb_xxgk")
+    site = st.world.site(0)
+    docs = st.world.listing(0, TODAY)
+    col = st.page(0, "/col/col1229600000/index.html", {})[0].body.decode(site.encoding)
+    assert "loadDynamic('/module/xxgk/search.jsp?infotypeId=NB001'+a+" in col and "<tr" not in col
+    ask = {"infotypeId": "NB001", "area": "4115280000000000", "_method": "POST"}
+
+    def fragment(**extra: str) -> str:
+        return st.page(0, "/module/xxgk/search.jsp", {**ask, **extra})[0].body.decode(site.encoding)
+
+    first = fragment(currpage="")
+    pages = -(-len(docs) // 15)
+    assert first.count("tr_main_value_") == 15 and f"第1页/共{pages}页" in first
+    assert f'mc="{docs[0].title}"' in first  # the whole title in mc/title, the text cut to 24
+    assert fragment(currpage="2").count("tr_main_value_") == 15 and docs[15].path in fragment(currpage="2")
+    assert fragment(currpage="99") == fragment(currpage=str(pages))  # past the end: the last page again
+    whole = fragment(infotypeId="", currpage=str(pages + 1))  # no column id: the whole area
+    assert "政务公开工作要点" in whole and f"共{len(docs) + 4}条记录" in whole
+    assert "暂无信息" in fragment(area="1") and "共0条记录" in fragment(area="1")
