@@ -98,8 +98,8 @@ def _set_cursor(session: Session, name: str, value: str) -> None:
 def _es_docs(es: Elasticsearch | None, prefix: str, ids: list[str]) -> dict[str, dict]:
     if es is None or not ids:
         return {}
-    if hasattr(es, "indices"):  # the indexer may have just written: make its batch searchable
-        es.indices.refresh(index=f"{prefix}-reports", ignore_unavailable=True)
+    # the indexer may have just written: make its batch searchable
+    es.indices.refresh(index=f"{prefix}-reports", ignore_unavailable=True)
     res = es.mget(index=f"{prefix}-reports", ids=ids,
                   source_includes=["id", "title", "organ", "finding_codes", "findings", "province",
                                    "city", "county", "year", "url"])

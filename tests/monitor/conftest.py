@@ -163,3 +163,13 @@ def add_report(session, pid: str, url: str, seen: str, shown: str | None, title:
                          done_at=utc(seen) if done else None, attempts=1))
     session.commit()
     return doc.id, ver.id
+
+
+@pytest.fixture()
+def empty_index(es, settings):
+    """The real Elasticsearch with the settings' report indices created and empty: document
+    events find none of their reports there (the tests that use it do not index any)."""
+    from indexer.store import ensure_indices
+
+    ensure_indices(es, settings.es_index_prefix)
+    return es
