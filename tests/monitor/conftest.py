@@ -8,6 +8,7 @@ import email.policy
 import json
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -167,9 +168,11 @@ def add_report(session, pid: str, url: str, seen: str, shown: str | None, title:
 
 @pytest.fixture()
 def empty_index(es, settings):
-    """The real Elasticsearch with the settings' report indices created and empty: document
-    events find none of their reports there (the tests that use it do not index any)."""
+    """The real Elasticsearch with report indices of the test's own, created and empty:
+    document events find none of their reports there (the tests that use it index none)."""
     from indexer.store import ensure_indices
 
+    settings.es_index_prefix = f"{settings.es_index_prefix}-{uuid.uuid4().hex[:6]}"
     ensure_indices(es, settings.es_index_prefix)
-    return es
+    yield es
+    es.indices.delete(index=f"{settings.es_index_prefix}-*", ignore_unavailable=True, allow_no_indices=True)
