@@ -72,7 +72,7 @@ def run(settings: Settings, today: date | None = None, *, now: datetime | None =
         daily: bool = False, session: Session | None = None) -> RunStats:
     """One scheduler tick: events for `today` (default: now), then send what is due.
     `daily=True` also sends the daily digests."""
-    now = now or datetime.now().replace(microsecond=0)  # naive, the server's clock: as stored
+    now = now or clock.system_now().replace(microsecond=0)  # naive, the server's clock: as stored
     if today is None:  # the configured zone's day (a server on UTC is not a day behind)
         today = clock.today(settings)
     elif today != now.date():  # a simulated day (the demo's clock, tests): its events on it

@@ -35,7 +35,7 @@ def _content(it: dict) -> str:
 
 
 def rfc3339(when: datetime, tz_name: str = clock.DEFAULT_ZONE) -> str:
-    """An alert table time (naive: the server's own clock, `datetime.now()`) as RFC 3339 in the
+    """An alert table time (naive: the server's own clock, `clock.system_now()`) as RFC 3339 in the
     configured zone, with the offset that zone really has (not a fixed +08:00 on any clock)."""
     aware = when.astimezone() if when.tzinfo is None else when
     return aware.astimezone(clock.zone(tz_name)).isoformat(timespec="seconds")

@@ -50,7 +50,7 @@ def _db_row(year: int, row: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 def write(session: Session, year: int, report: dict[str, Any], now: datetime | None = None) -> int:
     """Replace the year's rows with `report`'s publishers, in one transaction."""
-    now = now or datetime.now()  # microseconds: readers key caches on it
+    now = now or clock.system_now()  # microseconds: readers key caches on it
     rows = [_db_row(year, r, now) for r in report.get("publishers") or []]
     try:
         session.execute(delete(ComplianceRow).where(ComplianceRow.year == year))

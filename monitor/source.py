@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
-from typing import overload
-from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nianbao import clock
+
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
 
 log = logging.getLogger(__name__)
-_UTC = ZoneInfo("UTC")
-LOCAL = ZoneInfo("Asia/Shanghai")
-_BEIJING_OFFSET = timedelta(hours=8)
-
-
-@overload
-def local(value: datetime) -> datetime: ...
-@overload
-def local(value: None) -> None: ...
-def local(value: datetime | None) -> datetime | None:
-    """The crawler stores naive UTC; deadlines are Beijing dates."""
-    if value is None:
-        return None
-    # Beijing has been UTC+8 all year since 1991: an addition instead of a tz conversion
-    # (80,000 of them for a national view)
-    if value.year >= 1992:
-        return value + _BEIJING_OFFSET
-    return value.replace(tzinfo=_UTC).astimezone(LOCAL).replace(tzinfo=None)
 
 
 def publishers(session: Session, province: str | None = None, city: str | None = None,
@@ -66,13 +47,14 @@ def sightings(session: Session, year: int, publisher_ids: list[str] | None = Non
     if publisher_ids is not None:
         q = q.where(Document.publisher_id.in_(publisher_ids))
     out = []
+    local = clock.utc_to_local()  # the crawler's naive UTC → the configured zone's wall time
     for doc in session.execute(q):  # plain rows (attribute access like the ORM object)
         n = doc.n
         es_doc = (extra or {}).get(doc.url, {})
         out.append(ReportSighting(
             document_id=doc.id, publisher_id=doc.publisher_id, year=doc.year, url=doc.url,
             first_seen=local(doc.first_seen), published_shown=doc.published_shown,
-            last_seen=local(doc.last_seen), status=doc.status, title=doc.title,
+            last_seen=doc.last_seen and local(doc.last_seen), status=doc.status, title=doc.title,
             attachment_url=doc.attachment_url, meta_dates=es_doc.get("meta_dates") or {},
             versions=n or 1, finding_codes=tuple(es_doc.get("finding_codes") or ())))
     return out
@@ -86,6 +68,7 @@ def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl
     for r in session.scalars(select(Row).where(Row.entry_url.in_(entry_urls))):
         runs[(r.entry_url, r.run_id)].append(r)
     out = []
+    local = clock.utc_to_local()  # the crawler's naive UTC → the configured zone's wall time
     for (entry, _run), rows in runs.items():
         ok = all(r.ok for r in rows)
         status = "ok" if ok else next((r.status for r in rows if not r.ok), "failed")

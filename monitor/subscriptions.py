@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crawler.models import PublisherRow
 from indexer.query import parse_query
+from nianbao import clock
 from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
 from nianbao.settings import Settings
 
@@ -218,7 +219,7 @@ def create(session: Session, settings: Settings, *, kind: str, channel: str, tar
         contact_email=contact_email or (target if channel == "email" else None),
         secret=secrets.token_hex(32) if channel == "webhook" else None, label=label[:200],
         status="pending" if channel == "email" else "active", failures=0,
-        created_at=now or datetime.now(),
+        created_at=now or clock.system_now(),
     )
     session.add(sub)
     session.commit()
@@ -248,7 +249,7 @@ def get(session: Session, token: str, *, include_cancelled: bool = False) -> Sub
 def confirm(session: Session, token: str, now: datetime | None = None) -> Subscription:
     sub = get(session, token)
     if sub.status == "pending":
-        sub.status, sub.confirmed_at = "active", now or datetime.now()
+        sub.status, sub.confirmed_at = "active", now or clock.system_now()
         session.commit()
     return sub
 
@@ -297,7 +298,7 @@ def cancel(session: Session, token: str, now: datetime | None = None) -> Subscri
     """Unsubscribe (idempotent: a second click on the link is not an error)."""
     sub = get(session, token, include_cancelled=True)
     if sub.status != "cancelled":
-        sub.status, sub.cancelled_at = "cancelled", now or datetime.now()
+        sub.status, sub.cancelled_at = "cancelled", now or clock.system_now()
         session.commit()
     return sub
 

@@ -45,7 +45,7 @@ def to_local(value: Any, naive: str = "local") -> datetime | date | None:
 
     A value without an offset is ambiguous: `naive="local"` takes it as wall time in the
     configured zone (a date a page shows), `"utc"` as UTC (what the crawler and the review log
-    store), `"system"` as the server's own clock (`datetime.now()`, the snapshot and alert
+    store), `"system"` as the server's own clock (`nianbao.clock.system_now()`, the snapshot and alert
     tables)."""
     if value in (None, ""):
         return None

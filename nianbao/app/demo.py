@@ -18,7 +18,7 @@ import os
 import secrets
 import signal
 import urllib.parse
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,6 @@ import yaml
 
 from crawler.cli import print_summary
 from crawler.engine import run_crawl
-from crawler.fetch import set_clock_offset
 from crawler.registry import load_registry
 from nianbao import clock, es_server
 from nianbao.db import require_current
@@ -58,9 +57,9 @@ def _world_key(seed: int, size: str, today: date, year: int) -> dict[str, Any]:
 
 
 def _set_world_date(web: Any, when: date) -> None:
-    """The simulated web and the crawler's clock on `when` (the time of day stays real)."""
+    """The simulated web and the clock (nianbao.clock) on `when` (the time of day stays real)."""
     web.set_date(when)
-    set_clock_offset(timedelta(days=(when - datetime.now(UTC).date()).days))
+    clock.set_date(when)
 
 
 def history_date(world: Any, start: date) -> date | None:
@@ -298,11 +297,11 @@ def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, 
 
     app = create_portal({"NIANBAO_TODAY": today.isoformat(),
                       "NIANBAO_DEMO": {"tick": int(tick) if tick == int(tick) else tick, "days": days}})
-    clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
-                       pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
-                       tick=tick, days=days, until=date(year + 1, 6, 30),
-                       echo=lambda line: click.echo(line))
-    app.extensions["nianbao"].update(demo_mail=mail, demo_clock=clock)
+    world_clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
+                             pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
+                             tick=tick, days=days, until=date(year + 1, 6, 30),
+                             echo=lambda line: click.echo(line))
+    app.extensions["nianbao"].update(demo_mail=mail, demo_clock=world_clock)
     url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"门户已启动 portal: {url}/")
@@ -322,10 +321,10 @@ def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, 
     for q in _examples(registry_path, year):
         click.echo(f"  {url}/search?q={urllib.parse.quote(q)}    ({q})")
     click.echo("按 Ctrl-C 停止 / press Ctrl-C to stop")
-    clock.start()
+    world_clock.start()
     try:
         serve(app, host=host, port=port, threads=8, _quiet=True)
     except KeyboardInterrupt:
         pass
     finally:
-        clock.stop()
+        world_clock.stop()
