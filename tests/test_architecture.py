@@ -6,6 +6,7 @@ included, so a shortcut upwards or a package cycle fails here."""
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -95,3 +96,18 @@ def test_the_model_registry_names_every_module_with_tables() -> None:
                                                                 "web_reviews"}
     source = (ROOT / "nianbao" / "db.py").read_text(encoding="utf-8")
     assert not [pkg for pkg in PACKAGES[1:] if f"{pkg}." in source or f'"{pkg}"' in source]
+
+
+ENV_WRITE = re.compile(r"os\.environ(\[[^]]+\]\s*=(?!=)|\.update\(|\.setdefault\(|\.pop\()|os\.putenv\(")
+# The only write, for a child process started by a library that takes no env= (pytesseract).
+ENV_WRITERS = {"indexer/parse/formats/ocr.py"}
+
+
+def test_no_module_writes_the_environment() -> None:
+    """Configuration travels as Settings objects in-process and as an explicit env= to child
+    processes; nothing sets os.environ to configure what runs after it (the demo did)."""
+    found = {path.relative_to(ROOT).as_posix()
+             for pkg in PACKAGES for path in (ROOT / pkg).rglob("*.py")
+             if "tests" not in path.relative_to(ROOT).parts
+             and ENV_WRITE.search(path.read_text(encoding="utf-8"))}
+    assert found == ENV_WRITERS
