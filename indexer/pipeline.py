@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch import Elasticsearch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ from crawler import queue
 from crawler.archive import Archive
 from crawler.models import Document, PublisherRow, Version
 from crawler.queue import QueueItem
+from indexer.parse import parse
+from indexer.reviews import apply_reviews, reviews_for
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
@@ -91,9 +94,6 @@ def item_meta(item: QueueItem, report: dict[str, Any], pub: PublisherRow | None)
 
 def build_item_doc(session: Session, archive: Archive, item: QueueItem) -> dict[str, Any]:
     """Archive → parse → ES document. Raises NianbaoError (ParseError, ArchiveMissing …)."""
-    from indexer.parse import parse
-    from indexer.reviews import apply_reviews, reviews_for
-
     if not item.sha256:
         raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
     data = archive.read(item.sha256)
@@ -155,8 +155,6 @@ def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int 
 
 
 def _is_down(exc: Exception) -> bool:
-    from elasticsearch import ConnectionError as EsConnectionError
-
     return isinstance(exc, EsConnectionError | ServiceUnavailable)
 
 

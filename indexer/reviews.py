@@ -14,7 +14,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nianbao import clock
@@ -98,8 +98,6 @@ def apply_reviews(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[st
 
 def reviews_for(session: Any, report_id: str) -> list[dict[str, Any]]:
     """The reviews of one report from web_reviews, oldest first (input of apply_reviews)."""
-    from sqlalchemy import select
-
 
     rows = session.scalars(select(Review).where(Review.report_id == report_id)
                            .order_by(Review.at, Review.id))

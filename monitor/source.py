@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.models import Document, PublisherRow, Version
+from crawler.models import ListingCrawl as Row
 from nianbao import clock
 
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
@@ -18,8 +20,6 @@ log = logging.getLogger(__name__)
 
 def publishers(session: Session, province: str | None = None, city: str | None = None,
                county: str | None = None) -> list[PublisherInfo]:
-    from crawler.models import PublisherRow
-
     cols = (PublisherRow.id, PublisherRow.name, PublisherRow.level, PublisherRow.province,
             PublisherRow.city, PublisherRow.county, PublisherRow.code, PublisherRow.deadline,
             PublisherRow.entry_url)
@@ -35,8 +35,6 @@ def publishers(session: Session, province: str | None = None, city: str | None =
 def sightings(session: Session, year: int, publisher_ids: list[str] | None = None,
               extra: dict[str, dict] | None = None) -> list[ReportSighting]:
     """Documents of `year` matched to a publisher; `extra` maps url -> ES fields."""
-    from crawler.models import Document, Version
-
     counts = (select(Version.document_id, func.count().label("n")).group_by(Version.document_id)
               .subquery())
     cols = (Document.id, Document.publisher_id, Document.year, Document.url, Document.first_seen,
@@ -62,8 +60,6 @@ def sightings(session: Session, year: int, publisher_ids: list[str] | None = Non
 
 def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl]:
     """One ListingCrawl per crawl run of an entry: its pages' report URLs united, ok if all ok."""
-    from crawler.models import ListingCrawl as Row
-
     runs: dict[tuple[str, str], list] = defaultdict(list)
     for r in session.scalars(select(Row).where(Row.entry_url.in_(entry_urls))):
         runs[(r.entry_url, r.run_id)].append(r)
@@ -81,8 +77,6 @@ def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl
 def es_fields(es: Elasticsearch, prefix: str, year: int, publisher_ids: list[str] | None = None) -> dict[str, dict]:
     """url -> {meta_dates, finding_codes} from the ES report documents of `year` (of the given
     publishers only: a county view must not read the whole country's documents)."""
-    from elasticsearch import helpers
-
     out: dict[str, dict] = {}
     flt: list[dict] = [{"term": {"year": year}}]
     if publisher_ids is not None and len(publisher_ids) <= 60_000:  # terms' limit is 65,536

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from . import db
+from . import db, pg_server
 from .errors import NianbaoError
 from .settings import get_settings
 
@@ -88,7 +90,7 @@ def downgrade(revision: str) -> None:
 def revision(message: str, rev_id: str | None) -> None:
     """开发者：按模型差异生成新版本 / developers: autogenerate a revision from the models
     against the configured database (which must be at head). Review it by hand."""
-    from alembic import command
+    from alembic import command  # ≈0.7 s: only for migrations
 
     engine = _engine()
     try:
@@ -113,8 +115,6 @@ def pg_group() -> None:
 @click.option("--database", default="nianbao", show_default=True, help="created if missing")
 def pg_start(database: str) -> None:
     """启动（或复用）并打印 NIANBAO_DB_URL / start or reuse it; prints a NIANBAO_DB_URL."""
-    from . import pg_server
-
     pg_server.start()
     click.echo(pg_server.ensure_database(database))
 
@@ -122,16 +122,10 @@ def pg_start(database: str) -> None:
 @pg_group.command("stop")
 def pg_stop() -> None:
     """停止 / stop it."""
-    from . import pg_server
-
     click.echo("stopped" if pg_server.stop() else "not running")
 
 
 @pg_group.command("status")
 def pg_status() -> None:
     """状态 / home, initialised, running, port (JSON)."""
-    import json
-
-    from . import pg_server
-
     click.echo(json.dumps(pg_server.status()))

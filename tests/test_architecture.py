@@ -111,3 +111,24 @@ def test_no_module_writes_the_environment() -> None:
              if "tests" not in path.relative_to(ROOT).parts
              and ENV_WRITE.search(path.read_text(encoding="utf-8"))}
     assert found == ENV_WRITERS
+
+
+def test_every_import_inside_a_function_says_why() -> None:
+    """Imports belong at the top of the module; one inside a function is there for a reason
+    (a heavy or optional dependency, a format's adapter loaded on demand, a cycle inside a
+    package) that its line states in a comment."""
+    silent = []
+    for pkg in PACKAGES:
+        for path in (ROOT / pkg).rglob("*.py"):
+            rel = path.relative_to(ROOT)
+            if "tests" in rel.parts:
+                continue
+            source = path.read_text(encoding="utf-8")
+            lines = source.splitlines()
+            for fn in ast.walk(ast.parse(source, str(path))):
+                if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                    silent += [f"{rel}:{node.lineno}" for node in ast.walk(fn)
+                               if isinstance(node, ast.Import | ast.ImportFrom)
+                               and "#" not in lines[node.end_lineno - 1]
+                               and not lines[node.lineno - 2].strip().startswith("#")]
+    assert not silent, silent

@@ -115,8 +115,8 @@ def init_app(app: Flask) -> None:
 
 def compile_catalogues() -> list[Path]:
     """Compile every messages.po to messages.mo (run at build time, result committed)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    from babel.messages.mofile import write_mo  # build time only (`python -m web.i18n`)
+    from babel.messages.pofile import read_po  # build time only
 
     out = []
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):

@@ -23,16 +23,23 @@ from typing import Any
 
 import click
 import yaml
+from tqdm import tqdm
+from waitress import serve
 
 from crawler.cli import print_summary
 from crawler.engine import run_crawl
 from crawler.registry import load_registry
+from indexer.warmup import warm_configured
 from nianbao import clock, es_server
 from nianbao.db import require_current
 from nianbao.errors import NianbaoError
 from nianbao.settings import Settings, get_settings
+from simweb.server import SimWeb
+from web.users import save_user_in
 
+from .demo_live import MailCatcher, WorldClock
 from .pipeline import PipelineRun, run_pipeline
+from .portal import create_portal
 
 SIM_PORT = 8800
 REVIEWER = "reviewer"
@@ -89,8 +96,6 @@ class _Bars:
         self.bars: dict[str, Any] = {}
 
     def _bar(self, name: str, desc: str) -> Any:
-        from tqdm import tqdm
-
         if name not in self.bars:
             self.bars[name] = tqdm(total=None, unit="报告", desc=desc, leave=True)
         return self.bars[name]
@@ -183,10 +188,6 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: str, seed: int,
              no_crawl: bool, host: str, port: int, sim_port: int) -> None:
     """一条命令体验全部功能 / the whole product on a simulated world."""
-    from simweb.server import SimWeb
-
-    from .demo_live import MailCatcher
-
     # `kill` / a closed terminal stops the demo like Ctrl-C: the finally block cleans up.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
@@ -244,8 +245,6 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
         if crawl:
             marker.write_text(json.dumps(key))
         clock_file.write_text(json.dumps({"today": today.isoformat()}))
-        from web.users import save_user_in
-
         reviewer_password = save_user_in(settings.database_url, REVIEWER, "reviewer")
         _serve(settings, host, port, registry_path, year, web=web, mail=mail, today=today,
                days=days, tick=tick, clock_file=clock_file,
@@ -287,13 +286,6 @@ def _tick_pipeline(settings: Settings, registry_path: Path, app: Any, clock_file
 def _serve(settings: Settings, host: str, port: int, registry_path: Path, year: int, *, web: Any,
            mail: Any, today: date, days: int, tick: float, clock_file: Path,
            logins: dict[str, str | None]) -> None:
-    from waitress import serve
-
-    from indexer.warmup import warm_configured
-
-    from .demo_live import WorldClock
-    from .portal import create_portal
-
     click.echo(f"预热 warm-up: {warm_configured(settings)}")
 
     app = create_portal({"NIANBAO_SETTINGS": settings, "NIANBAO_TODAY": today.isoformat(),
