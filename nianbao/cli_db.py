@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
+from sqlalchemy import Engine
 
 from . import db, pg_server
 from .errors import NianbaoError
 from .settings import get_settings
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    return db.make_engine(get_settings().database_url)
+@contextmanager
+def _engine() -> Iterator[Engine]:
+    """The configured database's engine, disposed of when the command is done with it."""
+    engine = db.make_engine(get_settings().database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _at_head(engine: Engine) -> db.SchemaState:
+    """The schema's state; SchemaOutdated unless the database is at this program's head."""
+    state = db.schema_state(engine)
+    if state.state != "current":
+        raise db.SchemaOutdated(state.message())
+    return state
 
 
 def _safe_url() -> str:
@@ -28,11 +45,8 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """升级到最新（或指定）版本 / upgrade the schema to head (or REVISION); back up first."""
-    engine = _engine()
-    try:
+    with _engine() as engine:
         before, after = db.upgrade(engine, revision)
-    finally:
-        engine.dispose()
     if before == after:
         click.echo(f"已是版本 {after}，无需升级 / already at {after}: nothing to do ({_safe_url()})")
     else:
@@ -42,11 +56,8 @@ def upgrade(revision: str) -> None:
 @db_group.command()
 def current() -> None:
     """当前版本与状态 / the database's revision, this program's head, and the state."""
-    engine = _engine()
-    try:
+    with _engine() as engine:
         state = db.schema_state(engine)
-    finally:
-        engine.dispose()
     click.echo(f"database {_safe_url()}")
     click.echo(f"current  {state.current or '-'}")
     click.echo(f"head     {state.head}")
@@ -56,14 +67,9 @@ def current() -> None:
 @db_group.command()
 def check() -> None:
     """检查数据库是否与程序一致 / exit 1 unless the database is at head and matches the models."""
-    engine = _engine()
-    try:
-        state = db.schema_state(engine)
-        if state.state != "current":
-            raise db.SchemaOutdated(state.message())
+    with _engine() as engine:
+        state = _at_head(engine)
         diffs = db.differences(engine)
-    finally:
-        engine.dispose()
     if diffs:
         for d in diffs:
             click.echo(f"  {d}", err=True)
@@ -76,11 +82,8 @@ def check() -> None:
 @click.argument("revision")
 def downgrade(revision: str) -> None:
     """回退到指定版本 / step the schema back to REVISION (before running an older program)."""
-    engine = _engine()
-    try:
+    with _engine() as engine:
         before, after = db.downgrade(engine, revision)
-    finally:
-        engine.dispose()
     click.echo(f"已回退 downgraded {before} → {after or '(base)'} ({_safe_url()})")
 
 
@@ -92,17 +95,11 @@ def revision(message: str, rev_id: str | None) -> None:
     against the configured database (which must be at head). Review it by hand."""
     from alembic import command  # ≈0.7 s: only for migrations
 
-    engine = _engine()
-    try:
-        state = db.schema_state(engine)
-        if state.state != "current":
-            raise db.SchemaOutdated(state.message())
-        rev_id = rev_id or f"{int(state.head) + 1:04d}"
+    with _engine() as engine:
+        rev_id = rev_id or f"{int(_at_head(engine).head) + 1:04d}"
         with engine.begin() as conn:
             script = command.revision(db.alembic_config(conn), message=message, autogenerate=True,
                                       rev_id=rev_id)
-    finally:
-        engine.dispose()
     click.echo(getattr(script, "path", script))
 
 
