@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from nianbao.errors import ConfigError, UsageError
 from nianbao.settings import get_settings
 
 from .engine import CrawlSummary, run_crawl
+from .probe import probe
 from .registry import Publisher, from_divisions, load_csv, load_registry, load_schedule, write_yaml
 
 
@@ -38,8 +40,6 @@ def print_summary(summary: CrawlSummary) -> None:
 @click.option("--quiet", is_flag=True, help="不显示进度条 / no progress bar")
 def crawl_cmd(publishers: tuple[str, ...], registry_file: str | None, quiet: bool) -> None:
     """抓取一次 / crawl once: list pages, reports, attachments; then a summary per host."""
-    from tqdm import tqdm
-
     settings = get_settings()
     registry = load_registry(_registry_path(registry_file))
     bar = tqdm(total=0, unit="报告", desc="抓取", disable=quiet or None, leave=False)
@@ -126,8 +126,6 @@ def check_cmd(registry_file: str | None, reach: bool) -> None:
 
 
 def _print_probes(pubs: list[Publisher]) -> None:
-    from .probe import probe
-
     results = probe(get_settings(), pubs)
     bad = 0
     for r in results:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import opencc
 from lxml import etree
 
 ATTACHMENT_EXT = ("pdf", "docx", "doc", "wps", "ofd")
@@ -51,7 +52,6 @@ class Listing:
 
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
-    import opencc
     return opencc.OpenCC("t2s")
 
 

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.orm import Session
 
+from nianbao import clock
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError
 from nianbao.settings import Settings
@@ -32,7 +33,7 @@ from nianbao.settings import Settings
 from . import discover, state
 from .archive import Archive, ArchiveMissing
 from .families import ListRequest, ListResult, read_list
-from .fetch import Fetcher, FetchResult, utcnow
+from .fetch import Fetcher, FetchResult
 from .httputil import decode_html
 from .match import Matcher
 from .models import FetchLogRow
@@ -128,7 +129,7 @@ class Crawl:
         self.only = only
         self.progress = progress or (lambda done, total: None)
         self.done = self.total = 0
-        self.run_id = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        self.run_id = f"{clock.utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
         self.summary = CrawlSummary(self.run_id)
         self.matcher = Matcher(registry)
         self.pending_fetches: deque[FetchLogRow] = deque()
@@ -321,7 +322,7 @@ class Crawl:
             log.warning("list %s unreadable: %s", evidence, listing.error)
         state.add_listing(self.session, run_id=self.run_id, entry_url=entry_url, url=evidence,
                           host=netloc(req.url), status=status, report_urls=[r.url for r in listing.reports],
-                          error=error, sha256=res.sha256, now=utcnow())
+                          error=error, sha256=res.sha256, now=clock.utcnow())
         self._w_commit()
         return listing
 
@@ -365,14 +366,14 @@ class Crawl:
             res.sha256 = cached.sha256
             # Evidence of the content is the 200 that served it (a 304 record has no body).
             res.warc_file, res.warc_offset = cached.warc_file, cached.warc_offset
-            self.validators.remember(url, res, utcnow())
+            self.validators.remember(url, res, clock.utcnow())
             try:
                 return self.archive.read(cached.sha256)
             except ArchiveMissing:
                 return None
         if res.outcome == "ok" and res.status == 200:
             if remember:  # a POST answer is not the URL's content
-                self.validators.remember(url, res, utcnow())
+                self.validators.remember(url, res, clock.utcnow())
             return res.body
         return None
 
@@ -384,7 +385,7 @@ class Crawl:
         except Exception as exc:  # one odd page must not end the crawl: logged, retried next run
             log.exception("report %s failed", url)
             self._log(FetchLogRow(run_id=self.run_id, url=url, host=netloc(url), kind="report",
-                                  started_at=utcnow(), status=None, outcome="error", attempts=1,
+                                  started_at=clock.utcnow(), status=None, outcome="error", attempts=1,
                                   bytes=0, sha256=None, elapsed_ms=0,
                                   error=f"internal: {type(exc).__name__}: {exc}"[:500]))
         finally:
@@ -426,7 +427,7 @@ class Crawl:
 
     def _w_missing(self, url: str) -> None:
         assert self.session is not None
-        if state.mark_missing(self.session, url, utcnow()):
+        if state.mark_missing(self.session, url, clock.utcnow()):
             self.summary.hosts[netloc(url)].removed += 1
         self._w_commit()
 
@@ -455,7 +456,7 @@ class Crawl:
             page_sha256=page.page_sha, content_type=res.content_type.split(";")[0].strip(),
             filename=unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source_url=source,
             attachment_url=attachment_url, warc_file=res.warc_file or "", warc_offset=res.warc_offset)
-        event = state.save_observation(self.session, obs, utcnow())
+        event = state.save_observation(self.session, obs, clock.utcnow())
         stats = self.summary.hosts[netloc(url)]
         if event == "new":
             stats.new += 1

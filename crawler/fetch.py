@@ -17,12 +17,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
 
+from nianbao import clock
 from nianbao.settings import Settings
 
 from .archive import Archive, sha256_of
@@ -44,20 +45,6 @@ def _preload() -> None:
 
 
 _preload()
-
-
-_CLOCK_OFFSET = timedelta(0)  # the demo's simulated world: its crawls happen on its dates
-
-
-def set_clock_offset(offset: timedelta) -> None:
-    """Shift the crawler's clock (`utcnow`) by `offset` from now on. The demo moves it with its
-    simulated world, so first-seen times and listing crawls fall on the world's dates."""
-    global _CLOCK_OFFSET
-    _CLOCK_OFFSET = offset
-
-
-def utcnow() -> datetime:
-    return (datetime.utcnow() + _CLOCK_OFFSET).replace(microsecond=0)
 
 
 @dataclass
@@ -278,7 +265,7 @@ class Fetcher:
                 if slot.blocked:
                     return FetchResult(url, kind, "blocked", error=slot.blocked)
                 await slot.wait_turn()
-                started, t0 = utcnow(), time.monotonic()
+                started, t0 = clock.utcnow(), time.monotonic()
                 try:
                     async with asyncio.timeout(self.s.crawl_timeout_seconds * 3):
                         res = await self._request(url, kind, headers, slot, form)
@@ -347,7 +334,7 @@ class Fetcher:
     def _record(self, res: FetchResult, outcome: str | None = None) -> FetchResult:
         self.log(FetchLogRow(
             run_id=self.run_id, url=res.url, host=netloc(res.url), kind=res.kind,
-            started_at=res.started_at or utcnow(), status=res.status,
+            started_at=res.started_at or clock.utcnow(), status=res.status,
             outcome=outcome or res.outcome, attempts=res.attempts or 1, bytes=len(res.body),
             sha256=res.sha256, error=res.error, elapsed_ms=res.elapsed_ms,
         ))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 
 import click
@@ -9,6 +10,10 @@ import click
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
 from nianbao.settings import get_settings
+
+from . import pipeline, store
+from .query import QuerySyntaxError
+from .search import search
 
 
 @click.command("index")
@@ -18,8 +23,6 @@ from nianbao.settings import get_settings
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / print JSON")
 def index_cmd(rebuild: bool, batch: int, max_items: int | None, as_json: bool) -> None:
     """索引队列中的报告 / index the queued reports into Elasticsearch (once)."""
-    from . import pipeline, store
-
     settings = get_settings()
     es = es_client(settings)
     if rebuild:
@@ -52,9 +55,6 @@ def index_cmd(rebuild: bool, batch: int, max_items: int | None, as_json: bool) -
 @click.option("--sort", type=click.Choice(["relevance", "date", "date_asc", "place"]), default="relevance")
 def search_cmd(query: str, as_json: bool, size: int, page: int, sort: str) -> None:
     """检索年报 / search the reports, e.g. '"依申请公开" year:2024 applications.new.total>0'."""
-    from .query import QuerySyntaxError
-    from .search import search
-
     settings = get_settings()
     try:
         res = search(es_client(settings), settings.es_index_prefix, query, page=page, size=size, sort=sort)
@@ -78,6 +78,4 @@ def search_cmd(query: str, as_json: bool, size: int, page: int, sort: str) -> No
 
 def _terminal(html: str) -> str:
     """<mark> → bold for terminals; HTML entities back to characters."""
-    import html as h
-
-    return h.unescape(html.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")).replace("\n", " ")
+    return htmllib.unescape(html.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")).replace("\n", " ")

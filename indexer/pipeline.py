@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch import Elasticsearch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,8 @@ from crawler import queue
 from crawler.archive import Archive
 from crawler.models import Document, PublisherRow, Version
 from crawler.queue import QueueItem
+from indexer.parse import parse
+from indexer.reviews import apply_reviews, reviews_for
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
@@ -94,8 +97,6 @@ def item_meta(item: QueueItem, report: dict[str, Any], pub: PublisherRow | None)
 
 def parse_item(archive: Archive, item: QueueItem) -> dict[str, Any]:
     """Archive → parse → the report's JSON. No state database: safe in a thread (parse_all)."""
-    from indexer.parse import parse
-
     if not item.sha256:
         raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
     data = archive.read(item.sha256)
@@ -121,8 +122,6 @@ def parse_all(archive: Archive, items: list[QueueItem], workers: int) -> list[di
 
 def item_doc(session: Session, item: QueueItem, report: dict[str, Any]) -> dict[str, Any]:
     """A parsed report → its ES document: publisher attribution, crawl metadata, reviews."""
-    from indexer.reviews import apply_reviews, reviews_for
-
     if item.publisher_id is None and (pid := attribution.match_publisher(session, item.document_id, report)):
         attribution.assign(session, item.document_id, pid, report.get("year"))
         item.publisher_id, item.year = pid, item.year or report.get("year")
@@ -185,8 +184,6 @@ def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int 
 
 
 def _is_down(exc: Exception) -> bool:
-    from elasticsearch import ConnectionError as EsConnectionError
-
     return isinstance(exc, EsConnectionError | ServiceUnavailable)
 
 

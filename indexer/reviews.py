@@ -11,18 +11,16 @@ the table lives here because the index stage owns "the current facts of a report
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from nianbao import clock
 from nianbao.contract import get_path
 from nianbao.db import Base
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 class Review(Base):
     """A decision on a finding (confirm / dismiss), or a corrected cell, with who/when/why.
@@ -42,7 +40,7 @@ class Review(Base):
     new_value: Mapped[object | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     user: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.utc)
 
 
 def finding_key(f: dict[str, Any]) -> str:
@@ -100,8 +98,6 @@ def apply_reviews(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[st
 
 def reviews_for(session: Any, report_id: str) -> list[dict[str, Any]]:
     """The reviews of one report from web_reviews, oldest first (input of apply_reviews)."""
-    from sqlalchemy import select
-
 
     rows = session.scalars(select(Review).where(Review.report_id == report_id)
                            .order_by(Review.at, Review.id))

@@ -13,6 +13,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from nianbao.es import es_client
+from nianbao.settings import get_settings
+
 from .search import alias, search
 
 log = logging.getLogger(__name__)
@@ -77,9 +80,6 @@ def warm(es: Elasticsearch, prefix: str, seconds: float) -> dict[str, Any]:
 
 def warm_configured(settings: Any = None) -> dict[str, Any]:
     """warm() with the configured client, prefix and bound; never raises (a start goes on)."""
-    from nianbao.es import es_client
-    from nianbao.settings import get_settings
-
     s = settings or get_settings()
     try:
         return warm(es_client(s), s.es_index_prefix, s.es_warmup_seconds)

@@ -8,14 +8,17 @@ from datetime import date, datetime
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import ServiceUnavailable, UsageError
+from nianbao.es import es_client
 from nianbao.settings import Settings, get_settings
 
-from . import delivery, docfindings, events, fanout
+from . import delivery, docfindings, events, fanout, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +38,6 @@ class RunStats:
 
 
 def _session(settings: Settings) -> Session:
-    from nianbao.db import init_db, make_engine, make_session_factory
-
     engine = make_engine(settings.database_url)
     init_db(engine)
     return make_session_factory(engine)()
@@ -44,8 +45,6 @@ def _session(settings: Settings) -> Session:
 
 def _es(settings: Settings) -> Elasticsearch | None:
     try:
-        from nianbao.es import es_client
-
         es = es_client(settings)
         es.cluster.health(timeout="5s")
         return es
@@ -72,7 +71,7 @@ def run(settings: Settings, today: date | None = None, *, now: datetime | None =
         daily: bool = False, session: Session | None = None) -> RunStats:
     """One scheduler tick: events for `today` (default: now), then send what is due.
     `daily=True` also sends the daily digests."""
-    now = now or datetime.now().replace(microsecond=0)  # naive, the server's clock: as stored
+    now = now or clock.system_now().replace(microsecond=0)  # naive, the server's clock: as stored
     if today is None:  # the configured zone's day (a server on UTC is not a day behind)
         today = clock.today(settings)
     elif today != now.date():  # a simulated day (the demo's clock, tests): its events on it
@@ -104,8 +103,6 @@ def run(settings: Settings, today: date | None = None, *, now: datetime | None =
 def refresh_snapshots(session: Session, settings: Settings, today: date, es: Elasticsearch | None = None) -> None:
     """The dashboard's stored compliance (monitor.snapshot) for the current and previous
     report year; a failure here is logged, never fatal to the alert run."""
-    from . import snapshot
-
     for year in (today.year - 1, today.year - 2):
         try:
             snapshot.refresh(settings, year, today, session=session, es=es)
@@ -139,8 +136,6 @@ def digest_job() -> dict:
 def schedule_jobs(scheduler: BaseScheduler, settings: Settings) -> list[str]:
     """Add the monitor's jobs to an APScheduler 3 scheduler (crawler.scheduler calls this):
     the daily digest, every day at the configured hour, Beijing time. Returns the job ids."""
-    from apscheduler.triggers.cron import CronTrigger
-
     hour, minute = digest_time(settings)
     scheduler.add_job("monitor.alerts:digest_job", CronTrigger(hour=hour, minute=minute, timezone=settings.timezone),
                       id=DIGEST_JOB, name="每日摘要 / daily digest", replace_existing=True)

@@ -11,10 +11,8 @@ import re
 import apprise
 
 from nianbao import outbound
-from nianbao.errors import ServiceUnavailable
+from nianbao.errors import ServiceUnavailable, UsageError
 from nianbao.settings import Settings
-
-from .subscriptions import SubscriptionError
 
 # scheme -> True when the URL names the host to post to (else the service's fixed endpoint)
 SCHEMES = {"dingtalk": False, "wecombot": False, "feishu": False, "lark": False,
@@ -22,10 +20,14 @@ SCHEMES = {"dingtalk": False, "wecombot": False, "feishu": False, "lark": False,
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
+class UnsupportedChatUrl(UsageError):
+    """Not a chat robot URL of a supported service (a subscription refuses it)."""
+
+
 def _app(url: str) -> apprise.Apprise:
     app = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not app.add(url):
-        raise SubscriptionError(f"不支持的机器人地址 / unsupported chat URL: {url!r}")
+        raise UnsupportedChatUrl(f"不支持的机器人地址 / unsupported chat URL: {url!r}")
     for server in app:
         server.redirects = False  # a redirect could lead anywhere: never followed
     return app
@@ -35,7 +37,7 @@ def check_url(url: str, settings: Settings | None = None) -> None:
     """A chat robot URL of a supported service; a generic robot's host must pass the policy."""
     scheme = (url or "").split("://", 1)[0].lower()
     if not url or scheme not in SCHEMES or _CONTROL.search(url):
-        raise SubscriptionError(f"不支持的机器人地址 / unsupported chat URL: {url!r} "
+        raise UnsupportedChatUrl(f"不支持的机器人地址 / unsupported chat URL: {url!r} "
                                 f"({', '.join(s + '://' for s in SCHEMES)})")
     app = _app(url)
     if SCHEMES[scheme]:

@@ -11,16 +11,18 @@ import click
 from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import UsageError
-from nianbao.settings import Settings
+from nianbao.settings import Settings, get_settings
+
+from . import alerts as mod
+from .compliance import evaluate
 
 CSV_COLUMNS = ("id", "name", "province", "city", "county", "level", "status", "deadline", "published",
                "published_shown", "first_seen", "days_late", "date_source", "url", "findings")
 
 
 def _session(settings: Settings) -> Session:
-    from nianbao.db import init_db, make_engine, make_session_factory
-
     engine = make_engine(settings.database_url)
     init_db(engine)
     return make_session_factory(engine)()
@@ -67,10 +69,6 @@ def _table(report: dict) -> str:
 def compliance_cmd(year: int, province: str | None, city: str | None, county: str | None,
                    today: str | None, as_csv: bool, as_json: bool) -> None:
     """各单位年度报告按期发布情况 / compliance per publisher for a report year."""
-    from nianbao.settings import get_settings
-
-    from .compliance import evaluate
-
     settings = get_settings()
     with _session(settings) as session:
         report = evaluate(session, year, _date(today) or clock.today(settings), province, city, county)
@@ -91,10 +89,6 @@ def alerts() -> None:
 @click.option("--today", help="按此日期运行 / run as of YYYY-MM-DD")
 def run_cmd(today: str | None) -> None:
     """计算新事件并发送即时提醒 / one scheduler tick (idempotent)."""
-    from nianbao.settings import get_settings
-
-    from . import alerts as mod
-
     click.echo(json.dumps(mod.run(get_settings(), _date(today)).to_dict(), ensure_ascii=False))
 
 
@@ -102,8 +96,4 @@ def run_cmd(today: str | None) -> None:
 @click.option("--today", help="按此日期运行 / run as of YYYY-MM-DD")
 def digest_cmd(today: str | None) -> None:
     """发送每日摘要 / send the daily digests (and everything immediate)."""
-    from nianbao.settings import get_settings
-
-    from . import alerts as mod
-
     click.echo(json.dumps(mod.digest(get_settings(), _date(today)).to_dict(), ensure_ascii=False))

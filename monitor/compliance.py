@@ -17,7 +17,10 @@ from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.errors import UsageError
+from nianbao.settings import get_settings
 
+from . import source
 from .deadlines import DeadlineRules, deadline_for
 from .evidence import as_date, conflicts, evidence_dates
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
@@ -185,10 +188,6 @@ def evaluate(session: Session, year: int, today: date | None = None, province: s
              city: str | None = None, county: str | None = None, *, es: Elasticsearch | None = None, prefix: str | None = None,
              grace_days: int | None = None, rules: DeadlineRules | None = None) -> dict:
     """The compliance report of every registry publisher in the region for `year`."""
-    from nianbao.settings import get_settings
-
-    from . import source
-
     today = today or clock.today()
     grace = get_settings().grace_days if grace_days is None else grace_days
     pubs, sightings, crawls = source.load(session, year, province=province, city=city,
@@ -201,8 +200,6 @@ def evaluate(session: Session, year: int, today: date | None = None, province: s
 def rollup(report: dict, level: str) -> list[dict]:
     """Counts per area at `level` (province → city → county → township), for the dashboard."""
     if level not in LEVELS:
-        from nianbao.errors import UsageError
-
         raise UsageError(f"未知层级 {level!r}，应为 {'/'.join(LEVELS)}")
     keys = LEVELS[: LEVELS.index(level) + 1]
     groups: dict[tuple, Counter] = defaultdict(Counter)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datasketch import MinHash, MinHashLSH
 from elasticsearch import Elasticsearch
 
 from nianbao.contract import T3_COLUMNS, get_path
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -48,6 +50,8 @@ def prose(text: str) -> str:
 
 
 def minhash(text: str) -> MinHash:
+    from datasketch import MinHash  # loads scipy (≈0.5 s): only when reports are compared
+
     mh = MinHash(num_perm=NUM_PERM)
     p = prose(text)
     mh.update_batch([p[i:i + SHINGLE].encode() for i in range(max(1, len(p) - SHINGLE + 1))])
@@ -66,6 +70,8 @@ def duplicate_findings(targets: list[DocFacts], pool: list[DocFacts],
     """DUPLICATE_TEXT for each target whose prose nearly equals a comparable doc in the pool."""
     hashes = {d.id: minhash(d.text) for d in {**{d.id: d for d in pool}, **{d.id: d for d in targets}}.values()
               if len(prose(d.text)) >= 50}
+    from datasketch import MinHashLSH  # scipy (≈0.5 s), see minhash
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     docs = {d.id: d for d in pool + targets}
     for did, mh in hashes.items():

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import yaml
 
 from nianbao.errors import ConfigError
+from nianbao.settings import get_settings
 
 DEFAULTS = {"township": "01-31", "subdistrict": "01-31", "department": "01-31", "county": "03-31"}
 
@@ -53,8 +54,6 @@ def _mmdd(value: str, year: int, where: str) -> date:
 def load_rules(path: Path | None = None) -> DeadlineRules:
     """Read config/deadlines.yaml; a missing file means the statutory defaults."""
     if path is None:
-        from nianbao.settings import get_settings
-
         path = get_settings().config_dir / "deadlines.yaml"
     if not path.exists():
         return DeadlineRules()

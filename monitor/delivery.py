@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.settings import Settings
 
-from . import render
+from . import render, webhook
+from .chat import notify
+from .links import manage_url
+from .mail import alert_message, send, send_notice
 from .models import Delivery, Outbox, Subscription
 
 log = logging.getLogger(__name__)
@@ -48,20 +51,12 @@ def _delivery_key(sub_id: int, outbox_ids: list[int]) -> str:
 
 
 def _send(settings: Settings, sub: Subscription, key: str, items: list[dict]) -> None:
-    from .subscriptions import manage_url
-
     if sub.channel == "email":
-        from .mail import alert_message, send
-
         send(settings, alert_message(settings, sub, items, key))
     elif sub.channel == "webhook":
-        from . import webhook
-
         webhook.post(sub.target, sub.secret or "", key, webhook.body(key, sub, items, manage_url(settings, sub.token)),
                      settings.user_agent, settings=settings)
     elif sub.channel == "chat":
-        from .chat import notify
-
         links = {"manage": manage_url(settings, sub.token), "unsubscribe": manage_url(settings, sub.token)}
         notify(sub.target, render.subject(items), render.render_text(items, links), settings)
 
@@ -102,8 +97,6 @@ def _failed(session: Session, settings: Settings, sub: Subscription, d: Delivery
             stats.paused += 1
             session.commit()
             try:
-                from .mail import send_notice
-
                 send_notice(settings, sub, error)
             except ServiceUnavailable:
                 pass  # the pause stands; the owner sees it on the manage page

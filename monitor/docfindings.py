@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from indexer.store import ExtraUpdate, set_extra_findings
 
-from .compliance import ComplianceRecord
+from .compliance import ComplianceRecord, evaluate
+from .crossreport import findings_for
 from .events import CROSS_CODES, DocEvent
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ def _rows(session: Session, year: int, today: date, grace_days: int,
           reports: dict[int, dict]) -> dict[str, ComplianceRecord]:
     """Compliance rows by publisher id, one evaluation per year and run."""
     if year not in reports:
-        from .compliance import evaluate
-
         reports[year] = evaluate(session, year, today, grace_days=grace_days)
     return {r["id"]: r for r in reports[year]["publishers"]}
 
@@ -80,7 +79,5 @@ def _partners(es: Elasticsearch, prefix: str, cross: dict[str, list[dict]], done
                   if f["code"] == "DUPLICATE_TEXT" and f.get("similar_to") not in done})
     if not ids:
         return {}
-    from .crossreport import findings_for
-
     found = findings_for(es, prefix, ids)
     return {i: found.get(i, []) for i in ids}

@@ -15,6 +15,11 @@ from elasticsearch import Elasticsearch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.models import Document, PublisherRow, QueueRow, Version
+from indexer.store import doc_id
+
+from .compliance import evaluate
+from .crossreport import findings_for
 from .deadlines import DeadlineRules
 from .models import Cursor, Event
 
@@ -74,8 +79,6 @@ def compliance_events(session: Session, today: date, now: datetime, grace_days: 
                       reports: dict[int, dict] | None = None) -> list[Event]:
     """Missing and late events for the report year whose deadlines fall in `today`'s year.
     The evaluation is left in `reports[year]` for the write-back of findings."""
-    from .compliance import evaluate
-
     report = evaluate(session, today.year - 1, today, grace_days=grace_days, rules=rules)
     if reports is not None and rules is None:
         reports[report["year"]] = report
@@ -98,8 +101,8 @@ def _set_cursor(session: Session, name: str, value: str) -> None:
 def _es_docs(es: Elasticsearch | None, prefix: str, ids: list[str]) -> dict[str, dict]:
     if es is None or not ids:
         return {}
-    if hasattr(es, "indices"):  # the indexer may have just written: make its batch searchable
-        es.indices.refresh(index=f"{prefix}-reports", ignore_unavailable=True)
+    # the indexer may have just written: make its batch searchable
+    es.indices.refresh(index=f"{prefix}-reports", ignore_unavailable=True)
     res = es.mget(index=f"{prefix}-reports", ids=ids,
                   source_includes=["id", "title", "organ", "finding_codes", "findings", "province",
                                    "city", "county", "year", "url"])
@@ -108,8 +111,6 @@ def _es_docs(es: Elasticsearch | None, prefix: str, ids: list[str]) -> dict[str,
 
 def queue_events(session: Session, now: datetime, es: Elasticsearch | None = None, prefix: str | None = None) -> list[DocEvent]:
     """Document events the indexer has finished (done_at set), since the cursor."""
-    from crawler.models import Document, PublisherRow, QueueRow, Version
-
     since = _cursor(session, QUEUE_CURSOR)
     q = (select(QueueRow, Document, PublisherRow, Version.seq)
          .join(Document, Document.id == QueueRow.document_id)
@@ -121,8 +122,6 @@ def queue_events(session: Session, now: datetime, es: Elasticsearch | None = Non
     rows = session.execute(q).all()
     if not rows:
         return []
-    from indexer.store import doc_id
-
     ids = {r.QueueRow.id: doc_id(r.Document.publisher_id, r.Document.year, r.Document.url) for r in rows}
     docs = _es_docs(es, prefix, sorted(set(ids.values()))) if prefix else {}
     cross = _cross(es, prefix, sorted({ids[r.QueueRow.id] for r in rows if r.QueueRow.event != "removed"} & set(docs)))
@@ -157,8 +156,6 @@ def _cross(es: Elasticsearch | None, prefix: str | None, ids: list[str]) -> dict
     """Cross-report findings (DUPLICATE_TEXT, FIGURE_JUMP, YEAR_CONTINUITY) of new documents."""
     if es is None or not prefix or not ids:
         return {}
-    from .crossreport import findings_for
-
     try:
         return findings_for(es, prefix, ids)
     except Exception as exc:  # a comparison failing must not hold back the alert itself

@@ -15,10 +15,15 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 from sqlalchemy import Insert, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
+
+from indexer.highlight import pattern
+from indexer.query import parse_query
 
 from .events import DocEvent
 from .models import Event, Outbox, Subscription
+from .render import HL_POST, HL_PRE, summary
 
 QUERY_BATCH = 500  # named clauses per request (well under ES's clause limit)
 FRAGMENT, MAX_FRAGMENTS, _BREAKS = 120, 3, "。！？；\n"
@@ -29,8 +34,6 @@ def quote_fragments(text: str, rx: re.Pattern[str] | None) -> list[str]:
     """Up to 3 fragments around the first matches, plain text with the render's markers.
     Built in Python like the search page's (indexer.highlight, same match rule), but scanning
     only as far as the third fragment: ES's highlighter on every hit was most of a run."""
-    from .render import HL_POST, HL_PRE
-
     if rx is None or not text:
         return []
     windows: list[list] = []  # [lo, hi, spans]
@@ -66,9 +69,6 @@ def saved_search_matches(es: Elasticsearch | None, prefix: str, queries: Iterabl
     """{query: {es_id: [highlighted fragments]}} for the queries matching any of `ids`.
     Many queries per request, each a named clause: a hit's `matched_queries` tells which
     matched (thousands of small searches cost far more than a few wide ones)."""
-    from indexer.highlight import pattern
-    from indexer.query import parse_query
-
     queries = sorted(set(queries))
     out: dict[str, dict[str, list[str]]] = {}
     if not ids or not queries or es is None:
@@ -151,8 +151,6 @@ def _search_quote(q: str, es_id: str, hit: list[str], cache: dict | None) -> dic
 
 
 def _code_message(code: str, ev: Event) -> str:
-    from .render import summary
-
     return summary(ev.kind, ev.payload) if code in ("LATE", "MISSING") else {
         "MODIFIED": "报告发布后被修改", "REMOVED": "报告发布后被撤下"}.get(code, code)
 
@@ -238,8 +236,6 @@ def insert_ignore(session: Session, rows: list[dict]) -> int:
         return _sqlite_insert(session, rows)
     stmt: Insert
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         stmt = pg_insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["key"])
     else:
         keys = set(session.scalars(select(Outbox.key).where(Outbox.key.in_([r["key"] for r in rows]))))

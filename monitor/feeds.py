@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nianbao import clock
-from nianbao.settings import Settings
+from nianbao.settings import Settings, get_settings
 
+from .links import feed_url, manage_url
 from .models import Outbox
 from .render import HL_POST, HL_PRE, item
-from .subscriptions import feed_url, get, manage_url
+from .subscriptions import get
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -35,7 +36,7 @@ def _content(it: dict) -> str:
 
 
 def rfc3339(when: datetime, tz_name: str = clock.DEFAULT_ZONE) -> str:
-    """An alert table time (naive: the server's own clock, `datetime.now()`) as RFC 3339 in the
+    """An alert table time (naive: the server's own clock, `clock.system_now()`) as RFC 3339 in the
     configured zone, with the offset that zone really has (not a fixed +08:00 on any clock)."""
     aware = when.astimezone() if when.tzinfo is None else when
     return aware.astimezone(clock.zone(tz_name)).isoformat(timespec="seconds")
@@ -44,8 +45,6 @@ def rfc3339(when: datetime, tz_name: str = clock.DEFAULT_ZONE) -> str:
 def atom(session: Session, token: str, settings: Settings | None = None, limit: int = 100) -> bytes:
     """The subscription's alerts as Atom 1.0 (newest first). Unknown token: SubscriptionNotFound."""
     if settings is None:
-        from nianbao.settings import get_settings
-
         settings = get_settings()
     sub = get(session, token, include_cancelled=True)
     rows = list(session.scalars(select(Outbox).where(Outbox.subscription_id == sub.id)

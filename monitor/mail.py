@@ -14,8 +14,8 @@ from nianbao.errors import ServiceUnavailable
 from nianbao.settings import Settings
 
 from . import render
+from .links import confirm_url, manage_url, unsubscribe_url
 from .models import Subscription
-from .subscriptions import confirm_url, manage_url, unsubscribe_url
 
 
 def _domain(settings: Settings) -> str:

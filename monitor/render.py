@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from nianbao.outbound import safe_link
+
 from .models import Outbox
 
 HL_PRE, HL_POST = "\ue000", "\ue001"
@@ -51,8 +53,6 @@ def summary(kind: str, p: dict[str, Any]) -> str:
 
 def link(url: Any) -> str | None:
     """A URL fit to be placed in a mail or message (http(s), nothing hidden), else None."""
-    from nianbao.outbound import safe_link
-
     return url if isinstance(url, str) and safe_link(url) else None
 
 

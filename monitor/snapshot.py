@@ -16,9 +16,11 @@ from sqlalchemy import Select, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.db import init_db, make_engine, make_session_factory
+from nianbao.errors import UsageError
 from nianbao.settings import Settings
 
-from .compliance import LEVELS, STATUSES
+from .compliance import LEVELS, STATUSES, evaluate
 from .models import ComplianceRow
 
 _Q = TypeVar("_Q", bound=Select)  # a select of compliance rows, narrowed to a year and region
@@ -31,8 +33,6 @@ SEVERITY = {"missing": 0, "late": 1, "unknown": 2, "not_due": 3, "on_time": 4}
 
 
 def _session(settings: Settings) -> Session:
-    from nianbao.db import init_db, make_engine, make_session_factory
-
     engine = make_engine(settings.database_url)
     init_db(engine)
     return make_session_factory(engine)()
@@ -50,7 +50,7 @@ def _db_row(year: int, row: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 def write(session: Session, year: int, report: dict[str, Any], now: datetime | None = None) -> int:
     """Replace the year's rows with `report`'s publishers, in one transaction."""
-    now = now or datetime.now()  # microseconds: readers key caches on it
+    now = now or clock.system_now()  # microseconds: readers key caches on it
     rows = [_db_row(year, r, now) for r in report.get("publishers") or []]
     try:
         session.execute(delete(ComplianceRow).where(ComplianceRow.year == year))
@@ -66,8 +66,6 @@ def write(session: Session, year: int, report: dict[str, Any], now: datetime | N
 def refresh(settings: Settings, year: int, today: date | None = None, *, session: Session | None = None, es: Elasticsearch | None = None,
             now: datetime | None = None) -> int:
     """Evaluate `year` nationally and store it; returns the number of publishers written."""
-    from .compliance import evaluate
-
     own = session is None
     session = session or _session(settings)
     try:
@@ -108,8 +106,6 @@ def counts(session: Session, year: int, province: str | None = None, city: str |
         row = session.execute(_where(select(*sums), year, province, city, county)).one()
         return {st: int(n or 0) for st, n in zip(STATUSES, row, strict=True)}
     if by not in LEVELS:
-        from nianbao.errors import UsageError
-
         raise UsageError(f"未知层级 {by!r}，应为 {'/'.join(LEVELS)}")
     keys = LEVELS[: LEVELS.index(by) + 1]
     cols = [ComplianceRow.name if k == "township" else getattr(ComplianceRow, k) for k in keys]

@@ -4,41 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
-from typing import overload
-from zoneinfo import ZoneInfo
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from crawler.models import Document, PublisherRow, Version
+from crawler.models import ListingCrawl as Row
+from nianbao import clock
 
 from .inputs import ListingCrawl, PublisherInfo, ReportSighting
 
 log = logging.getLogger(__name__)
-_UTC = ZoneInfo("UTC")
-LOCAL = ZoneInfo("Asia/Shanghai")
-_BEIJING_OFFSET = timedelta(hours=8)
-
-
-@overload
-def local(value: datetime) -> datetime: ...
-@overload
-def local(value: None) -> None: ...
-def local(value: datetime | None) -> datetime | None:
-    """The crawler stores naive UTC; deadlines are Beijing dates."""
-    if value is None:
-        return None
-    # Beijing has been UTC+8 all year since 1991: an addition instead of a tz conversion
-    # (80,000 of them for a national view)
-    if value.year >= 1992:
-        return value + _BEIJING_OFFSET
-    return value.replace(tzinfo=_UTC).astimezone(LOCAL).replace(tzinfo=None)
 
 
 def publishers(session: Session, province: str | None = None, city: str | None = None,
                county: str | None = None) -> list[PublisherInfo]:
-    from crawler.models import PublisherRow
-
     cols = (PublisherRow.id, PublisherRow.name, PublisherRow.level, PublisherRow.province,
             PublisherRow.city, PublisherRow.county, PublisherRow.code, PublisherRow.deadline,
             PublisherRow.entry_url)
@@ -54,8 +35,6 @@ def publishers(session: Session, province: str | None = None, city: str | None =
 def sightings(session: Session, year: int, publisher_ids: list[str] | None = None,
               extra: dict[str, dict] | None = None) -> list[ReportSighting]:
     """Documents of `year` matched to a publisher; `extra` maps url -> ES fields."""
-    from crawler.models import Document, Version
-
     counts = (select(Version.document_id, func.count().label("n")).group_by(Version.document_id)
               .subquery())
     cols = (Document.id, Document.publisher_id, Document.year, Document.url, Document.first_seen,
@@ -66,13 +45,14 @@ def sightings(session: Session, year: int, publisher_ids: list[str] | None = Non
     if publisher_ids is not None:
         q = q.where(Document.publisher_id.in_(publisher_ids))
     out = []
+    local = clock.utc_to_local()  # the crawler's naive UTC → the configured zone's wall time
     for doc in session.execute(q):  # plain rows (attribute access like the ORM object)
         n = doc.n
         es_doc = (extra or {}).get(doc.url, {})
         out.append(ReportSighting(
             document_id=doc.id, publisher_id=doc.publisher_id, year=doc.year, url=doc.url,
             first_seen=local(doc.first_seen), published_shown=doc.published_shown,
-            last_seen=local(doc.last_seen), status=doc.status, title=doc.title,
+            last_seen=doc.last_seen and local(doc.last_seen), status=doc.status, title=doc.title,
             attachment_url=doc.attachment_url, meta_dates=es_doc.get("meta_dates") or {},
             versions=n or 1, finding_codes=tuple(es_doc.get("finding_codes") or ())))
     return out
@@ -80,12 +60,11 @@ def sightings(session: Session, year: int, publisher_ids: list[str] | None = Non
 
 def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl]:
     """One ListingCrawl per crawl run of an entry: its pages' report URLs united, ok if all ok."""
-    from crawler.models import ListingCrawl as Row
-
     runs: dict[tuple[str, str], list] = defaultdict(list)
     for r in session.scalars(select(Row).where(Row.entry_url.in_(entry_urls))):
         runs[(r.entry_url, r.run_id)].append(r)
     out = []
+    local = clock.utc_to_local()  # the crawler's naive UTC → the configured zone's wall time
     for (entry, _run), rows in runs.items():
         ok = all(r.ok for r in rows)
         status = "ok" if ok else next((r.status for r in rows if not r.ok), "failed")
@@ -98,8 +77,6 @@ def listing_crawls(session: Session, entry_urls: list[str]) -> list[ListingCrawl
 def es_fields(es: Elasticsearch, prefix: str, year: int, publisher_ids: list[str] | None = None) -> dict[str, dict]:
     """url -> {meta_dates, finding_codes} from the ES report documents of `year` (of the given
     publishers only: a county view must not read the whole country's documents)."""
-    from elasticsearch import helpers
-
     out: dict[str, dict] = {}
     flt: list[dict] = [{"term": {"year": year}}]
     if publisher_ids is not None and len(publisher_ids) <= 60_000:  # terms' limit is 65,536

@@ -17,10 +17,15 @@ from sqlalchemy.orm import Session
 
 from crawler.models import PublisherRow
 from indexer.query import parse_query
+from nianbao import clock, outbound
 from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
 from nianbao.settings import Settings
 
+from .chat import UnsupportedChatUrl, check_url
+from .links import feed_url, manage_url, unsubscribe_url
+from .mail import send_confirmation as mail_confirmation
 from .models import Outbox, Subscription
+from .render import item
 
 KINDS = ("saved_search", "region_compliance", "findings", "publisher")
 CHANNELS = ("email", "webhook", "feed", "chat")
@@ -45,24 +50,6 @@ class SubscriptionNotFound(NianbaoError):
 
 class MailUnavailable(ServiceUnavailable):
     """The confirmation mail could not be sent: the subscription was not kept."""
-
-
-# ---- links (served by the portal) ---------------------------------------------------------
-
-def manage_url(settings: Settings, token: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/subscriptions/{token}"
-
-
-def confirm_url(settings: Settings, token: str) -> str:
-    return f"{manage_url(settings, token)}/confirm"
-
-
-def unsubscribe_url(settings: Settings, token: str) -> str:
-    return f"{manage_url(settings, token)}/unsubscribe"
-
-
-def feed_url(settings: Settings, token: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/feeds/{token}.atom"
 
 
 # ---- validation ----------------------------------------------------------------------------
@@ -169,8 +156,6 @@ def _length(column: str) -> int:
 def _check_target(channel: str, target: str, settings: Settings | None = None) -> str:
     """The delivery address: an e-mail address, or a URL the outbound policy accepts
     (`nianbao.outbound`: public addresses only, unless allowed by `outbound_allow`)."""
-    from nianbao import outbound
-
     if not isinstance(target, str):
         raise SubscriptionError("地址应为文字 / target must be a string")
     target = target.strip()
@@ -187,10 +172,10 @@ def _check_target(channel: str, target: str, settings: Settings | None = None) -
         except outbound.OutboundRefused as exc:
             raise SubscriptionError(f"Webhook 地址不可用 / webhook URL refused: {exc}") from None
     elif channel == "chat":
-        from .chat import check_url
-
         try:
             check_url(target, settings)
+        except UnsupportedChatUrl as exc:
+            raise SubscriptionError(str(exc)) from None
         except outbound.OutboundRefused as exc:
             raise SubscriptionError(f"机器人地址不可用 / chat URL refused: {exc}") from None
     else:
@@ -218,15 +203,13 @@ def create(session: Session, settings: Settings, *, kind: str, channel: str, tar
         contact_email=contact_email or (target if channel == "email" else None),
         secret=secrets.token_hex(32) if channel == "webhook" else None, label=label[:200],
         status="pending" if channel == "email" else "active", failures=0,
-        created_at=now or datetime.now(),
+        created_at=now or clock.system_now(),
     )
     session.add(sub)
     session.commit()
     if channel == "email" and send_confirmation:
-        from .mail import send_confirmation as send
-
         try:
-            send(settings, sub)
+            mail_confirmation(settings, sub)
         except ServiceUnavailable as exc:
             # No confirmation mail, no subscription: nobody could ever confirm it.
             session.delete(sub)
@@ -248,7 +231,7 @@ def get(session: Session, token: str, *, include_cancelled: bool = False) -> Sub
 def confirm(session: Session, token: str, now: datetime | None = None) -> Subscription:
     sub = get(session, token)
     if sub.status == "pending":
-        sub.status, sub.confirmed_at = "active", now or datetime.now()
+        sub.status, sub.confirmed_at = "active", now or clock.system_now()
         session.commit()
     return sub
 
@@ -297,15 +280,13 @@ def cancel(session: Session, token: str, now: datetime | None = None) -> Subscri
     """Unsubscribe (idempotent: a second click on the link is not an error)."""
     sub = get(session, token, include_cancelled=True)
     if sub.status != "cancelled":
-        sub.status, sub.cancelled_at = "cancelled", now or datetime.now()
+        sub.status, sub.cancelled_at = "cancelled", now or clock.system_now()
         session.commit()
     return sub
 
 
 def list_events(session: Session, token: str, limit: int = 50) -> list[dict]:
     """The alerts this subscription received (or will), newest first."""
-    from .render import item
-
     sub = get(session, token, include_cancelled=True)
     rows = session.scalars(select(Outbox).where(Outbox.subscription_id == sub.id)
                            .order_by(Outbox.id.desc()).limit(limit))

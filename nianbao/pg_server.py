@@ -115,7 +115,7 @@ def admin_url(port: int | None = None) -> str:
 
 
 def _ready(url: str) -> bool:
-    import psycopg
+    import psycopg  # the PostgreSQL driver (≈0.2 s): only with PostgreSQL
 
     try:
         with psycopg.connect(url.replace("+psycopg", ""), connect_timeout=2):
@@ -174,8 +174,8 @@ def status() -> dict:
 
 def create_database(name: str, template: str | None = None) -> str:
     """Create database `name` (optionally a copy of `template`); returns its URL."""
-    import psycopg
-    from psycopg import sql
+    import psycopg  # the PostgreSQL driver (≈0.2 s): only with PostgreSQL
+    from psycopg import sql  # only with PostgreSQL
 
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
         raise NianbaoError(f"bad database name {name!r}")
@@ -190,8 +190,8 @@ def create_database(name: str, template: str | None = None) -> str:
 
 def drop_database(name: str) -> None:
     """Drop database `name`, ending its connections (engines a test left open)."""
-    import psycopg
-    from psycopg import sql
+    import psycopg  # the PostgreSQL driver (≈0.2 s): only with PostgreSQL
+    from psycopg import sql  # only with PostgreSQL
 
     with psycopg.connect(admin_url().replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -199,7 +199,7 @@ def drop_database(name: str) -> None:
 
 def ensure_database(name: str) -> str:
     """The URL of database `name`, created when missing."""
-    import psycopg
+    import psycopg  # the PostgreSQL driver (≈0.2 s): only with PostgreSQL
 
     with psycopg.connect(admin_url().replace("+psycopg", ""), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()

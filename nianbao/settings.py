@@ -10,7 +10,13 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from .errors import ConfigError
 
@@ -125,6 +131,13 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _YamlSource(settings_cls))
+
+    @classmethod
+    def from_environment(cls) -> frozenset[str]:
+        """The fields the environment sets (NIANBAO_* and the tools' own variables), by name:
+        for a caller whose default gives way to what the operator set (the demo's data dir)."""
+        names = {(f.alias or name): name for name, f in cls.model_fields.items()}
+        return frozenset(names.get(key, key) for key in EnvSettingsSource(cls)())
 
     # Derived paths: one place decides where things live.
     @property

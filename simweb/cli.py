@@ -13,13 +13,13 @@ import yaml
 
 from nianbao.errors import NianbaoError, UsageError
 
+from .server import _parse_date, serve_forever
 from .world import SIZES, World, default_base_url
 
 DEFAULT_CONTROL = "http://127.0.0.1:8799"
 
 
 def _date(text: str) -> date:
-    from .server import _parse_date
     try:
         return _parse_date(text)
     except ValueError as exc:
@@ -42,7 +42,6 @@ def simweb() -> None:
 def serve_cmd(seed: int, size: str, today: str, port: int, control_port: int,
               max_sites: int | None, last_year: int) -> None:
     """启动模拟网站：每个县级门户一个回环地址 127.0.1.N。"""
-    from .server import serve_forever
     click.echo(f"模拟政府网站 seed={seed} size={size}")
     try:
         asyncio.run(serve_forever(seed, size, _date(today), port, control_port, max_sites,

@@ -71,7 +71,7 @@ class FaultBook:
 
 async def apply_fault(fault: Fault, server: SimServer, site: int, method: str, target: str,
                       headers: dict[str, str]) -> Response | None:
-    from .server import Response, site_response
+    from .server import Response, site_response  # the server imports this module (its faults)
 
     state = server.state
     html = [("Content-Type", "text/html; charset=utf-8")]
@@ -116,7 +116,7 @@ def _wrong_charset(ctype: str) -> str:
 
 def _redirect(fault: Fault, state: SimState, site: int, method: str, target: str,
               headers: dict[str, str]) -> Response:
-    from .server import Response, site_response
+    from .server import Response, site_response  # the server imports this module (its faults)
 
     parts = urlsplit(target)
     query = dict(parse_qsl(parts.query))

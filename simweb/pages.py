@@ -13,6 +13,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+import opencc
+
 from . import chrome
 from .render import render_report
 from .world import PER_PAGE, Doc, Site, World
@@ -134,7 +136,6 @@ def _html(site: Site, title: str, body: str, prefix: str, modified: datetime | N
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:  # an opencc.OpenCC
-    import opencc
     return opencc.OpenCC("s2t")
 
 

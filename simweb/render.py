@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import opencc
+
 from nianbao.errors import NianbaoError
 from nianbao.tables import Cell, Layout, layout_grid, report_tables
 
@@ -35,8 +37,6 @@ class Item:
 
 @lru_cache(maxsize=1)
 def _s2t() -> Any:  # an opencc.OpenCC
-    import opencc
-
     return opencc.OpenCC("s2t")
 
 
@@ -90,18 +90,18 @@ def render_report(report: dict, fmt: str, *, script: str = "simplified") -> byte
     if fmt == "txt":
         return render_txt(items).encode("utf-8")
     if fmt == "docx":
-        from simweb.render_docx import render_docx
+        from simweb.render_docx import render_docx  # per format, on demand: python-docx
 
         return render_docx(items)
     if fmt == "doc":
-        from simweb.render_docx import render_doc
+        from simweb.render_docx import render_doc  # on demand: python-docx and LibreOffice
 
         return render_doc(items)
     if fmt == "pdf":
-        from simweb.render_pdf import render_pdf
+        from simweb.render_pdf import render_pdf  # on demand: reportlab
 
         return render_pdf(items)
-    from simweb.render_png import render_png
+    from simweb.render_png import render_png  # on demand: Pillow
 
     return render_png(items)
 

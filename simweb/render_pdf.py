@@ -12,6 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from nianbao.tables import Layout, layout_grid
@@ -27,15 +30,10 @@ CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
     """Register and name the CJK font used for every PDF."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     for path in CJK_FONTS:
         if Path(path).exists():
             pdfmetrics.registerFont(TTFont("NianbaoCJK", path, subfontIndex=0))
             return "NianbaoCJK"
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -28,8 +29,6 @@ LINE = 3
 
 @lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    from pathlib import Path
-
     for path in CJK_FONTS:
         if Path(path).exists():
             return ImageFont.truetype(path, size, index=0)

@@ -6,6 +6,7 @@ included, so a shortcut upwards or a package cycle fails here."""
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -95,3 +96,39 @@ def test_the_model_registry_names_every_module_with_tables() -> None:
                                                                 "web_reviews"}
     source = (ROOT / "nianbao" / "db.py").read_text(encoding="utf-8")
     assert not [pkg for pkg in PACKAGES[1:] if f"{pkg}." in source or f'"{pkg}"' in source]
+
+
+ENV_WRITE = re.compile(r"os\.environ(\[[^]]+\]\s*=(?!=)|\.update\(|\.setdefault\(|\.pop\()|os\.putenv\(")
+# The only write, for a child process started by a library that takes no env= (pytesseract).
+ENV_WRITERS = {"indexer/parse/formats/ocr.py"}
+
+
+def test_no_module_writes_the_environment() -> None:
+    """Configuration travels as Settings objects in-process and as an explicit env= to child
+    processes; nothing sets os.environ to configure what runs after it (the demo did)."""
+    found = {path.relative_to(ROOT).as_posix()
+             for pkg in PACKAGES for path in (ROOT / pkg).rglob("*.py")
+             if "tests" not in path.relative_to(ROOT).parts
+             and ENV_WRITE.search(path.read_text(encoding="utf-8"))}
+    assert found == ENV_WRITERS
+
+
+def test_every_import_inside_a_function_says_why() -> None:
+    """Imports belong at the top of the module; one inside a function is there for a reason
+    (a heavy or optional dependency, a format's adapter loaded on demand, a cycle inside a
+    package) that its line states in a comment."""
+    silent = []
+    for pkg in PACKAGES:
+        for path in (ROOT / pkg).rglob("*.py"):
+            rel = path.relative_to(ROOT)
+            if "tests" in rel.parts:
+                continue
+            source = path.read_text(encoding="utf-8")
+            lines = source.splitlines()
+            for fn in ast.walk(ast.parse(source, str(path))):
+                if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                    silent += [f"{rel}:{node.lineno}" for node in ast.walk(fn)
+                               if isinstance(node, ast.Import | ast.ImportFrom)
+                               and "#" not in lines[node.end_lineno - 1]
+                               and not lines[node.lineno - 2].strip().startswith("#")]
+    assert not silent, silent

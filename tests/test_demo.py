@@ -153,3 +153,27 @@ def test_demo_serves_search_report_and_dashboard(tmp_path, es_url, es_prefix):
     assert proc.returncode is not None
     with pytest.raises(OSError):  # the portal is gone
         _get(f"{base}/")
+
+
+def test_demo_settings_are_given_not_written_to_the_environment(tmp_path, monkeypatch):
+    """The demo configures what it runs with a Settings object; os.environ stays as it was."""
+    from nianbao.app.demo import demo_settings
+    from nianbao.settings import Settings, get_settings
+
+    monkeypatch.delenv("NIANBAO_CRAWL_DELAY_SECONDS", raising=False)
+    before = dict(os.environ)
+    registry = tmp_path / "publishers.yaml"
+    s = demo_settings(get_settings(), tmp_path / "d", "http://127.0.0.1:9", registry, smtp_port=2525,
+                      base_url="http://127.0.0.1:5001", admin_password="pw")
+    assert dict(os.environ) == before
+    assert (s.data_path, s.es_url, s.registry_path, s.smtp_host, s.smtp_port, s.base_url,
+            s.admin_password, s.crawl_delay_seconds) == (
+        tmp_path / "d", "http://127.0.0.1:9", registry, "127.0.0.1", 2525, "http://127.0.0.1:5001",
+        "pw", 0.2)
+    assert s.database_url == f"sqlite:///{tmp_path / 'd' / 'state.db'}"
+    monkeypatch.setenv("NIANBAO_CRAWL_DELAY_SECONDS", "0.7")  # what the operator set is kept
+    assert "crawl_delay_seconds" in Settings.from_environment()
+    base = Settings()
+    s = demo_settings(base, tmp_path / "d", "http://127.0.0.1:9", registry, smtp_port=2525,
+                      base_url="http://127.0.0.1:5001")
+    assert s.crawl_delay_seconds == 0.7 and s.admin_password == base.admin_password

@@ -41,6 +41,26 @@ def test_every_command_has_help():
         assert "Usage:" in res.stdout
 
 
+def test_every_command_is_loaded_with_the_command():
+    """The commands are imported with `nianbao.app.cli`, not looked up by name when called."""
+    import click
+
+    from nianbao.app.cli import COMMANDS, cli
+
+    assert type(cli) is click.Group
+    assert cli.commands == COMMANDS and len(COMMANDS) == 15
+    assert all(isinstance(cmd, click.Command) for cmd in COMMANDS.values())
+
+
+def test_a_command_that_fails_to_import_fails_loudly():
+    """A broken command is an import error, never a command shown as "unavailable"."""
+    code = ("import sys; sys.modules['simweb.cli'] = None\n"  # `import simweb.cli` raises ImportError
+            "from nianbao.app.cli import main; sys.exit(main(['--help']))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode != 0 and "unavailable" not in res.stdout
+    assert "ModuleNotFoundError" in res.stderr and "simweb.cli" in res.stderr
+
+
 def test_cli_version():
     res = run_cli("--version")
     assert res.returncode == 0 and "nianbao" in res.stdout

@@ -8,16 +8,19 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from nianbao.settings import Settings, get_settings
 
+from . import compress, deps, i18n, security
+from .jsonio import OrjsonProvider
+from .views import register
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from .jsonio import OrjsonProvider
-
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
     config = dict(config or {})
@@ -42,9 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import compress, deps, i18n, security
-    from .views import register
-
     deps.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
@@ -56,10 +56,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _server_timing(app: Flask) -> None:
     """`Server-Timing: app;dur=…` on every response (the benchmark reads it; so can ops)."""
-    import time
-
-    from flask import g
-
     @app.before_request
     def _start() -> None:
         g.t0 = time.perf_counter()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from nianbao.db import require_current
+from nianbao.settings import get_settings
+
+from .users import save_user_in
 
 
 @click.group("users")
@@ -20,13 +27,6 @@ def users_group() -> None:
                    "(default: a random one, printed once)")
 def create_user_cmd(name: str, role: str, password_stdin: bool) -> None:
     """创建用户或重设其密码 / create a user, or reset its password and role."""
-    import sys
-
-    from nianbao.db import require_current
-    from nianbao.settings import get_settings
-
-    from .users import save_user_in
-
     url = get_settings().database_url
     require_current(url)
     given = sys.stdin.readline().rstrip("\n") if password_stdin else None

@@ -12,6 +12,8 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from nianbao import clock
+from nianbao.db import init_db, make_engine, make_session_factory
+from nianbao.es import es_client
 from nianbao.settings import Settings
 
 
@@ -32,8 +34,6 @@ def settings() -> Settings:
 def es() -> Any:
     ext = current_app.extensions["nianbao"]
     if ext["es"] is None:
-        from nianbao.es import es_client
-
         ext["es"] = es_client(settings(), request_timeout=10, max_retries=1)
     return ext["es"]
 
@@ -47,8 +47,6 @@ def db() -> Session:
     if "db" not in g:
         ext = current_app.extensions["nianbao"]
         if ext["sessions"] is None:
-            from nianbao.db import init_db, make_engine, make_session_factory
-
             engine = make_engine(settings().database_url)
             init_db(engine)
             ext["sessions"] = make_session_factory(engine)

@@ -45,7 +45,7 @@ def to_local(value: Any, naive: str = "local") -> datetime | date | None:
 
     A value without an offset is ambiguous: `naive="local"` takes it as wall time in the
     configured zone (a date a page shows), `"utc"` as UTC (what the crawler and the review log
-    store), `"system"` as the server's own clock (`datetime.now()`, the snapshot and alert
+    store), `"system"` as the server's own clock (`nianbao.clock.system_now()`, the snapshot and alert
     tables)."""
     if value in (None, ""):
         return None
@@ -115,8 +115,8 @@ def init_app(app: Flask) -> None:
 
 def compile_catalogues() -> list[Path]:
     """Compile every messages.po to messages.mo (run at build time, result committed)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    from babel.messages.mofile import write_mo  # build time only (`python -m web.i18n`)
+    from babel.messages.pofile import read_po  # build time only
 
     out = []
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indexer.reviews import Review  # noqa: F401  (re-exported: the portal writes reviews)
 from nianbao.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AdminUser(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from elasticsearch import ApiError
 from sqlalchemy import select
 
 from crawler.archive import Archive, ArchiveMissing
@@ -78,8 +79,6 @@ def read_archive(sha256: str) -> bytes:
 
 def version_text(rid: str, sha256: str) -> str:
     """The text of one version: from the versions index, else parsed from the archive."""
-    from elasticsearch import ApiError
-
     try:
         res = deps.es().search(index=f"{deps.prefix()}-versions", size=1,
                                query={"bool": {"filter": [{"term": {"report_id": rid}},

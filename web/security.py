@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
 from . import deps
+from .models import AdminUser
 
 csrf = CSRFProtect()
 
@@ -59,8 +60,6 @@ def authenticate(username: str, password: str) -> str | None:
     configured = deps.settings().admin_password
     if username == "admin" and configured:
         return "admin" if _hash_matches(configured, password) else None
-    from .models import AdminUser
-
     user = deps.db().get(AdminUser, username)
     if user and user.active and check_password_hash(user.password_hash, password):
         return user.role

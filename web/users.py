@@ -8,8 +8,10 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
+from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import UsageError
 
+from .models import AdminUser
 from .security import ROLES
 
 MIN_PASSWORD = 10
@@ -28,8 +30,6 @@ def check(name: str, role: str, password: str) -> None:
 def save_user(session, name: str, role: str, password: str | None = None) -> str:
     """Create the user, or reset its role and password (and re-activate it); returns the
     password (a random one when none is given)."""
-    from .models import AdminUser
-
     password = password or secrets.token_urlsafe(12)
     check(name, role, password)
     user = session.get(AdminUser, name) or AdminUser(username=name)
@@ -40,8 +40,6 @@ def save_user(session, name: str, role: str, password: str | None = None) -> str
 
 
 def save_user_in(database_url: str, name: str, role: str, password: str | None = None) -> str:
-    from nianbao.db import init_db, make_engine, make_session_factory
-
     engine = make_engine(database_url)
     try:
         init_db(engine)

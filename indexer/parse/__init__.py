@@ -10,7 +10,10 @@ from typing import Any
 
 from nianbao.errors import NianbaoError
 
+from . import worker
 from .blocks import Extracted
+from .formats import extract as formats_extract
+from .formats import limits
 from .report import Report, build_report
 from .text import extract_text, looks_like_text
 
@@ -27,8 +30,6 @@ class ParseError(NianbaoError):
 def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> Extracted:
     """Bytes → blocks: plain text here, everything else through the format adapters (which
     tell the format from the bytes)."""
-    from .formats import extract as formats_extract  # lazily: formats imports this package
-
     name = (filename or "").lower()
     plain = name.endswith((".txt", ".md", ".markdown")) or (content_type or "").split(";")[0] in _TEXT_TYPES
     if plain and (text := _utf8_text(data)) is not None:
@@ -52,8 +53,6 @@ def _utf8_text(data: bytes) -> str | None:
 def parse(data: bytes, filename: str | None = None, content_type: str | None = None) -> Report:
     """Within the resource limits of the settings (`formats.limits`); binary documents in a
     child process with a hard wall-time limit (`worker`) unless `parse_isolate` is off."""
-    from .formats import limits
-
     label = filename or "input"
     if not isinstance(data, (bytes, bytearray)):
         raise ParseError(f"输入不是字节串 / input is not bytes: {label}")
@@ -63,8 +62,6 @@ def parse(data: bytes, filename: str | None = None, content_type: str | None = N
         raise ParseError(f"文件过大 / document too large: {label}")
     lim = limits.current()
     if lim.isolate:
-        from . import worker
-
         if worker.is_binary_document(data):
             status, value = worker.run(bytes(data), filename, content_type, lim)
             if status == "ok":
@@ -75,8 +72,6 @@ def parse(data: bytes, filename: str | None = None, content_type: str | None = N
 
 def parse_here(data: bytes, filename: str | None, content_type: str | None, lim: Any) -> Report:
     """`parse` in this process, within `lim` (a `formats.limits.Limits`)."""
-    from .formats import limits
-
     label = filename or "input"
     try:
         with limits.scope(lim):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from .sections import HEADINGS
 from .tables import (
     RESULT_ITEMS,
     T2_SINGLES,
@@ -238,7 +239,6 @@ def check_structure(report: dict, year: int | None) -> list[Finding]:
     have = {s["number"] for s in report.get("sections") or []}
     missing = [n for n in range(1, 7) if n not in have]
     if missing:
-        from .sections import HEADINGS
         out.append(Finding("MISSING_SECTION", "error" if len(missing) < 6 else "warning",
                            "缺少第" + "、".join("一二三四五六"[n - 1] for n in missing) + "部分（"
                            + "；".join(HEADINGS[n] for n in missing) + "）",

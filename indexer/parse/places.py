@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from nianbao.divisions import city_name, more_townships, tree
 
+from .region import gazetteer
+
 # Only these end a township name the parser accepts: farms, parks and 管委会 in the registry
 # are real units but never publish these reports under that name alone.
 _TOWN_ENDS = ("街道", "镇", "乡", "苏木", "办事处")
@@ -106,8 +108,6 @@ def county_aliases() -> dict[str, str]:
 
 def canonical_county(name: str | None) -> str | None:
     """The registry county `name` stands for (itself, or the full name of a short form)."""
-    from .region import gazetteer
-
     if not name:
         return None
     if name in gazetteer().counties:
@@ -186,8 +186,6 @@ def find_township(organ: str, county: str | None = None) -> Township | None:
 
 def _county_in(prefix: str) -> str | None:
     """A county-level name that ends `prefix` (the part of an organ before its township)."""
-    from .region import gazetteer
-
     counties = gazetteer().counties
     for k in range(min(9, len(prefix)), 1, -1):
         if prefix[len(prefix) - k:] in counties:

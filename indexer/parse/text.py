@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, Extracted, Paragraph, Table
+from .formats.dates import meta_from_lines, published_from_lines
+from .formats.encodings import decode_text, utf16_without_bom
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
@@ -30,16 +32,12 @@ def decode(data: bytes) -> str:
     """`formats.encodings.decode_text`: BOM, UTF-16 without BOM, UTF-8, then GB18030, Big5 or
     Shift-JIS (refused) by strict decoding and scoring; an incomplete last character is
     dropped with a logged note. Raises UnsupportedFormat for Japanese text."""
-    from .formats.encodings import decode_text
-
     return decode_text(data).text
 
 
 def looks_like_text(data: bytes) -> bool:
     """Text, not a binary document: UTF-16 without a BOM, or no NULs and it decodes cleanly
     as UTF-8 or GB18030 (a character cut at the end of the sample is fine)."""
-    from .formats.encodings import utf16_without_bom
-
     head = data[:4096]
     if b"\x00" in head:
         return utf16_without_bom(data) is not None
@@ -70,8 +68,6 @@ def extract_text(data: bytes | str, filename: str | None = None) -> Extracted:
 def _page_dates(ex: Extracted, head: list[str]) -> None:
     """A text saved from a page keeps its "发布时间：…" / 索引号 lines: read them like the HTML
     adapter does."""
-    from .formats.dates import meta_from_lines, published_from_lines
-
     lines = [ln.strip() for ln in head if ln.strip()]
     ex.published = published_from_lines(lines)
     ex.meta = meta_from_lines(lines)

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from indexer.parse.formats.limits import timeout_error
 from nianbao.errors import NianbaoError
 from nianbao.settings import get_settings
 
@@ -147,8 +148,6 @@ def shutdown() -> None:
 def run(data: bytes, filename: str | None, content_type: str | None, limits: Any) -> tuple:
     """Parse in a child: ("ok", Report) or ("error", message). A child that passes the wall
     time is killed; one that dies (e.g. the kernel's OOM killer) is reported, not retried."""
-    from indexer.parse.formats.limits import timeout_error
-
     request = (data, filename, content_type, limits)
     worker = _take()
     try:
@@ -172,6 +171,7 @@ def _serve() -> None:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     src = sys.stdin.buffer
+    # the package imports this module (parse runs documents here): its parser is read in the child
     from indexer.parse import parse_here
 
     while True:

@@ -1,62 +1,50 @@
 """The `nianbao` command (the console entry point, pyproject.toml [project.scripts]): on the top
 floor, since its command table names every floor's commands. Subcommands live in their own
-packages and load lazily."""
+packages and are imported directly: a command that fails to import fails the command, loudly
+(`nianbao --help` lists every command with its help, so it imports them all anyway)."""
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
 
+from crawler.cli import crawl_cmd, registry
+from indexer.cli import index_cmd, search_cmd
+from indexer.parse.cli import parse_cmd
+from monitor.cli import alerts, compliance_cmd
 from nianbao import __version__
+from nianbao.cli_db import db_group, pg_group
 from nianbao.errors import NianbaoError
+from simweb.cli import simweb
+from web.cli import users_group
 
-# name -> "module:attribute" of a click command. A package adds its command here.
-COMMANDS: dict[str, str] = {
-    "es": "nianbao.app.es:es",
-    "db": "nianbao.cli_db:db_group",
-    "pg": "nianbao.cli_db:pg_group",
-    "parse": "indexer.parse.cli:parse_cmd",
-    "index": "indexer.cli:index_cmd",
-    "search": "indexer.cli:search_cmd",
-    "simweb": "simweb.cli:simweb",
-    "crawl": "crawler.cli:crawl_cmd",
-    "registry": "crawler.cli:registry",
-    "scheduler": "nianbao.app.scheduler:scheduler_cmd",
-    "compliance": "monitor.cli:compliance_cmd",
-    "alerts": "monitor.cli:alerts",
-    "serve": "nianbao.app.portal:serve_cmd",
-    "users": "web.cli:users_group",
-    "demo": "nianbao.app.demo:demo_cmd",
+from .demo import demo_cmd
+from .es import es
+from .portal import serve_cmd
+from .scheduler import scheduler_cmd
+
+# name -> click command. A package adds its command here.
+COMMANDS: dict[str, click.Command] = {
+    "es": es,
+    "db": db_group,
+    "pg": pg_group,
+    "parse": parse_cmd,
+    "index": index_cmd,
+    "search": search_cmd,
+    "simweb": simweb,
+    "crawl": crawl_cmd,
+    "registry": registry,
+    "scheduler": scheduler_cmd,
+    "compliance": compliance_cmd,
+    "alerts": alerts,
+    "serve": serve_cmd,
+    "users": users_group,
+    "demo": demo_cmd,
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in COMMANDS:
-            module, attr = COMMANDS[name].split(":")
-            try:
-                return getattr(importlib.import_module(module), attr)
-            except (ImportError, AttributeError) as exc:
-                # A package not built yet shows up as such, not as a traceback.
-                return _unavailable(name, exc)
-        return super().get_command(ctx, name)
-
-
-def _unavailable(name: str, exc: Exception) -> click.Command:
-    @click.command(name, help=f"(unavailable: {exc})", context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1)
-    def cmd(args: tuple[str, ...]) -> None:
-        raise NianbaoError(f"command '{name}' is unavailable: {exc}")
-
-    return cmd
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
 def cli() -> None:
     """年报监察 Nianbao Watch — 政府信息公开工作年度报告的检索与合规监测。

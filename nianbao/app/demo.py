@@ -14,43 +14,53 @@ date the clock had reached, and is up in seconds.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import urllib.parse
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
+from tqdm import tqdm
+from waitress import serve
 
 from crawler.cli import print_summary
 from crawler.engine import run_crawl
-from crawler.fetch import set_clock_offset
 from crawler.registry import load_registry
+from indexer.warmup import warm_configured
 from nianbao import clock, es_server
 from nianbao.db import require_current
 from nianbao.errors import NianbaoError
-from nianbao.settings import get_settings
+from nianbao.settings import Settings, get_settings
+from simweb.server import SimWeb
+from web.users import save_user_in
 
+from .demo_live import MailCatcher, WorldClock
 from .pipeline import PipelineRun, run_pipeline
+from .portal import create_portal
 
 SIM_PORT = 8800
 REVIEWER = "reviewer"
 
 
-def _configure(data_dir: Path, es_url: str, registry: Path, *, smtp_port: int, base_url: str) -> None:
-    """Point every component at the demo's data dir, registry, Elasticsearch and mail catcher."""
-    os.environ["NIANBAO_DATA_DIR"] = str(data_dir)
-    # Mail goes to the demo's own catcher (shown at /demo/mailbox), never to a real relay.
-    os.environ.update(NIANBAO_SMTP_HOST="127.0.0.1", NIANBAO_SMTP_PORT=str(smtp_port),
-                      NIANBAO_SMTP_USER="", NIANBAO_BASE_URL=base_url)
-    # The simulated sites are local: a shorter per-host delay keeps the first crawl short.
-    os.environ.setdefault("NIANBAO_CRAWL_DELAY_SECONDS", "0.2")
-    os.environ["NIANBAO_ES_URL"] = es_url
-    os.environ["NIANBAO_REGISTRY_FILE"] = str(registry.resolve())  # absolute: wins over config_dir
-    get_settings.cache_clear()
+def demo_settings(base: Settings, data_dir: Path, es_url: str, registry: Path, *, smtp_port: int,
+                  base_url: str, admin_password: str | None = None) -> Settings:
+    """The demo's settings: `base` pointed at the demo's data dir, registry, Elasticsearch and
+    mail catcher. Everything the demo runs is given this object (the environment is not
+    touched: a child process gets its own env= from whoever starts it)."""
+    update: dict[str, Any] = {
+        "data_dir": data_dir, "es_url": es_url,
+        "registry_file": str(registry.resolve()),  # absolute: wins over config_dir
+        # Mail goes to the demo's own catcher (shown at /demo/mailbox), never to a real relay.
+        "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "smtp_user": "", "base_url": base_url}
+    if "crawl_delay_seconds" not in Settings.from_environment():
+        # The simulated sites are local: a shorter per-host delay keeps the first crawl short.
+        update["crawl_delay_seconds"] = 0.2
+    if admin_password:
+        update["admin_password"] = admin_password
+    return base.model_copy(update=update)
 
 
 def _world_key(seed: int, size: str, today: date, year: int) -> dict[str, Any]:
@@ -58,9 +68,9 @@ def _world_key(seed: int, size: str, today: date, year: int) -> dict[str, Any]:
 
 
 def _set_world_date(web: Any, when: date) -> None:
-    """The simulated web and the crawler's clock on `when` (the time of day stays real)."""
+    """The simulated web and the clock (nianbao.clock) on `when` (the time of day stays real)."""
     web.set_date(when)
-    set_clock_offset(timedelta(days=(when - datetime.now(UTC).date()).days))
+    clock.set_date(when)
 
 
 def history_date(world: Any, start: date) -> date | None:
@@ -86,8 +96,6 @@ class _Bars:
         self.bars: dict[str, Any] = {}
 
     def _bar(self, name: str, desc: str) -> Any:
-        from tqdm import tqdm
-
         if name not in self.bars:
             self.bars[name] = tqdm(total=None, unit="报告", desc=desc, leave=True)
         return self.bars[name]
@@ -109,7 +117,7 @@ class _Bars:
             bar.close()
 
 
-def _history_crawl(settings: Any, registry_path: Path, label: str) -> None:
+def _history_crawl(settings: Settings, registry_path: Path, label: str) -> None:
     """A crawl only (no index, no alerts): the first visit at an earlier date."""
     bars = _Bars(label)
     try:
@@ -119,7 +127,7 @@ def _history_crawl(settings: Any, registry_path: Path, label: str) -> None:
     print_summary(summary)
 
 
-def _first_run(settings: Any, registry_path: Path, today: date, *, crawl: bool) -> None:
+def _first_run(settings: Settings, registry_path: Path, today: date, *, crawl: bool) -> None:
     """The pipeline once before the portal opens (crawl only when the world is new), echoed."""
     bars = _Bars(f"抓取 crawl {today}")
     try:
@@ -180,10 +188,6 @@ def _examples(registry_path: Path, year: int) -> list[str]:
 def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: str, seed: int,
              no_crawl: bool, host: str, port: int, sim_port: int) -> None:
     """一条命令体验全部功能 / the whole product on a simulated world."""
-    from simweb.server import SimWeb
-
-    from .demo_live import MailCatcher
-
     # `kill` / a closed terminal stops the demo like Ctrl-C: the finally block cleans up.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     signal.signal(signal.SIGHUP, _raise_interrupt)
@@ -193,7 +197,8 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
     # compliance subscription made at once gets its first alert within two minutes.
     start = date.fromisoformat(when) if when else min(real_today, date(year + 1, 1, 29))
     base = get_settings()
-    data_dir = (base.data_path / "demo") if not os.environ.get("NIANBAO_DATA_DIR") else base.data_path
+    # the demo's own data dir, unless the environment names one
+    data_dir = base.data_path if "data_dir" in Settings.from_environment() else base.data_path / "demo"
     data_dir.mkdir(parents=True, exist_ok=True)
     # An earlier demo's database at an older schema: say so before starting anything.
     require_current(base.model_copy(update={"data_dir": data_dir}).database_url)
@@ -217,14 +222,10 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
         registry_path.write_text(
             yaml.safe_dump({"publishers": web.registry_rows()}, allow_unicode=True, sort_keys=False),
             encoding="utf-8")
-        _configure(data_dir, es_url, registry_path, smtp_port=mail.port, base_url=f"http://{host}:{port}")
         # The administrator (unless configured) and a reviewer: random passwords, printed below.
-        admin_password = None
-        if not base.admin_password:
-            admin_password = secrets.token_urlsafe(12)
-            os.environ["NIANBAO_ADMIN_PASSWORD"] = admin_password
-        get_settings.cache_clear()
-        settings = get_settings()
+        admin_password = None if base.admin_password else secrets.token_urlsafe(12)
+        settings = demo_settings(base, data_dir, es_url, registry_path, smtp_port=mail.port,
+                                 base_url=f"http://{host}:{port}", admin_password=admin_password)
 
         marker = data_dir / "world.json"
         clock_file = data_dir / "clock.json"
@@ -244,8 +245,6 @@ def demo_cmd(year: int | None, when: str | None, days: int, tick: float, size: s
         if crawl:
             marker.write_text(json.dumps(key))
         clock_file.write_text(json.dumps({"today": today.isoformat()}))
-        from web.users import save_user_in
-
         reviewer_password = save_user_in(settings.database_url, REVIEWER, "reviewer")
         _serve(settings, host, port, registry_path, year, web=web, mail=mail, today=today,
                days=days, tick=tick, clock_file=clock_file,
@@ -262,7 +261,7 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _tick_pipeline(settings: Any, registry_path: Path, app: Any, clock_file: Path) -> Any:
+def _tick_pipeline(settings: Settings, registry_path: Path, app: Any, clock_file: Path) -> Any:
     """What each tick of the demo clock runs: crawl and index when the date moved, then alerts."""
 
     def run(today: date, moved: bool) -> dict[str, Any]:
@@ -284,25 +283,18 @@ def _tick_pipeline(settings: Any, registry_path: Path, app: Any, clock_file: Pat
     return run
 
 
-def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, *, web: Any,
+def _serve(settings: Settings, host: str, port: int, registry_path: Path, year: int, *, web: Any,
            mail: Any, today: date, days: int, tick: float, clock_file: Path,
            logins: dict[str, str | None]) -> None:
-    from waitress import serve
-
-    from indexer.warmup import warm_configured
-
-    from .demo_live import WorldClock
-    from .portal import create_portal
-
     click.echo(f"预热 warm-up: {warm_configured(settings)}")
 
-    app = create_portal({"NIANBAO_TODAY": today.isoformat(),
+    app = create_portal({"NIANBAO_SETTINGS": settings, "NIANBAO_TODAY": today.isoformat(),
                       "NIANBAO_DEMO": {"tick": int(tick) if tick == int(tick) else tick, "days": days}})
-    clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
-                       pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
-                       tick=tick, days=days, until=date(year + 1, 6, 30),
-                       echo=lambda line: click.echo(line))
-    app.extensions["nianbao"].update(demo_mail=mail, demo_clock=clock)
+    world_clock = WorldClock(today, set_date=lambda d: _set_world_date(web, d),
+                             pipeline=_tick_pipeline(settings, registry_path, app, clock_file),
+                             tick=tick, days=days, until=date(year + 1, 6, 30),
+                             echo=lambda line: click.echo(line))
+    app.extensions["nianbao"].update(demo_mail=mail, demo_clock=world_clock)
     url = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"门户已启动 portal: {url}/")
@@ -322,10 +314,10 @@ def _serve(settings: Any, host: str, port: int, registry_path: Path, year: int, 
     for q in _examples(registry_path, year):
         click.echo(f"  {url}/search?q={urllib.parse.quote(q)}    ({q})")
     click.echo("按 Ctrl-C 停止 / press Ctrl-C to stop")
-    clock.start()
+    world_clock.start()
     try:
         serve(app, host=host, port=port, threads=8, _quiet=True)
     except KeyboardInterrupt:
         pass
     finally:
-        clock.stop()
+        world_clock.stop()

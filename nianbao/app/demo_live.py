@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from aiosmtpd.controller import Controller
+
 from web.views.demo import describe
 
 log = logging.getLogger("nianbao.demo")
@@ -58,8 +60,6 @@ class MailCatcher:
         return item
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> MailCatcher:
-        from aiosmtpd.controller import Controller
-
         self.host, self.port = host, port or free_port(host)
         self.controller = Controller(self, hostname=host, port=self.port)
         self.controller.start()

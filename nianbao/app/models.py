@@ -16,16 +16,15 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
+from crawler import models as crawler_models
+from indexer import reviews as indexer_reviews
+from monitor import models as monitor_models
 from nianbao import db
+from web import models as web_models
 
 
 def model_modules() -> tuple[ModuleType, ...]:
     """Every module that defines tables on Base, imported."""
-    from crawler import models as crawler_models
-    from indexer import reviews as indexer_reviews
-    from monitor import models as monitor_models
-    from web import models as web_models
-
     return (crawler_models, indexer_reviews, monitor_models, web_models)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from waitress import serve
 
 from indexer.warmup import warm_configured
 from nianbao.db import require_current
@@ -29,8 +30,6 @@ def create_portal(config: dict[str, Any] | None = None) -> Flask:
 @click.option("--threads", default=8, show_default=True, type=int, help="worker threads")
 def serve_cmd(host: str, port: int, threads: int) -> None:
     """运行门户网站 / run the portal (waitress)."""
-    from waitress import serve
-
     require_current(get_settings().database_url)  # an old schema: `nianbao db upgrade` first
     app = create_portal()
     click.echo(f"warm-up: {warm_configured()}", err=True)  # before the first reader, bounded

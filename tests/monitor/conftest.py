@@ -8,6 +8,7 @@ import email.policy
 import json
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -163,3 +164,15 @@ def add_report(session, pid: str, url: str, seen: str, shown: str | None, title:
                          done_at=utc(seen) if done else None, attempts=1))
     session.commit()
     return doc.id, ver.id
+
+
+@pytest.fixture()
+def empty_index(es, settings):
+    """The real Elasticsearch with report indices of the test's own, created and empty:
+    document events find none of their reports there (the tests that use it index none)."""
+    from indexer.store import ensure_indices
+
+    settings.es_index_prefix = f"{settings.es_index_prefix}-{uuid.uuid4().hex[:6]}"
+    ensure_indices(es, settings.es_index_prefix)
+    yield es
+    es.indices.delete(index=f"{settings.es_index_prefix}-*", ignore_unavailable=True, allow_no_indices=True)

@@ -61,25 +61,19 @@ def test_email_double_opt_in_digest_and_unsubscribe(settings, smtp, db) -> None:
         subscriptions.get(db, token)
 
 
-def test_html_escapes_report_titles(settings, smtp, db) -> None:
+def test_html_escapes_report_titles(empty_index, settings, smtp, db) -> None:
     sub = subscriptions.create(db, settings, kind="publisher", channel="email", target="a@example.org",
                                params={"publisher_id": "mj-cy"})
     subscriptions.confirm(db, sub.token)
     add_report(db, "mj-cy", "http://127.0.1.1:8800/202501/t20250118_1.html", "2025-01-18T12:00",
                "2025-01-18T10:02", "<script>alert(1)</script>朝阳镇2024年报告")
-    assert alerts.run(settings, date(2025, 1, 18), session=db, es=_NoES()).sent == 1
+    assert alerts.run(settings, date(2025, 1, 18), session=db, es=empty_index).sent == 1
     _, html = smtp.bodies()
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-class _NoES:
-    """ES stand-in for tests that do not need search: mget finds nothing."""
 
-    def mget(self, **_):
-        return {"docs": []}
-
-
-def test_webhook_signed_retried_and_paused(settings, smtp, receiver, db, monkeypatch) -> None:
+def test_webhook_signed_retried_and_paused(empty_index, settings, smtp, receiver, db, monkeypatch) -> None:
     monkeypatch.setattr(delivery, "MAX_FAILURES", 2)
     sub = subscriptions.create(db, settings, kind="publisher", channel="webhook", target=receiver.url,
                                params={"publisher_id": "mj-cy"}, contact_email="ops@example.org")
@@ -89,10 +83,10 @@ def test_webhook_signed_retried_and_paused(settings, smtp, receiver, db, monkeyp
                "2025-01-18T10:02", "朝阳镇2024年政府信息公开工作年度报告")
     receiver.fail_next = 1
     now = datetime(2025, 1, 18, 12, 5)
-    stats = alerts.run(settings, now=now, session=db, es=_NoES())
+    stats = alerts.run(settings, now=now, session=db, es=empty_index)
     assert (stats.sent, stats.failed) == (0, 1)
-    assert alerts.run(settings, now=now + timedelta(seconds=30), session=db, es=_NoES()).sent == 0  # backoff
-    stats = alerts.run(settings, now=now + timedelta(minutes=2), session=db, es=_NoES())
+    assert alerts.run(settings, now=now + timedelta(seconds=30), session=db, es=empty_index).sent == 0  # backoff
+    stats = alerts.run(settings, now=now + timedelta(minutes=2), session=db, es=empty_index)
     assert stats.sent == 1 and receiver.bad_signatures == 0
     (body,) = receiver.accepted.values()
     assert body["events"][0]["kind"] == "new" and body["events"][0]["url"].endswith("t20250118_1.html")
@@ -101,19 +95,19 @@ def test_webhook_signed_retried_and_paused(settings, smtp, receiver, db, monkeyp
     add_report(db, "mj-cy", "http://127.0.1.1:8800/202501/t20250118_1.html", "2025-01-20T12:00",
                "2025-01-18T10:02", "朝阳镇2024年政府信息公开工作年度报告", event="modified")
     t = now + timedelta(days=2)
-    alerts.run(settings, now=t, session=db, es=_NoES())
-    alerts.run(settings, now=t + timedelta(minutes=2), session=db, es=_NoES())
+    alerts.run(settings, now=t, session=db, es=empty_index)
+    alerts.run(settings, now=t + timedelta(minutes=2), session=db, es=empty_index)
     db.refresh(sub)
     assert sub.status == "paused"
     assert smtp.messages[-1]["To"] == "ops@example.org" and "已暂停" in smtp.messages[-1]["Subject"]
     # resume: the kept alert goes out
     receiver.fail_next = 0
     subscriptions.update(db, sub.token, status="active")
-    assert alerts.run(settings, now=t + timedelta(hours=1), session=db, es=_NoES()).sent == 1
+    assert alerts.run(settings, now=t + timedelta(hours=1), session=db, es=empty_index).sent == 1
     assert [b["events"][0]["kind"] for b in receiver.accepted.values()] == ["new", "modified"]
 
 
-def test_crash_between_send_and_record_loses_and_repeats_nothing(settings, receiver, db, monkeypatch) -> None:
+def test_crash_between_send_and_record_loses_and_repeats_nothing(empty_index, settings, receiver, db, monkeypatch) -> None:
     sub = subscriptions.create(db, settings, kind="region_compliance", channel="webhook", target=receiver.url,
                                params={"county": "孟津区"})
     receiver.secret = sub.secret
@@ -124,22 +118,22 @@ def test_crash_between_send_and_record_loses_and_repeats_nothing(settings, recei
 
     monkeypatch.setattr(delivery, "after_send_hook", crash)
     with pytest.raises(delivery.Crash):
-        alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+        alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     db.rollback()
     assert len(receiver.requests) == 1
     assert db.scalar(select(Delivery.status)) == "sending"
     monkeypatch.setattr(delivery, "after_send_hook", None)
-    alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+    alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     assert len(receiver.requests) == 2 and len(receiver.accepted) == 1  # same event id: dropped as a repeat
     ids = {r["headers"][delivery_header()] for r in receiver.requests}
     assert len(ids) == 1
-    alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
-    alerts.run(settings, date(2025, 2, 3), session=db, es=_NoES())
+    alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
+    alerts.run(settings, date(2025, 2, 3), session=db, es=empty_index)
     assert len(receiver.requests) == 2
     assert set(db.scalars(select(Outbox.status))) == {"sent"}
 
 
-def test_crash_before_send_loses_nothing(settings, receiver, db, monkeypatch) -> None:
+def test_crash_before_send_loses_nothing(empty_index, settings, receiver, db, monkeypatch) -> None:
     from monitor import webhook
 
     sub = subscriptions.create(db, settings, kind="region_compliance", channel="webhook", target=receiver.url,
@@ -153,11 +147,11 @@ def test_crash_before_send_loses_nothing(settings, receiver, db, monkeypatch) ->
 
     monkeypatch.setattr(webhook, "post", killed)
     with pytest.raises(delivery.Crash):
-        alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+        alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     db.rollback()
     assert receiver.requests == []
     monkeypatch.setattr(webhook, "post", real_post)
-    alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+    alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     (body,) = receiver.accepted.values()
     assert body["count"] == 3
 
@@ -168,7 +162,7 @@ def delivery_header() -> str:
     return webhook.EVENT_HEADER
 
 
-def test_atom_feed_and_chat_robot(settings, receiver, db) -> None:
+def test_atom_feed_and_chat_robot(empty_index, settings, receiver, db) -> None:
     feed_sub = subscriptions.create(db, settings, kind="findings", channel="feed",
                                     params={"codes": ["MISSING"], "county": "孟津区"}, label="孟津缺报")
     chat = subscriptions.create(db, settings, kind="findings", channel="chat",
@@ -177,7 +171,7 @@ def test_atom_feed_and_chat_robot(settings, receiver, db) -> None:
     with pytest.raises(subscriptions.SubscriptionError):
         subscriptions.create(db, settings, kind="findings", channel="chat", target="nonsense", params={"codes": "MISSING"})
     add_crawl(db, "2025-02-01T09:00", [])
-    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     assert stats.sent == 1  # the chat robot; the feed is read, not sent
     chat_posts = [r for r in receiver.requests if r["headers"].get("X-Chat")]
     assert len(chat_posts) == 1 and "未按期发布" in json.loads(chat_posts[0]["body"])["message"]

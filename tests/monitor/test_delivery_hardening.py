@@ -22,11 +22,6 @@ from nianbao.errors import ServiceUnavailable
 from .conftest import add_crawl
 
 
-class _NoES:
-    def mget(self, **_):
-        return {"docs": []}
-
-
 def _hook(db, settings, receiver, target: str | None = None) -> Subscription:
     """A webhook subscription on the region; `target` is then written as a stored row would
     hold it (made before the policy existed, or changed in the database)."""
@@ -46,7 +41,7 @@ def _status(db, sub: Subscription) -> tuple[str, str]:
     return d.status, d.error or ""
 
 
-def test_bad_targets_fail_alone_and_the_run_goes_on(settings, receiver, db) -> None:
+def test_bad_targets_fail_alone_and_the_run_goes_on(empty_index, settings, receiver, db) -> None:
     first = _hook(db, settings, receiver)
     bad = {
         "control": _hook(db, settings, receiver, "http://a\u0001b/hook"),
@@ -67,7 +62,7 @@ def test_bad_targets_fail_alone_and_the_run_goes_on(settings, receiver, db) -> N
     db.commit()
     add_crawl(db, "2025-02-01T09:00", [])
 
-    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
 
     assert (stats.sent, stats.failed) == (2, 6)
     assert len(receiver.accepted) == 2 and receiver.bad_signatures == 0
@@ -84,7 +79,7 @@ def test_bad_targets_fail_alone_and_the_run_goes_on(settings, receiver, db) -> N
     assert snapshot.latest(db, 2024) is not None  # the dashboard snapshot was written (before them)
 
 
-def test_dns_rebinding_is_refused_at_send_time(settings, receiver, db, monkeypatch) -> None:
+def test_dns_rebinding_is_refused_at_send_time(empty_index, settings, receiver, db, monkeypatch) -> None:
     """Public when subscribed, loopback when sent: the second answer is checked and refused."""
     settings.outbound_allow = []
     port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
@@ -101,7 +96,7 @@ def test_dns_rebinding_is_refused_at_send_time(settings, receiver, db, monkeypat
     sub = subscriptions.create(db, settings, kind="region_compliance", channel="webhook",
                                target=f"http://hooks.example:{port}/hook", params={"county": "孟津区"})
     add_crawl(db, "2025-02-01T09:00", [])
-    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=_NoES())
+    stats = alerts.run(settings, date(2025, 2, 1), session=db, es=empty_index)
     assert stats.failed == 1 and receiver.requests == []
     status, error = _status(db, sub)
     assert status == "failed" and "127.0.0.1" in error and "loopback" in error

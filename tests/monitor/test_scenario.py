@@ -35,9 +35,9 @@ def world(tmp_path: Path, settings, monkeypatch):
     reg.write_text(yaml.safe_dump({"publishers": rows}, allow_unicode=True), encoding="utf-8")
     for k, v in FAST.items():
         setattr(settings, k, v)
-    # The crawler stamps real UTC time; drive it from the simulated clock instead (09:00 Beijing).
+    # The crawler stamps nianbao.clock's UTC; drive it from the simulated clock instead (09:00 Beijing).
     tick = itertools.count()
-    monkeypatch.setattr("crawler.engine.utcnow", lambda: datetime.combine(web.world_today, datetime.min.time())
+    monkeypatch.setattr("nianbao.clock.utcnow", lambda: datetime.combine(web.world_today, datetime.min.time())
                         + timedelta(hours=1, seconds=next(tick)))
     try:
         yield web, reg, rows

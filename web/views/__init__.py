@@ -3,41 +3,37 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from nianbao.errors import NianbaoError, ServiceUnavailable, UsageError
 
 from ..errors import BadRequest, WebError
+from ..findings import meaning, status_label
 from ..respond import wants_json
+from ..security import csrf
+from ..tables import label
+from . import (
+    admin,
+    api,
+    auth,
+    dashboard,
+    demo,
+    help,
+    publisher,
+    report,
+    review,
+    search,
+    subscriptions,
+)
 
 
 def register(app: Flask) -> None:
-    from . import (
-        admin,
-        api,
-        auth,
-        dashboard,
-        help,
-        publisher,
-        report,
-        review,
-        search,
-        subscriptions,
-    )
-
     for mod in (search, report, dashboard, publisher, review, auth, help, subscriptions, admin, api):
         app.register_blueprint(mod.bp)
     if app.config.get("NIANBAO_DEMO"):  # `nianbao demo` only: its mailbox and world clock
-        from . import demo
-
         app.register_blueprint(demo.bp)
-    from flask_babel import get_locale
-
-    from ..findings import meaning, status_label
-    from ..security import csrf
-    from ..tables import label
-
     app.jinja_env.globals.update(meaning=meaning, status_label=status_label,
                                  table_label=lambda text: label(text, str(get_locale() or "zh")))
 

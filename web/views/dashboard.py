@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
 from monitor import compliance as compliance_mod
 from monitor import snapshot
@@ -255,8 +255,6 @@ def _years_with_data() -> list[int]:
 
 
 def _subscribe_link(region: dict[str, str | None]) -> str:
-    from flask import url_for
-
     params: dict[str, Any] = {"kind": "region_compliance", **{k: v for k, v in region.items() if v}}
     return url_for("subscriptions.new", **params)
 
@@ -318,8 +316,6 @@ def _crumbs(year: int, region: dict[str, str | None]) -> list[tuple[str, dict[st
 
 
 def _area_link(year: int, region: dict[str, str | None], level: str, area: dict[str, Any]) -> str | None:
-    from flask import url_for
-
     if level == "township":
         pid = area.get("id")
         return url_for("publisher.publisher", pid=pid, year=year) if pid else None

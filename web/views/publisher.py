@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from elasticsearch import ApiError
 from flask import Blueprint, Response, request
 
 from crawler.models import PublisherRow
@@ -11,6 +12,7 @@ from crawler.models import PublisherRow
 from .. import deps
 from ..errors import NotFound
 from ..respond import Table, respond
+from .dashboard import compliance, year_has_data
 
 bp = Blueprint("publisher", __name__)
 
@@ -24,8 +26,6 @@ def registry_row(pid: str) -> dict[str, Any] | None:
 
 
 def reports_of(pid: str) -> list[dict[str, Any]]:
-    from elasticsearch import ApiError
-
     try:
         res = deps.es().search(
             index=f"{deps.prefix()}-reports", size=100, query={"term": {"publisher_id": pid}},
@@ -42,8 +42,6 @@ def record(pub: dict[str, Any], years: list[int]) -> list[dict[str, Any]]:
     """This publisher's compliance row for each year (evaluated within its county)."""
     out = []
     for year in sorted(set(years), reverse=True):
-        from .dashboard import compliance, year_has_data
-
         if not year_has_data(year):  # no report of that year anywhere: no verdict either
             continue
 

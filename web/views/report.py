@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 
+from indexer.query import QuerySyntaxError, parse_query
 from indexer.reviews import Review
 from nianbao.tables import report_tables
 
@@ -16,6 +17,7 @@ from ..errors import BadRequest, NotFound
 from ..figures import figure_paths
 from ..findings import evidence, meaning
 from ..highlight import mark, query_terms
+from ..links import external_url
 from ..reports import diff_lines, get_report, read_archive, utc_iso, version_text, versions
 from ..respond import attachment, respond
 from ..tables import PARTS_EN
@@ -35,10 +37,8 @@ def terms_of(q: str) -> list[str]:
     terms = set(query_terms(q))
     if q:
         try:
-            from indexer.query import QuerySyntaxError, parse_query
-
             terms |= set(parse_query(q).text_terms())
-        except (ImportError, QuerySyntaxError):
+        except QuerySyntaxError:
             pass
     return sorted((t for t in terms if t), key=len, reverse=True)
 
@@ -54,8 +54,6 @@ def cell_marks(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def api_shape(doc: dict[str, Any], vers: list[dict[str, Any]], trail: list[dict[str, Any]]) -> dict[str, Any]:
     """The contract JSON plus source, archive links and versions (the API's report shape)."""
-    from ..links import external_url
-
     skip = {"text_norm", "text_seg", "title_seg", "norm"}
     out = {k: v for k, v in doc.items() if k not in skip}
     rid = doc["id"]

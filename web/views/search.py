@@ -11,6 +11,8 @@ from indexer.query import QuerySyntaxError
 
 from .. import deps
 from ..errors import BadRequest
+from ..examples import examples
+from ..figures import figure_paths, hit_figures
 from ..highlight import fragments
 from ..respond import Table, attachment, csv_lines, respond, to_xlsx
 from ..shapes import facet_buckets
@@ -151,8 +153,6 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
         error = exc  # the page shows the error next to the query box, with a 400
         data.update(total=0, took_ms=None, hits=[], facets={}, total_exact=True,
                     facets_sampled=False, next_cursor=None)
-    from ..figures import figure_paths, hit_figures
-
     figs = hit_figures(data["hits"], figure_paths(args["q"]))
     table = Table("search", HIT_COLUMNS,
                   [{**h, "findings": _finding_codes(h)} for h in data["hits"]])
@@ -166,8 +166,6 @@ def search(fmt: str | None = None):  # type: ignore[no-untyped-def]
 @bp.context_processor
 def _page_context() -> dict[str, Any]:
     """What the search page shows around the hits (defaults a view may override)."""
-    from ..examples import examples
-
     return {"examples": examples(), "export_cap": export_cap(), "unknown": search_mod.UNKNOWN,
             "export_link": _export_link, "figures": lambda h: [],
             "subscribe_link": url_for("subscriptions.new", kind="saved_search")}

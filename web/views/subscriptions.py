@@ -14,14 +14,14 @@ from monitor import subscriptions as subs
 
 from .. import deps
 from ..errors import BadRequest, NotFound
+from ..security import csrf
+from ..sublabels import context
 
 bp = Blueprint("subscriptions", __name__)
 
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    from ..sublabels import context
-
     return context()
 
 
@@ -127,8 +127,6 @@ def cancel(token: str) -> BaseResponse | str:
 def _one_click_exempt() -> None:
     # RFC 8058 one-click unsubscribe: mail clients POST without our CSRF token; the secret
     # token in the URL is the authority, and cancelling is idempotent and harmless.
-    from ..security import csrf
-
     csrf.exempt("web.views.subscriptions.cancel")
 
 

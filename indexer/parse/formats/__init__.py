@@ -35,31 +35,33 @@ def extract(data: bytes, filename: str | None = None, content_type: str | None =
 
 
 def _extract(data: bytes, filename: str | None, content_type: str | None) -> Extracted:
+    # Each adapter is imported when a file of its format comes: between them they load lxml,
+    # python-docx, pypdfium2, the LibreOffice bridge and Tesseract, which most runs never need.
     kind = sniff(data, filename, content_type)
     if kind == "text":
-        from indexer.parse.text import extract_text
+        from indexer.parse.text import extract_text  # on demand (above)
 
         return extract_text(data, filename)
     if kind == "html":
-        from indexer.parse.formats.html import extract_html
+        from indexer.parse.formats.html import extract_html  # on demand (above)
 
         return extract_html(data)
     if kind == "docx":
-        from indexer.parse.formats.word import extract_docx
+        from indexer.parse.formats.word import extract_docx  # on demand (above)
 
         return extract_docx(data)
     if kind in ("doc", "wps"):
-        from indexer.parse.formats.convert import extract_legacy
+        from indexer.parse.formats.convert import extract_legacy  # on demand: LibreOffice
 
         return extract_legacy(data, kind)
     if kind == "pdf":
-        from indexer.parse.formats.pdf import extract_pdf
+        from indexer.parse.formats.pdf import extract_pdf  # on demand: pypdfium2
 
         return extract_pdf(data)
     if kind == "ofd":
-        from indexer.parse.formats.ofd import extract_ofd
+        from indexer.parse.formats.ofd import extract_ofd  # on demand (above)
 
         return extract_ofd(data)
-    from indexer.parse.formats.ocr import extract_image
+    from indexer.parse.formats.ocr import extract_image  # on demand: Tesseract OCR
 
     return extract_image(data)

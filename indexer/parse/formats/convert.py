@@ -14,6 +14,8 @@ from pathlib import Path
 from indexer.parse.blocks import Extracted
 from indexer.parse.formats import limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
+from indexer.parse.formats.word import extract_docx
+from indexer.parse.text import extract_text
 from nianbao.settings import get_settings
 
 
@@ -24,8 +26,6 @@ class ConversionError(CorruptDocument):
 def extract_legacy(data: bytes, kind: str) -> Extracted:
     if shutil.which("soffice"):
         docx = soffice_convert(data, kind, "docx")
-        from indexer.parse.formats.word import extract_docx
-
         return extract_docx(docx, fmt=kind)
     if shutil.which("antiword"):
         return _antiword(data, kind)
@@ -92,8 +92,6 @@ def _antiword(data: bytes, kind: str) -> Extracted:
             raise ConversionError(f"{kind.upper()} 转换超时（{timeout} 秒）") from exc
     if proc.returncode != 0 or not proc.stdout.strip():
         raise ConversionError(f"{kind.upper()} 文件损坏或无法读取（antiword 失败）")
-    from indexer.parse.text import extract_text
-
     ex = extract_text(proc.stdout.replace(b"|", b"\t"))
     ex.format = kind
     return ex

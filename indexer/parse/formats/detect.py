@@ -8,6 +8,7 @@ import zipfile
 
 from indexer.parse.formats.encodings import utf16_without_bom
 from indexer.parse.formats.errors import CorruptDocument, UnsupportedFormat
+from indexer.parse.formats.zipguard import check_member_count
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"),
@@ -49,8 +50,6 @@ def sniff(data: bytes, filename: str | None = None, content_type: str | None = N
 
 
 def _zip_kind(data: bytes) -> str:
-    from indexer.parse.formats.zipguard import check_member_count
-
     check_member_count(data)
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()

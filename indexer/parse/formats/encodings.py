@@ -18,6 +18,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+import opencc
+from charset_normalizer import from_bytes
+
 from indexer.parse.formats.errors import UnsupportedFormat
 
 log = logging.getLogger("indexer.parse")
@@ -168,8 +171,6 @@ def _score(text: str, enc: str) -> float:
 
 @functools.lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    import opencc
-
     chars = set(_COMMON)
     for config in ("s2t", "s2tw"):
         chars |= set(opencc.OpenCC(config).convert(_COMMON))
@@ -177,8 +178,6 @@ def _common() -> frozenset[str]:
 
 
 def _guess(data: bytes) -> _Replace:
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:SAMPLE]).best()
     enc = best.encoding if best is not None else "gb18030"
     if enc.replace("_", "").lower() in {"gb2312", "gbk", "cp936", "gb18030"}:

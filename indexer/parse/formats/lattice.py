@@ -8,6 +8,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from indexer.parse.blocks import Table
+from indexer.parse.formats.grid import drop_sliver_columns
+
 if TYPE_CHECKING:
     from indexer.parse.blocks import Table
 
@@ -149,9 +152,6 @@ def _lattice(group: list[Seg], tol: float) -> Lattice | None:
 
 def to_table(lat: Lattice, texts: list[str]) -> Table:
     """Fill the grid with each region's text (copies marked merged) → blocks.Table."""
-    from indexer.parse.blocks import Table
-    from indexer.parse.formats.grid import drop_sliver_columns
-
     n_r, n_c = len(lat.ys) - 1, len(lat.xs) - 1
     rows = [[""] * n_c for _ in range(n_r)]
     merged = [[False] * n_c for _ in range(n_r)]

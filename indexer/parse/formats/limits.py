@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.parse.formats.errors import FormatError
+from nianbao.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,6 @@ def current() -> Limits:
     lim = _limits.get()
     if lim is not None:
         return lim
-    from nianbao.settings import get_settings
-
     return Limits.from_settings(get_settings())
 
 

@@ -214,7 +214,7 @@ def _merge_runs(segs: list[lattice.Seg]) -> list[lattice.Seg]:
 
 
 def _ocr_words(img: Image.Image, psm: int) -> list[dict]:
-    import pytesseract
+    import pytesseract  # heavy (≈0.4 s): only when a scan is read
 
     # one thread: Tesseract's OpenMP threads thrash on a shared machine (5x slower here)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")

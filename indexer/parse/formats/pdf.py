@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
 from indexer.parse.formats import lattice, limits
 from indexer.parse.formats.errors import CorruptDocument
+from indexer.parse.formats.ocr import ocr_page
 from indexer.parse.formats.textutil import clean, join
 
 MIN_TEXT_CHARS = 10  # fewer characters than this on a page with an image: a scan
@@ -74,8 +75,6 @@ def _page(page: pdfium.PdfPage) -> tuple[list[Block], bool]:
         n_chars = tp.count_chars()
         if n_chars < MIN_TEXT_CHARS and not tp.get_text_range().strip()[MIN_TEXT_CHARS - 1:]:
             if _has_image(page):
-                from indexer.parse.formats.ocr import ocr_page
-
                 return ocr_page(page), True
             return [], False
         return _text_page(page, tp), False
