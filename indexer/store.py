@@ -182,9 +182,9 @@ def drop_all(es: Elasticsearch, prefix: str) -> None:
 # --- bulk loads ------------------------------------------------------------------------------
 
 # What a bulk load changes: no refresh (no small segments to merge) and no replica to copy to.
-# Not the translog's async durability: it saved ~10 % of ES's CPU a report, but the checkpoints
-# then lag, merges keep each document's `_recovery_source` (its full source, text_bi included)
-# and a force-merged 20k-report index stayed at 442 MB instead of 296 (measured, flush or not).
+# Not the translog's async durability: at mapping v3 (a _source filter) merges kept each
+# document's `_recovery_source`; at v4 it looked 8–13 % faster in two of three runs on 50k, one
+# run left a 1,077 MB index instead of 636 (bench/README § Indexing): not worth the doubt.
 BULK_LOAD_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0}
 
 
