@@ -94,6 +94,18 @@ def _pg_database(request: pytest.FixtureRequest) -> Iterator[None]:
         pg_server.drop_database(name)
 
 
+@contextlib.contextmanager
+def own_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A fresh state database for one instance of a parametrized module fixture: the module's
+    database is made once per module, not per parameter (PostgreSQL only; a SQLite file lives
+    in each fixture's own data dir already)."""
+    if TEST_DATABASE != "postgresql":
+        yield
+        return
+    with _pg_database(request):
+        yield
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _module_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
     if TEST_DATABASE != "postgresql":

@@ -18,6 +18,7 @@ from crawler.engine import run_crawl
 from crawler.models import Document, ListingCrawl
 from crawler.registry import load_registry
 from simweb.server import SimWeb
+from tests.conftest import own_state_db
 
 from .crawler_httpd import Server, html
 from .crawler_world import FAST, World, warm, write_registry
@@ -39,12 +40,13 @@ def gk(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(request.param)
     web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms=request.param).start()
     try:
-        warm(web)
-        w = World(web, Settings(data_dir=tmp / "var", **FAST),
-                  write_registry(tmp / "publishers.yaml", web.registry_rows()))
-        w.family = request.param
-        w.first = w.crawl()
-        yield w
+        with own_state_db(request):  # each family's world in its own state database
+            warm(web)
+            w = World(web, Settings(data_dir=tmp / "var", **FAST),
+                      write_registry(tmp / "publishers.yaml", web.registry_rows()))
+            w.family = request.param
+            w.first = w.crawl()
+            yield w
     finally:
         web.stop()
 
