@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.engine import CrawlSummary, run_crawl
+from crawler.models import Document
 from crawler.registry import Publisher, load_registry
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.settings import Settings
@@ -23,6 +28,8 @@ def write_registry(path: Path, rows: list[dict]) -> Path:
 
 class World:
     """A running simweb plus a crawler data dir and registry pointing at it."""
+
+    first: CrawlSummary
 
     def __init__(self, web, settings: Settings, registry_path: Path) -> None:
         self.web = web
@@ -68,3 +75,34 @@ def start_world(tmp_path: Path, date: str = "2025-02-15", size: str = "tiny", **
     settings = Settings(data_dir=tmp_path / "var", **{**FAST, **extra})
     reg = write_registry(tmp_path / "publishers.yaml", web.registry_rows())
     return web, World(web, settings, reg)
+
+
+@contextlib.contextmanager
+def family_world(tmp: Path, cms: str) -> Iterator[World]:
+    """A demo-size simulated web whose sites serve `cms` ("cycle": one family each), crawled
+    once (`.first` holds the summary)."""
+    from simweb.server import SimWeb
+
+    web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms=cms).start()
+    try:
+        warm(web)
+        w = World(web, Settings(data_dir=tmp / "var", **FAST),
+                  write_registry(tmp / "publishers.yaml", web.registry_rows()))
+        w.first = w.crawl()
+        yield w
+    finally:
+        web.stop()
+
+
+def found_once_and_nothing_else(w: World) -> dict[str, Document]:
+    """Asserts the ground truth: every visible report found once, nothing else, on all four
+    sites, with its year, and no crawl error. Returns the documents by URL."""
+    truth = w.truth()
+    with w.session() as s:
+        docs = {d.url: d for d in s.scalars(select(Document))}
+    assert set(docs) == set(truth)  # no notice, 自查报告, mirror copy or list page among them
+    assert len({urlsplit(u).netloc for u in docs}) == 4
+    for url, d in docs.items():
+        assert d.year == truth[url].year, url
+    assert w.first.total("errors") == 0
+    return docs

@@ -5,7 +5,7 @@ every site serves it, against the ground truth; and a crawl of answers that cann
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 import yaml
@@ -15,38 +15,24 @@ from crawler.engine import run_crawl
 from crawler.families import ListRequest, detect, read_list
 from crawler.models import Document, ListingCrawl
 from crawler.registry import load_registry
-from simweb.server import SimWeb
 
 from .crawler_httpd import Server, html
-from .crawler_world import FAST, World, warm, write_registry
+from .crawler_world import (
+    family_world,
+    found_once_and_nothing_else,
+)
 
 R = "政府信息公开工作年度报告"
 
 
 @pytest.fixture(scope="module")
 def hx(tmp_path_factory):
-    from nianbao.settings import Settings
-
-    tmp = tmp_path_factory.mktemp("hanweb_xxgk")
-    web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms="hanweb_xxgk").start()
-    try:
-        warm(web)
-        w = World(web, Settings(data_dir=tmp / "var", **FAST),
-                  write_registry(tmp / "publishers.yaml", web.registry_rows()))
-        w.first = w.crawl()
+    with family_world(tmp_path_factory.mktemp("hanweb_xxgk"), "hanweb_xxgk") as w:
         yield w
-    finally:
-        web.stop()
 
 
 def test_every_visible_report_found_once_and_nothing_else(hx):
-    truth = hx.truth()
-    with hx.session() as s:
-        docs = {d.url: d for d in s.scalars(select(Document))}
-    assert set(docs) == set(truth) and len({urlsplit(u).netloc for u in docs}) == 4
-    for url, d in docs.items():
-        assert d.year == truth[url].year, url
-    assert hx.first.total("errors") == 0
+    found_once_and_nothing_else(hx)
 
 
 def test_evidence_names_the_posted_pages(hx):

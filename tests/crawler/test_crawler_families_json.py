@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -17,11 +16,13 @@ from sqlalchemy import select
 from crawler.engine import run_crawl
 from crawler.models import Document, ListingCrawl
 from crawler.registry import load_registry
-from simweb.server import SimWeb
 from tests.conftest import own_state_db
 
 from .crawler_httpd import Server, html
-from .crawler_world import FAST, World, warm, write_registry
+from .crawler_world import (
+    family_world,
+    found_once_and_nothing_else,
+)
 
 # per family: what the evidence must show (page 1 of a column, a later page with its range)
 EVIDENCE = {
@@ -35,30 +36,14 @@ API = {"gkmlpt": "/gkmlpt/api/", "jpaas": "/front/page/build/unit"}
 
 @pytest.fixture(scope="module", params=sorted(EVIDENCE))
 def gk(request, tmp_path_factory):
-    from nianbao.settings import Settings
-
-    tmp = tmp_path_factory.mktemp(request.param)
-    web = SimWeb(seed=1, size="demo", date="2025-02-15", port=0, cms=request.param).start()
-    try:
-        with own_state_db(request):  # each family's world in its own state database
-            warm(web)
-            w = World(web, Settings(data_dir=tmp / "var", **FAST),
-                      write_registry(tmp / "publishers.yaml", web.registry_rows()))
-            w.family = request.param
-            w.first = w.crawl()
-            yield w
-    finally:
-        web.stop()
+    # each family's world in its own state database
+    with own_state_db(request), family_world(tmp_path_factory.mktemp(request.param), request.param) as w:
+        w.family = request.param
+        yield w
 
 
 def test_every_visible_report_found_once_and_nothing_else(gk):
-    truth = gk.truth()
-    with gk.session() as s:
-        docs = {d.url: d for d in s.scalars(select(Document))}
-    assert set(docs) == set(truth) and len({urlsplit(u).netloc for u in docs}) == 4
-    for url, d in docs.items():
-        assert d.year == truth[url].year, url
-    assert gk.first.total("errors") == 0
+    found_once_and_nothing_else(gk)
 
 
 def test_evidence_names_column_pages_and_ranges(gk):
