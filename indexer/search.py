@@ -499,7 +499,7 @@ def get_report(es: Elasticsearch, prefix: str, report_id: str) -> dict[str, Any]
     """The stored document (contract JSON + ES metadata), without the search-only fields."""
     try:
         res = _call(es.get, index=alias(prefix), id=report_id,
-                    source_excludes=["text_seg", "title_seg", "norm"])
+                    source_excludes=["text_tail", "text_seg", "title_seg", "norm"])
     except NotFoundError:
         return None
     return res["_source"]
@@ -511,7 +511,7 @@ def versions(es: Elasticsearch, prefix: str, report_id: str, size: int = 100) ->
         res = _call(es.search, index=m.alias_name(prefix, "versions"), size=size,
                     query={"term": {"report_id": report_id}},
                     sort=[{"fetched_at": {"order": "desc", "missing": "_last"}}],
-                    source_excludes=["text", "text_norm", "text_seg", "title_seg", "norm", "sections"])
+                    source_excludes=["text", "text_norm", "text_tail", "text_seg", "title_seg", "norm", "sections"])
     except NotFoundError:
         return []
     return [h["_source"] for h in res["hits"]["hits"]]

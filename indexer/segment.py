@@ -129,8 +129,8 @@ def last_token(text_norm: str) -> str:
     """The last token character of a text: the one character that starts no bigram of the
     `nb_bigrams` field, kept beside it (`text_tail`) so that a 1-character query, a prefix of
     the bigrams, finds it there too (indexer.query.phrase_clause)."""
-    t = _NON_TOKEN.sub("", text_norm[-64:])
-    return t[-1] if t else ""
+    # isalnum() is what _NON_TOKEN keeps (re's \w without "_")
+    return next((c for c in reversed(text_norm) if c.isalnum()), "")
 
 
 def segment_query(text_norm: str) -> list[str]:
