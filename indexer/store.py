@@ -68,14 +68,10 @@ def build_doc(report: dict[str, Any], meta: dict[str, Any] | None = None) -> dic
         doc["meta_sources"] = sources
     doc.update({k: v for k, v in meta.items() if v is not None or k not in doc})
     doc["id"] = doc.get("id") or doc_id(doc.get("publisher_id"), doc.get("year"), doc.get("url"))
-    text = doc.get("text") or _sections_text(doc)
-    doc["text"] = text
-    text_norm = normalize(text)
-    doc["text_norm"] = text_norm
-    doc["text_tail"] = last_token(text_norm)
-    doc["text_seg"] = segment(text_norm)
-    doc["norm"] = {k: normalize(doc.get(k)) or None for k in ("title", *REGION_FIELDS)}
-    doc["title_seg"] = segment(doc["norm"]["title"] or "")
+    doc["text"] = doc.get("text") or _sections_text(doc)
+    for key in SEARCH_FIELDS:  # the parser's own normalised text is not the indexer's
+        doc.pop(key, None)
+    complete_search_fields(doc)
     codes = {f.get("code") for f in doc.get("findings") or [] if f.get("code")}
     codes |= set(doc.get("finding_codes") or [])
     doc["finding_codes"] = sorted(codes)
@@ -101,6 +97,10 @@ def _file_region(doc: dict[str, Any], sources: dict[str, str] | None) -> None:
             if after[key] and after[key] != before[key]:
                 sources[key] = "registry"
     doc.update(after)
+
+
+# Derived from the report for searching (indexer.segment), never shown as its content.
+SEARCH_FIELDS = ("text_norm", "text_tail", "text_seg", "norm", "title_seg")
 
 
 def complete_search_fields(doc: dict[str, Any]) -> dict[str, Any]:

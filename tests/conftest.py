@@ -96,9 +96,9 @@ def _pg_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @contextlib.contextmanager
 def own_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A fresh state database for one instance of a parametrized module fixture: the module's
-    database is made once per module, not per parameter (PostgreSQL only; a SQLite file lives
-    in each fixture's own data dir already)."""
+    """A fresh state database on PostgreSQL (a SQLite file lives in each fixture's own data dir
+    already): for every module and test, and for each instance of a parametrized module
+    fixture, whose module database is made once per module, not per parameter."""
     if TEST_DATABASE != "postgresql":
         yield
         return
@@ -108,19 +108,13 @@ def own_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="module", autouse=True)
 def _module_state_db(request: pytest.FixtureRequest) -> Iterator[None]:
-    if TEST_DATABASE != "postgresql":
-        yield
-        return
-    with _pg_database(request):
+    with own_state_db(request):
         yield
 
 
 @pytest.fixture(autouse=True)
 def _test_state_db(request: pytest.FixtureRequest, _module_state_db: None) -> Iterator[None]:
-    if TEST_DATABASE != "postgresql":
-        yield
-        return
-    with _pg_database(request):
+    with own_state_db(request):
         yield
 
 

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from ..discover import Link
 
+MAX_PAGES = 200  # further pages an adapter plans for one column at most
+
 
 @dataclass(frozen=True)
 class ListRequest:

@@ -26,11 +26,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..discover import Link, is_report_title
-from .base import ListRequest, ListResult
+from .base import MAX_PAGES, ListRequest, ListResult
 
 NAME = "gkmlpt"
 PAGE_SIZE = 100  # the platform's; the size of page 1's answer is used when it differs
-MAX_PAGES = 200
 _SID = re.compile(r"\bSID\s*:\s*['\"]?(\d+)")
 _TREE = re.compile(r"\bTREE\s*:\s*(?=\[)")
 _REPORT_COLUMN = re.compile(r"年报|年度报告")

@@ -29,10 +29,9 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..discover import Link, _text, _tree, is_report_title
-from .base import ListRequest, ListResult
+from .base import MAX_PAGES, ListRequest, ListResult
 
 NAME = "hanweb_xxgk"
-MAX_PAGES = 200
 _CALL = re.compile(r"\bloadDynamic\s*\(", re.I)
 _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页|第\s*\d+\s*页\s*/\s*(\d+)|第\s*\d+\s*/\s*(\d+)\s*页")
 _TOTAL_ROWS = re.compile(r"共\s*(\d+)\s*条")

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..discover import Link, _anchors, _text, _tree, is_report_title
 from . import jpaas
-from .base import ListRequest, ListResult
+from .base import MAX_PAGES, ListRequest, ListResult
 
 NAME = "jsonlist"
 PAGE_KEYS = ("page", "pageNo", "pageNum", "pageIndex", "currentPage", "curPage", "pageNumber", "p")
@@ -40,7 +40,6 @@ _TOTAL_KEYS = ("total", "totalCount", "totalRecord", "recordCount", "totalElemen
 _PAGES_KEYS = ("totalPage", "totalPages", "pageCount", "pages", "pagecount")
 _URL_LIKE = re.compile(r"(\.s?html?|\.pdf|\.docx?|\.wps|\.ofd|\.jsp)(\?|$)|^/|^https?://", re.I)
 _AJAX = re.compile(r"""(?:url|api|listApi|dataUrl|listUrl|apiUrl)\s*[:=]\s*["']([^"']+)["']""")
-MAX_PAGES = 200
 
 
 def _endpoint(text: str) -> tuple[str, dict[str, str], str, str] | None:

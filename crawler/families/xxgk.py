@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from ..discover import Link, _anchors, _text, _tree, is_report_title
-from .base import ListRequest, ListResult
+from .base import MAX_PAGES, ListRequest, ListResult
 
 NAME = "xxgk"
 _PAGE_FIELD = re.compile(r"^(currpage|currentpage|curpage|pageno|pagenum|page|pageindex|cpage|"
@@ -22,7 +22,6 @@ _TOTAL_FIELD = re.compile(r"^(totalpage|totalpages|pagecount|pagetotal|allpage)$
 _TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页|第\s*\d+\s*/\s*(\d+)\s*页|\d+\s*/\s*(\d+)\s*页")
 _ORGAN_BOX = re.compile(r"organ|jgml|bmml|dept|tree|zzjg|unit|xzqh|jgfl", re.I)
 _ORGAN_NAME = re.compile(r"(镇|乡|街道|人民政府|办事处|局|委员会|办公室|中心)$")
-MAX_PAGES = 200
 
 
 def detect(text: str, url: str) -> bool:
