@@ -91,27 +91,25 @@ def normalize(text: str | None) -> str:
 # jieba's own block pattern (jieba.re_han_default): it segments each run of these characters on
 # its own, so cutting the text into these runs first and caching each run's words gives exactly
 # jieba's output. Reports share most of their clauses (boilerplate), so the cache hits often.
-_HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+# Between runs jieba yields every other character alone: of those only the ones that carry a
+# token (letters and ideographs outside jieba's range, e.g. CJK extension A) are words here;
+# punctuation and symbols rank nothing, and leaving them out keeps the field ~10 % smaller.
+_HAN_CLASS = r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
+_WORDS = re.compile(rf"{_HAN_CLASS}+|[^\W_]")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _cut_block(block: str) -> tuple[str, ...]:
-    return tuple(_jieba().lcut(block, HMM=False))
+def _cut_block(block: str) -> str:
+    return " ".join(_jieba().lcut(block, HMM=False))
 
 
 def segment(text_norm: str) -> str:
-    """jieba words of already-normalised text, space-separated (for a whitespace analyzer)."""
+    """jieba words of already-normalised text, space-separated (for a whitespace analyzer),
+    without punctuation. One C-level pass: findall, then the cached words of each run (a
+    Python loop over the ~900 runs of a report cost twice as much)."""
     if not text_norm:
         return ""
-    out: list[str] = []
-    for i, blk in enumerate(_HAN.split(text_norm)):
-        if not blk:
-            continue
-        if i % 2:  # a captured run: jieba words
-            out.extend(_cut_block(blk))
-        else:  # between runs jieba yields every non-space character alone
-            out.extend("".join(blk.split()))  # (a str extends the list by its characters)
-    return " ".join(out)
+    return " ".join(map(_cut_block, _WORDS.findall(text_norm)))
 
 
 # re's \w is str.isalnum() plus "_" (CPython: _PyUnicode_IsAlpha/IsDecimalDigit/IsDigit/
