@@ -180,7 +180,21 @@ def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int 
                 break
             if progress:
                 progress(stats)
+    if stats.indexed or stats.removed:
+        _refresh(es, prefix)
     return stats
+
+
+def _refresh(es: Elasticsearch, prefix: str) -> None:
+    """Make a drain's documents searchable now rather than at the next periodic refresh
+    (mappings.DEFAULT_SETTINGS): the monitor reads them next. Elasticsearch going away here
+    loses nothing: the periodic refresh comes anyway."""
+    try:
+        es.indices.refresh(index=",".join(alias_name(prefix, k) for k in store.KINDS))
+    except Exception as exc:
+        if not _is_down(exc):
+            raise
+        log.warning("Elasticsearch went away before the final refresh: %s", exc)
 
 
 def _is_down(exc: Exception) -> bool:

@@ -154,6 +154,17 @@ def test_run_once_indexes_everything_and_is_idempotent(world, es) -> None:  # ty
     assert search.get_report(es, s.es_index_prefix, "mj-cy-2024")["status"] == "removed"
 
 
+def test_a_drain_is_searchable_when_it_returns(world, es) -> None:  # type: ignore[no-untyped-def]
+    """The indices refresh every 5 s (mappings.DEFAULT_SETTINGS); run_once refreshes once at the
+    end, so what it indexed is counted at once, with no refresh of the caller's."""
+    s, factory, n = world
+    assert pipeline.run_once(s, es=es, batch=7, session_factory=factory).indexed == n
+    reports, versions = (mappings.alias_name(s.es_index_prefix, k) for k in ("reports", "versions"))
+    assert {v["settings"]["index"]["refresh_interval"]
+            for v in es.indices.get_settings(index=reports, name="index.refresh_interval").body.values()} == {"5s"}
+    assert es.count(index=reports)["count"] == n and es.count(index=versions)["count"] == n
+
+
 def test_outage_mid_run_loses_nothing(world, es, es_url: str) -> None:  # type: ignore[no-untyped-def]
     s, factory, n = world
     relay = Relay(es_url)
