@@ -3,17 +3,18 @@ gives for the DOCX LibreOffice makes of the same file, in milliseconds instead o
 run (~1.2 s of CPU).
 
 Read: the FIB of the WordDocument stream, the piece table (CLX) of the table stream, the main
-document text (the first ccpText characters: no headers, footnotes, comments or text boxes),
-field results (instructions dropped), and the paragraph properties of the PAPX FKPs that mark
+document text (the first ccpText characters: no headers, footnotes or comments), field results
+(instructions dropped), Symbol-font characters (sprmCSymbol), and the paragraph properties of the PAPX FKPs that mark
 table cells and rows (sprmPFInTable, sprmPFTtp) and describe a row (sprmTDefTable: cell
 boundaries and merge flags, sprmTVertMerge, sprmTMerge/sprmTSplit). Tables become grids the
 way LibreOffice's DOCX export and `word._table` make them: the union of the rows' cell
 boundaries is the grid, a cell over k grid columns repeats its text k times, vertical merge
 continuations repeat the text above, all copies marked merged.
 
-Anything this reader does not know for sure — Word 6/95, encryption, nested tables, a missing
-stream, a piece or property table pointing outside its stream, cell counts that do not add
-up — is declined (`Declined`; `extract_doc` returns None) and LibreOffice reads the file as
+Anything this reader does not know for sure — Word 6/95, encryption, nested tables, text boxes
+(LibreOffice puts their text into the paragraph they are anchored in), no text at all, a missing
+stream, a piece or property table pointing outside its stream, cell counts that do not add up —
+is declined (`Declined`; `extract_doc` returns None) and LibreOffice reads the file as
 before. Resource limits: the wall time is checked between pieces, property pages and rows, and
 table cells count against `parse_xml_max_elements` (`LimitExceeded`).
 """
@@ -141,7 +142,9 @@ def _read(ole: olefile.OleFileIO, fmt: str) -> Extracted:
     cslw = _U16.unpack_from(word, lw)[0]
     if csw != 14 or cslw < 22:
         raise Declined(f"unexpected FIB layout (csw {csw}, cslw {cslw})")
-    ccp_text = struct.unpack_from("<i", word, lw + 2 + 3 * 4)[0]
+    ccp_text, ccp_txbx = (struct.unpack_from("<i", word, lw + 2 + 4 * i)[0] for i in (3, 9))
+    if ccp_txbx:  # LibreOffice shows text-box text inside its anchor paragraph
+        raise Declined("text boxes")
     rg = lw + 2 + 4 * cslw
     cb_fclcb = _U16.unpack_from(word, rg)[0]
     fclcb = rg + 2
@@ -164,6 +167,8 @@ def _read(ole: olefile.OleFileIO, fmt: str) -> Extracted:
         text = _symbols(doc, text, _slice(table, fc_chp, lcb_chp, "PlcBteChpx"))
     papx = _papx_runs(doc, _slice(table, fc_bte, lcb_bte, "PlcBtePapx"))
     blocks = _blocks(doc, text, papx)
+    if not blocks:
+        raise Declined("no text in the main document")
     return Extracted(blocks=blocks, format=fmt, title=_title(ole))
 
 
