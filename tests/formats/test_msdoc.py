@@ -338,3 +338,22 @@ def test_damaged_doc_outcome_unchanged(sample):
                 assert "\n" not in str(exc) and "DOC" in str(exc)
                 outcomes.append(type(exc))
         assert outcomes[0] == outcomes[1]
+
+
+def test_damaged_summary_information_costs_only_the_title(sample, tmp_path):
+    """A title property claiming a vector of 4 billion empty values (olefile's get_metadata
+    loops over such a count for hours, growing a list): the text is read, fast, without a
+    title."""
+    name = "\x05SummaryInformation"
+    info = bytearray(stream(sample, name))
+    section = struct.unpack_from("<I", info, 44)[0]
+    count = struct.unpack_from("<I", info, section + 4)[0]
+    offsets = dict(struct.unpack_from("<II", info, section + 8 + 8 * i) for i in range(count))
+    title_at = section + offsets[2]  # PIDSI_TITLE
+    struct.pack_into("<II", info, title_at, 0x1000, 0xFFFF_FFF0)  # VT_VECTOR | VT_EMPTY
+    data = with_stream(sample, name, bytes(info), tmp_path)
+    t0 = time.process_time()
+    ex = read_doc(data)
+    assert time.process_time() - t0 < 0.5
+    assert ex.title is None and shape(ex) == shape(read_doc(sample))
+    assert read_doc(sample).title == numbered()["title"]

@@ -557,23 +557,41 @@ def _table(rows: list[_Row]) -> Table:
 # -- metadata ------------------------------------------------------------------------------
 
 def _title(ole: olefile.OleFileIO) -> str | None:
+    """The SummaryInformation title, with word._core_title's rule (a report's title names 报告).
+    Read here rather than with olefile's get_metadata, whose property parser loops over any
+    vector count a damaged stream claims (minutes, and memory, for four bytes)."""
     if not ole.exists("\x05SummaryInformation"):
         return None
     try:
-        meta = ole.get_metadata()
-    except Exception:  # a damaged property set: the text is still good
+        title = _summary_title(_stream(ole, "\x05SummaryInformation"))
+    except (struct.error, ValueError, OSError):  # a damaged property set: the text is still good
         return None
-    raw = meta.title
-    if not raw:
-        return None
-    if isinstance(raw, str):
-        value = raw
-    else:
-        cp = (meta.codepage or 1252) & 0xFFFF
-        codec = {65001: "utf-8", 1200: "utf-16-le"}.get(cp, f"cp{cp}")
-        try:
-            value = raw.decode(codec, "replace")
-        except LookupError:
-            value = raw.decode("cp1252", "replace")
-    title = clean(value.rstrip("\x00"))
+    title = clean((title or "").replace("\x00", ""))
     return title if ("报告" in title or "報告" in title) else None
+
+
+def _summary_title(s: bytes) -> str | None:
+    """PIDSI_TITLE of the first property section ([MS-OLEPS]), decoded by its code page."""
+    section = _U32.unpack_from(s, 44)[0]
+    count = min(_U32.unpack_from(s, section + 4)[0], (len(s) - section) // 8)
+    props = {}
+    for i in range(count):
+        pid, off = struct.unpack_from("<II", s, section + 8 + 8 * i)
+        props[pid] = section + off
+    codepage = 1252
+    if 1 in props and _U32.unpack_from(s, props[1])[0] == 2:  # PID_CODEPAGE, VT_I2
+        codepage = _U16.unpack_from(s, props[1] + 4)[0]
+    if 2 not in props:
+        return None
+    at = props[2]
+    vt, size = struct.unpack_from("<II", s, at)
+    if vt == 0x1F:  # VT_LPWSTR: characters
+        return s[at + 8:at + 8 + 2 * size].decode("utf-16-le", "replace")
+    if vt != 0x1E:  # VT_LPSTR: bytes in the code page
+        return None
+    raw = s[at + 8:at + 8 + size]
+    codec = {65001: "utf-8", 1200: "utf-16-le"}.get(codepage, f"cp{codepage}")
+    try:
+        return raw.decode(codec, "replace")
+    except LookupError:
+        return raw.decode("cp1252", "replace")
