@@ -15,6 +15,7 @@ import random
 import struct
 import time
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import olefile
@@ -22,7 +23,7 @@ import pytest
 
 from indexer.parse import build_report
 from indexer.parse.blocks import Extracted, Paragraph, Table
-from indexer.parse.formats import FormatError, convert, extract
+from indexer.parse.formats import FormatError, convert, extract, limits
 from indexer.parse.formats.convert import ConversionError, extract_legacy, soffice_convert
 from indexer.parse.formats.msdoc import Declined, extract_doc, read_doc
 from indexer.parse.formats.word import extract_docx
@@ -285,13 +286,15 @@ def test_fib_pointing_past_its_streams_declined(sample, tmp_path, patch, reason)
 
 
 def test_absurd_piece_table_declined(sample, tmp_path):
-    """A piece table whose count, CPs or FCs are out of range: declined, no allocation."""
+    """A piece table whose count, CPs or FCs are out of range, or a piece with sprms of its own
+    (Prm, left by fast saves; the reader applies only the PAPX pages'): declined, no allocation."""
     word = stream(sample, "WordDocument")
     fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
     table = stream(sample, "1Table")
     clx = table[fc_clx:fc_clx + lcb_clx]
     assert clx[0] == 0x02  # LibreOffice writes no Prc
     cases = {
+        "prm": clx[:5 + 8 + 6] + struct.pack("<H", 0x0A03) + clx[5 + 8 + 8:],  # a fast save's Prm
         "lcb": struct.pack("<BI", 2, 0xFFFF_FFF0) + clx[5:],
         "cp": clx[:5] + struct.pack("<II", 0, 0x7FFF_FFFF) + clx[13:],
         "fc": clx[:5 + 8 + 2] + struct.pack("<I", 0x3FFF_FFF0) + clx[5 + 8 + 6:],
@@ -357,3 +360,14 @@ def test_damaged_summary_information_costs_only_the_title(sample, tmp_path):
     assert time.process_time() - t0 < 0.5
     assert ex.title is None and shape(ex) == shape(read_doc(sample))
     assert read_doc(sample).title == numbered()["title"]
+
+
+def test_table_cells_count_against_the_element_limit(sample):
+    """Table cells count against parse_xml_max_elements, as DOCX elements do: past it, the
+    document is refused (LimitExceeded), not left to LibreOffice."""
+    with limits.scope(replace(limits.current(), xml_max_elements=50)):
+        with pytest.raises(limits.LimitExceeded, match="parse_xml_max_elements"):
+            read_doc(sample)
+        with pytest.raises(limits.LimitExceeded):
+            extract_doc(sample)
+    assert read_doc(sample).blocks  # the default limit: 2,000,000

@@ -13,7 +13,8 @@ continuations repeat the text above, all copies marked merged.
 
 Anything this reader does not know for sure — Word 6/95, encryption, nested tables, text boxes
 (LibreOffice puts their text into the paragraph they are anchored in), no text at all, a missing
-stream, a piece or property table pointing outside its stream, cell counts that do not add up —
+stream, pieces with their own property modifiers (fast saves), a piece or property table
+pointing outside its stream, cell counts that do not add up —
 is declined (`Declined`; `extract_doc` returns None) and LibreOffice reads the file as
 before. Resource limits: the wall time is checked between pieces, property pages and rows, and
 table cells count against `parse_xml_max_elements` (`LimitExceeded`).
@@ -208,7 +209,9 @@ def _pieces(doc: _Doc, clx: bytes) -> list[tuple[int, int, int, bool]]:
             raise Declined(f"piece {i} with CPs {cp}–{cp_end} out of order or out of range")
         if cp >= doc.ccp_text:
             break
-        fc_raw = _U32.unpack_from(plc, 4 * (n + 1) + 8 * i + 2)[0]
+        fc_raw, prm = struct.unpack_from("<IH", plc, 4 * (n + 1) + 8 * i + 2)
+        if prm:  # sprms of a fast save that the PAPX pages do not hold: not applied here
+            raise Declined(f"piece {i} with property modifiers (Prm {prm:#x}, fast save)")
         compressed = bool(fc_raw & 0x40000000)
         fc = (fc_raw & 0x3FFFFFFF) // 2 if compressed else fc_raw & 0x3FFFFFFF
         size = (cp_end - cp) * (1 if compressed else 2)
