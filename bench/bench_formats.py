@@ -14,6 +14,14 @@ bench_parse.py). LibreOffice (DOC) and Tesseract
     .venv/bin/python bench/bench_formats.py [--seconds 2] [--ocr-runs 1]
 
 Writes bench/results/formats.json.
+
+`--doc-reader FILE …` compares the two .doc readers on the same files instead: `native`
+(`convert.extract_legacy` with the default `doc_reader`: msdoc, LibreOffice for what it
+declines) and `soffice` (LibreOffice → DOCX → word, what extract_legacy did before), with CPU
+per document (this process plus its children: LibreOffice), wall per document and the files
+the native reader declined. Writes bench/results/doc_reader.json.
+
+    .venv/bin/python bench/bench_formats.py --doc-reader /tmp/nianbao-render/*.doc tests/vendor/tika/*.doc
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import sys
 import time
@@ -103,13 +112,79 @@ def pdf_pages(data: bytes) -> int:
     return len(pypdfium2.PdfDocument(data))
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (LibreOffice)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def doc_readers(paths: list[str], repeat: int) -> dict:
+    """Native reader vs LibreOffice on the same .doc files (each `repeat` times, best kept)."""
+    from indexer.parse.formats.convert import extract_legacy, soffice_convert  # only this mode
+    from indexer.parse.formats.msdoc import extract_doc  # only this mode
+    from indexer.parse.formats.word import extract_docx  # only this mode
+
+    def native(data: bytes) -> object:
+        return extract_legacy(data, "doc")
+
+    def soffice(data: bytes) -> object:
+        return extract_docx(soffice_convert(data, "doc", "docx"), fmt="doc")
+
+    files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+    declined = [name for name, data in files if extract_doc(data) is None]
+    soffice(files[0][1])  # warm-up: the LibreOffice profile, imports
+    out: dict = {"files": len(files), "declined_by_native": declined, "readers": {}}
+    for label, fn in (("native", native), ("soffice", soffice)):
+        cpu = wall = 0.0
+        failed: dict[str, str] = {}
+        for name, data in files:
+            best_cpu = best_wall = float("inf")
+            for _ in range(repeat):
+                c0, w0 = _cpu(), time.perf_counter()
+                try:
+                    fn(data)
+                except Exception as exc:  # LibreOffice refuses an encrypted file: counted, timed
+                    failed[name] = str(exc).splitlines()[0]
+                best_cpu = min(best_cpu, _cpu() - c0)
+                best_wall = min(best_wall, time.perf_counter() - w0)
+            cpu += best_cpu
+            wall += best_wall
+        n = len(files)
+        out["readers"][label] = {"cpu_s": round(cpu, 3), "wall_s": round(wall, 3),
+                                 "cpu_ms_per_doc": round(1000 * cpu / n, 2),
+                                 "wall_ms_per_doc": round(1000 * wall / n, 2), "failed": failed}
+        print(f"{label:8s} {n} files  CPU {1000 * cpu / n:9.2f} ms/doc  wall {1000 * wall / n:9.2f} ms/doc"
+              f"  failed {len(failed)}", flush=True)
+    read = [(name, data) for name, data in files if name not in declined]
+    c0 = _cpu()
+    for _name, data in read:
+        extract_doc(data)
+    cpu_read = _cpu() - c0
+    out["native_read_only_cpu_ms_per_doc"] = round(1000 * cpu_read / max(len(read), 1), 2)
+    print(f"native reader alone on the {len(read)} files it reads: "
+          f"{out['native_read_only_cpu_ms_per_doc']} ms CPU/doc; declined: {', '.join(declined) or '-'}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=2.0, help="time budget per format")
     ap.add_argument("--ocr-runs", type=int, default=1, help="OCR / LibreOffice runs")
+    ap.add_argument("--doc-reader", nargs="+", metavar="FILE",
+                    help="compare the native .doc reader with LibreOffice on these files")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per file for --doc-reader (best kept)")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    if args.doc_reader:
+        out = doc_readers(args.doc_reader, args.repeat)
+        out.update(python=platform.python_version(), one_core=True, load_average=os.getloadavg(),
+                   reference_cpu_us=reference_cpu_us())
+        dest = ROOT / "bench" / "results" / "doc_reader.json"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        print(f"wrote {dest.relative_to(ROOT)}")
+        return
     results, parsed = {}, {}
     for fmt, data in samples().items():
         runs = args.ocr_runs if fmt in SLOW else None

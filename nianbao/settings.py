@@ -6,7 +6,7 @@ import functools
 import hashlib
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, field_validator
@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     ocr_timeout: int = 180  # seconds per document
     ocr_psm: int = 4  # Tesseract page segmentation: prose, one column, lines of varying size
     convert_timeout: int = 120  # seconds for a LibreOffice DOC/WPS conversion
+    # .doc (and Word 97 .wps) reader: "native" (indexer.parse.formats.msdoc, LibreOffice for
+    # what it declines) or "soffice" (always LibreOffice)
+    doc_reader: Literal["native", "soffice"] = "native"
     render_cache: Path | None = None  # simweb's rendered DOCX/PDF cache; unset: $TMPDIR/nianbao-render
 
     base_url: str = "http://127.0.0.1:5000"

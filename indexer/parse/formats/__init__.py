@@ -4,7 +4,8 @@
 (magic numbers, zip members, markup), never from the name alone, and dispatches:
 
 - html → `html.extract_html` (charset, chrome, article body, tables, shown dates)
-- docx → `word.extract_docx`; doc / wps → LibreOffice → DOCX (`convert`)
+- docx → `word.extract_docx`; doc / wps → the native Word 97–2003 reader (`msdoc`), else
+  LibreOffice → DOCX (`convert`)
 - pdf  → `pdf.extract_pdf` (text layer with pypdfium2, ruled tables, OCR for pages without text)
 - ofd  → `ofd.extract_ofd`; images → `ocr.extract_image`
 - text / Markdown → the core's `indexer.parse.text.extract_text`

@@ -1,6 +1,8 @@
-"""DOC and WPS (OLE2 word-processor files): LibreOffice headless converts them to DOCX, which
-keeps the tables and merged cells; `antiword` (text only) is the fallback when LibreOffice is
-not installed."""
+"""DOC and WPS (OLE2 word-processor files): the native Word 97–2003 reader (`msdoc`) first;
+what it declines (Word 6/95, encrypted, nested tables, text boxes, anything inconsistent, WPS
+files not in the Word 97 format) LibreOffice headless converts to DOCX, which keeps the tables
+and merged cells; `antiword` (text only) is the fallback when LibreOffice is not installed.
+Setting `doc_reader` ("native" | "soffice") forces LibreOffice for every file."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from indexer.parse.blocks import Extracted
 from indexer.parse.formats import limits
 from indexer.parse.formats.errors import CorruptDocument, FormatError
+from indexer.parse.formats.msdoc import extract_doc
 from indexer.parse.formats.word import extract_docx
 from indexer.parse.text import extract_text
 from nianbao.settings import get_settings
@@ -24,6 +27,10 @@ class ConversionError(CorruptDocument):
 
 
 def extract_legacy(data: bytes, kind: str) -> Extracted:
+    if get_settings().doc_reader == "native":
+        native = extract_doc(data, kind)
+        if native is not None:
+            return native
     if shutil.which("soffice"):
         docx = soffice_convert(data, kind, "docx")
         return extract_docx(docx, fmt=kind)
