@@ -12,7 +12,7 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -95,22 +95,23 @@ def item_meta(item: QueueItem, report: dict[str, Any], pub: PublisherRow | None)
     return meta
 
 
-def parse_item(archive: Archive, item: QueueItem) -> dict[str, Any]:
+def parse_item(archive: Archive, item: QueueItem, side_by_side: bool = False) -> dict[str, Any]:
     """Archive → parse → the report's JSON. No state database: safe in a thread (parse_all)."""
     if not item.sha256:
         raise NianbaoError(f"队列项没有存档内容 / queue item {item.id} has no archived content")
     data = archive.read(item.sha256)
-    return parse(data, item.filename or None, item.content_type or None).to_json()
+    return parse(data, item.filename or None, item.content_type or None,
+                 side_by_side=side_by_side).to_json()
 
 
 def parse_all(archive: Archive, items: list[QueueItem], workers: int) -> list[dict[str, Any] | NianbaoError]:
-    """parse_item for each item, in `workers` threads: a binary document is parsed in its own
-    worker process (indexer.parse.worker), so LibreOffice, pdfminer and Tesseract run side by
-    side, one per core, instead of one document at a time. In the items' order; a document that
-    cannot be parsed gives its error."""
+    """parse_item for each item, in `workers` threads, each document in a worker process
+    (indexer.parse.worker) when there are several, so the parsers — HTML's in Python as much as
+    LibreOffice, pdfminer and Tesseract — run side by side, one per core, instead of one at a
+    time. In the items' order; a document that cannot be parsed gives its error."""
     def one(item: QueueItem) -> dict[str, Any] | NianbaoError:
         try:
-            return parse_item(archive, item)
+            return parse_item(archive, item, side_by_side=workers > 1)
         except NianbaoError as exc:
             return exc
 
@@ -168,18 +169,37 @@ def run_once(settings: Settings, *, es: Elasticsearch | None = None, batch: int 
             stats.es_down = True
             return stats
         raise
-    with session_factory() as session:
-        while max_items is None or stats.claimed < max_items:
-            limit = batch if max_items is None else min(batch, max_items - stats.claimed)
-            items = queue.claim(session, limit)
-            if not items:
-                break
-            stats.claimed += len(items)
-            stats.batches += 1
-            if not _process(session, es, prefix, archive, items, stats, parse_workers(settings)):
-                break
-            if progress:
-                progress(stats)
+    workers = parse_workers(settings)
+
+    def claim(session: Session) -> tuple[list[QueueItem], Future[list[Any]] | None]:
+        """The next batch, its parse started in the background (no state database there)."""
+        limit = batch if max_items is None else min(batch, max_items - stats.claimed)
+        items = queue.claim(session, limit) if limit > 0 else []
+        stats.claimed += len(items)
+        live = [i for i in items if i.event != "removed"]
+        return items, ahead.submit(parse_all, archive, live, workers) if items else None
+
+    # One batch ahead: while a batch is built, indexed and acknowledged here, the next one is
+    # being parsed (in worker processes), so parsing and the rest overlap.
+    with session_factory() as session, ThreadPoolExecutor(1, thread_name_prefix="ahead") as ahead:
+        items, parsing = claim(session)
+        following: list[QueueItem] = []
+        try:
+            while parsing is not None:
+                parsed = parsing.result()
+                following, parsing = claim(session)
+                stats.batches += 1
+                if not _process(session, es, prefix, items, parsed, stats):
+                    break  # Elasticsearch is down: the batch ahead goes back too (below)
+                items, following = following, []
+                if progress:
+                    progress(stats)
+        finally:
+            if following:  # claimed ahead, never processed: handed back now, not at the lease's end
+                if parsing is not None and not parsing.cancel():
+                    parsing.exception()  # a parse under way ends before its items go back
+                release(session, [i.id for i in following])
+                stats.released += len(following)
     if stats.indexed or stats.removed:
         _refresh(es, prefix)
     return stats
@@ -205,14 +225,15 @@ def parse_workers(settings: Settings) -> int:
     return settings.parse_workers or os.cpu_count() or 1
 
 
-def _process(session: Session, es: Elasticsearch, prefix: str, archive: Archive, items: list[QueueItem],
-             stats: IndexStats, workers: int = 1) -> bool:
-    """One claimed batch. Returns False when Elasticsearch is down (items released)."""
+def _process(session: Session, es: Elasticsearch, prefix: str, items: list[QueueItem],
+             parsed: list[dict[str, Any] | NianbaoError], stats: IndexStats) -> bool:
+    """One claimed batch, its live items parsed (`parsed`, in their order). Returns False when
+    Elasticsearch is down (items released)."""
     docs: dict[str, tuple[int, dict[str, Any]]] = {}
     removed = [i for i in items if i.event == "removed"]
     live = [i for i in items if i.event != "removed"]
     done: list[int] = []
-    for item, report in zip(live, parse_all(archive, live, workers), strict=True):
+    for item, report in zip(live, parsed, strict=True):
         try:
             if isinstance(report, NianbaoError):
                 raise report

@@ -50,9 +50,12 @@ def _utf8_text(data: bytes) -> str | None:
         return None
 
 
-def parse(data: bytes, filename: str | None = None, content_type: str | None = None) -> Report:
+def parse(data: bytes, filename: str | None = None, content_type: str | None = None, *,
+          side_by_side: bool = False) -> Report:
     """Within the resource limits of the settings (`formats.limits`); binary documents in a
-    child process with a hard wall-time limit (`worker`) unless `parse_isolate` is off."""
+    child process with a hard wall-time limit (`worker`) unless `parse_isolate` is off.
+    `side_by_side`: the caller parses several documents at once (indexer.pipeline), so text and
+    HTML go to a child too — in threads of one process they would take turns under the GIL."""
     label = filename or "input"
     if not isinstance(data, (bytes, bytearray)):
         raise ParseError(f"输入不是字节串 / input is not bytes: {label}")
@@ -62,7 +65,7 @@ def parse(data: bytes, filename: str | None = None, content_type: str | None = N
         raise ParseError(f"文件过大 / document too large: {label}")
     lim = limits.current()
     if lim.isolate:
-        if worker.is_binary_document(data):
+        if side_by_side or worker.is_binary_document(data):
             status, value = worker.run(bytes(data), filename, content_type, lim)
             if status == "ok":
                 return value

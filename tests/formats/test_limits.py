@@ -208,3 +208,15 @@ def test_limits_come_from_settings(monkeypatch):
     finally:
         monkeypatch.delenv("NIANBAO_PARSE_MAX_PAGES")
         get_settings.cache_clear()
+
+
+def test_a_child_grown_past_its_memory_budget_is_not_kept(monkeypatch, fresh_worker):
+    """Children are recycled by size (MAX_RSS_MB), not after a few hundred small documents."""
+    parse(b"<html><body><p>2024\xe5\xb9\xb4</p></body></html>", "a.html", side_by_side=True)
+    assert len(worker._idle) == 1 and worker._rss_mb(worker._idle[0].proc.pid) > 10
+    first = worker._idle[0].proc.pid
+    parse(b"<html><body><p>2024\xe5\xb9\xb4</p></body></html>", "a.html", side_by_side=True)
+    assert [w.proc.pid for w in worker._idle] == [first]  # kept and reused
+    monkeypatch.setattr(worker, "MAX_RSS_MB", 1)
+    parse(b"<html><body><p>2024\xe5\xb9\xb4</p></body></html>", "a.html", side_by_side=True)
+    assert worker._idle == []

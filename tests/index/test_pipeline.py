@@ -176,7 +176,8 @@ def test_outage_mid_run_loses_nothing(world, es, es_url: str) -> None:  # type: 
         relay.cut()
 
     stats = pipeline.run_once(s, es=flaky, batch=5, session_factory=factory, progress=cut_after_first_batch)
-    assert stats.es_down and stats.indexed == 5 and stats.released == 5
+    # handed back: the batch that met the outage and the one being parsed ahead of it
+    assert stats.es_down and stats.indexed == 5 and stats.released == 10 and stats.claimed == 15
     assert _count(es, s) == 5
     assert _pending(factory) == n - 5
     with factory() as session:  # handed back without burning an attempt, nothing parked
@@ -188,6 +189,48 @@ def test_outage_mid_run_loses_nothing(world, es, es_url: str) -> None:  # type: 
     # back up: the rest goes in
     stats = pipeline.run_once(s, es=es, session_factory=factory)
     assert stats.indexed == n - 5 and _pending(factory) == 0 and _count(es, s) == n
+
+
+def test_the_next_batch_is_parsed_while_one_is_indexed(world, es, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """run_once parses one batch ahead: the second batch's parse has started before the first
+    batch is built and indexed (without the overlap the wait below times out)."""
+    s, factory, n = world
+    second_parse = threading.Event()
+    parses: list[int] = []
+    real_parse, real_process = pipeline.parse_all, pipeline._process
+
+    def parse_all(archive, items, workers):  # type: ignore[no-untyped-def]
+        parses.append(len(items))
+        if len(parses) == 2:
+            second_parse.set()
+        return real_parse(archive, items, workers)
+
+    def process(session, es_, prefix, items, parsed, stats):  # type: ignore[no-untyped-def]
+        if stats.batches == 1:
+            assert second_parse.wait(10), "batch 2 was not parsed while batch 1 was indexed"
+        return real_process(session, es_, prefix, items, parsed, stats)
+
+    monkeypatch.setattr(pipeline, "parse_all", parse_all)
+    monkeypatch.setattr(pipeline, "_process", process)
+    stats = pipeline.run_once(s, es=es, batch=7, session_factory=factory)
+    assert (stats.indexed, stats.failed, stats.released) == (n, 0, 0) and parses == [7, 7, 6]
+    assert _pending(factory) == 0 and _count(es, s) == n
+
+
+def test_an_error_hands_the_batch_ahead_back(world, es, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A batch that raises (not an outage) leaves its own items leased, as before, but the batch
+    claimed ahead goes back at once rather than when its lease ends."""
+    s, factory, n = world
+
+    def broken(*args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "_process", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        pipeline.run_once(s, es=es, batch=7, session_factory=factory)
+    with factory() as session:
+        leased = session.scalar(select(func.count()).where(QueueRow.claimed_at.is_not(None)))
+    assert leased == 7 and _pending(factory) == n
 
 
 def test_rebuild_from_archive(world, es) -> None:  # type: ignore[no-untyped-def]
