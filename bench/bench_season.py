@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,10 +98,10 @@ def stage(name: str, registry: str, year: int, today: date) -> dict[str, Any]:
         by_type: dict[str, list[float]] = {}  # content type → [documents, seconds]
         inner = pipeline.parse_item
 
-        def timed(archive: Any, item: Any) -> Any:  # read + parse, each in its thread (parse_workers)
+        def timed(archive: Any, item: Any, side_by_side: bool = False) -> Any:  # read + parse, in its thread
             t = time.perf_counter()
             try:
-                return inner(archive, item)
+                return inner(archive, item, side_by_side)
             finally:
                 acc = by_type.setdefault(item.content_type.split(";")[0] or "?", [0, 0.0])
                 acc[0] += 1
@@ -192,6 +193,11 @@ def main() -> None:
     ap.add_argument("--stage", choices=["discover", "crawl", "index", "compliance"])
     ap.add_argument("--registry")
     ap.add_argument("--reproject", action="store_true", help="only recompute the projection of --out")
+    ap.add_argument("--answer-s", type=float, default=0.0,
+                    help="every simulated site answers after this many seconds (simweb's slow fault), "
+                         "to measure the crawl at a real server's response time instead of assuming it")
+    ap.add_argument("--keep", type=Path, help="copy the crawled data dir (state DB, archive) here, to "
+                    "measure the index stage again: NIANBAO_DATA_DIR=<copy of it> … --stage index")
     a = ap.parse_args()
     if a.reproject:
         result = json.loads(a.out.read_text(encoding="utf-8"))
@@ -213,6 +219,11 @@ def main() -> None:
     try:
         hosts = _wait_for(f"http://127.0.0.1:{a.control_port}/_sim/state", timeout=120)["hosts"]
         rows = _registry_rows("national", hosts)
+        if a.answer_s:
+            import httpx
+
+            httpx.post(f"http://127.0.0.1:{a.control_port}/_sim/faults",
+                       json={"kind": "slow", "delay": a.answer_s}).raise_for_status()
         with tempfile.TemporaryDirectory(prefix="nb-season-") as tmp:
             reg = Path(tmp) / "publishers.yaml"
             reg.write_text(yaml.safe_dump({"publishers": rows}, allow_unicode=True), encoding="utf-8")
@@ -224,7 +235,7 @@ def main() -> None:
             result.update(hosts=len(hosts), publishers=len(rows),
                           provinces=sorted({r["province"] for r in rows}),
                           politeness={"delay_s": a.delay, "per_host": a.concurrency,
-                                      "global_limit": a.global_limit})
+                                      "global_limit": a.global_limit}, answer_s=a.answer_s)
             for name in ("discover", "crawl", "index", "compliance"):
                 sim0 = _proc_cpu_s(server.pid)
                 r = _child(["--stage", name, "--registry", str(reg), "--year", str(a.year),
@@ -234,6 +245,8 @@ def main() -> None:
                     r["simweb_cpu_s"] = round(sim1 - sim0, 2)
                 result[name] = r
                 print(name, json.dumps(r, ensure_ascii=False), flush=True)
+                if name == "crawl" and a.keep:
+                    shutil.copytree(f"{tmp}/data", a.keep, dirs_exist_ok=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
