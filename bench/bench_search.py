@@ -229,7 +229,6 @@ def index_corpus(es: Any, prefix: str, n_docs: int, chunk: int = store.BULK_CHUN
     py_cpu, es1 = _rusage_s() - ru0 + (build if procs else 0.0), es_cpu_seconds()
     es_cpu = es1 - es0 if es1 is not None and es0 is not None else None
     load = [round(x, 2) for x in os.getloadavg()]
-    during = es.indices.stats(index=target, metric="merge,flush")["indices"][target]["total"]
     t1 = time.perf_counter()
     es.options(request_timeout=3600).indices.forcemerge(index=target, max_num_segments=1, wait_for_completion=True)
     merge_s = time.perf_counter() - t1
@@ -238,12 +237,7 @@ def index_corpus(es: Any, prefix: str, n_docs: int, chunk: int = store.BULK_CHUN
            "total_s": round(total_s, 1), "reports_per_s_end_to_end": round(n_ok / total_s, 1),
            "build_ms_cpu_per_report": round(build / n_ok * 1000, 3),
            "python_ms_cpu_per_report": round(py_cpu / n_ok * 1000, 3),
-           "forcemerge_s": round(merge_s, 1), "index_mb": round(size / 1e6, 1), "loadavg_after": load,
-           # merging during the load: its thread time is part of Elasticsearch's CPU above
-           "merges_during_load": {"count": during["merges"]["total"],
-                                  "docs": during["merges"]["total_docs"],
-                                  "thread_s": round(during["merges"]["total_time_in_millis"] / 1000, 1),
-                                  "flushes": during["flush"]["total"]}}
+           "forcemerge_s": round(merge_s, 1), "index_mb": round(size / 1e6, 1), "loadavg_after": load}
     if es_cpu is not None:
         out["es_ms_cpu_per_report"] = round(es_cpu / n_ok * 1000, 3)
         # what two idle cores would give: both sides' CPU per report, spread over 2 cores
