@@ -160,9 +160,10 @@ def project(m: dict[str, Any], hosts: int, delay: float, per_host: int, global_l
 
 def projections(m: dict[str, Any], global_limit: int, response_s: str) -> list[dict[str, Any]]:
     """1,000 hosts and the whole country, at 1 s and 2 s per host (2 in flight), at the
-    configured global limit and at 64, for each assumed response time."""
+    run's global limit, 16 (the default until 2026-12-03) and 64 (the default since), for each
+    assumed response time."""
     return [project(m, h, d, 2, g, r) for h in (1000, NATIONAL_HOSTS) for d in (1.0, 2.0)
-            for g in sorted({global_limit, 64}) for r in (float(x) for x in response_s.split(","))]
+            for g in sorted({global_limit, 16, 64}) for r in (float(x) for x in response_s.split(","))]
 
 
 # --- orchestration --------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def main() -> None:
     ap.add_argument("--max-sites", type=int, default=32, help="county hosts served (the first N: 32 = 北京 and 天津, 222 = and 河北)")
     ap.add_argument("--delay", type=float, default=0.05, help="seconds between a host's requests")
     ap.add_argument("--concurrency", type=int, default=2, help="requests in flight per host")
-    ap.add_argument("--global-limit", type=int, default=16)
+    ap.add_argument("--global-limit", type=int, default=64, help="requests in flight in all (the default of crawl_global_concurrency)")
     ap.add_argument("--year", type=int, default=2024, help="report year evaluated")
     ap.add_argument("--today", default="2025-06-30", help="the simulated web's date")
     ap.add_argument("--response-s", default="0.2,0.5,1.0", help="assumed real response times")
