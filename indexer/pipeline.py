@@ -27,7 +27,7 @@ from crawler.archive import Archive
 from crawler.models import Document, PublisherRow, Version
 from crawler.queue import QueueItem
 from indexer.parse import parse
-from indexer.reviews import apply_reviews, reviews_for
+from indexer.reviews import apply_reviews, reviews_for, reviews_of
 from nianbao.db import init_db, make_engine, make_session_factory
 from nianbao.errors import NianbaoError, ServiceUnavailable
 from nianbao.es import es_client
@@ -121,8 +121,11 @@ def parse_all(archive: Archive, items: list[QueueItem], workers: int) -> list[di
         return list(pool.map(one, items))
 
 
-def item_doc(session: Session, item: QueueItem, report: dict[str, Any]) -> dict[str, Any]:
-    """A parsed report → its ES document: publisher attribution, crawl metadata, reviews."""
+def item_doc(session: Session, item: QueueItem, report: dict[str, Any],
+             reviews: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """A parsed report → its ES document: publisher attribution, crawl metadata, reviews.
+    `reviews`: the batch's reviews by report id (reviews_of), read for the ids known before
+    attribution; a document whose id attribution changed asks for its own."""
     if item.publisher_id is None and (pid := attribution.match_publisher(session, item.document_id, report)):
         attribution.assign(session, item.document_id, pid, report.get("year"))
         item.publisher_id, item.year = pid, item.year or report.get("year")
@@ -130,7 +133,8 @@ def item_doc(session: Session, item: QueueItem, report: dict[str, Any]) -> dict[
     attribution.fill_from_crawl(report, item.title, pub.name if pub is not None else None)
     doc = store.build_doc(report, item_meta(item, report, pub))
     # Human corrections and dismissals survive a re-crawl: apply them to the fresh parse.
-    return apply_reviews(doc, reviews_for(session, doc["id"]))
+    found = reviews.get(doc["id"]) if reviews is not None else None
+    return apply_reviews(doc, reviews_for(session, doc["id"]) if found is None else found)
 
 
 def build_item_doc(session: Session, archive: Archive, item: QueueItem) -> dict[str, Any]:
@@ -233,11 +237,15 @@ def _process(session: Session, es: Elasticsearch, prefix: str, items: list[Queue
     removed = [i for i in items if i.event == "removed"]
     live = [i for i in items if i.event != "removed"]
     done: list[int] = []
+    # the batch's reviews and publisher rows in two queries, not two per document
+    reviews = reviews_of(session, [report_id(i) for i in live])
+    if pids := {i.publisher_id for i in live if i.publisher_id}:
+        session.scalars(select(PublisherRow).where(PublisherRow.id.in_(pids))).all()  # → identity map
     for item, report in zip(live, parsed, strict=True):
         try:
             if isinstance(report, NianbaoError):
                 raise report
-            doc = item_doc(session, item, report)
+            doc = item_doc(session, item, report, reviews)
         except NianbaoError as exc:
             queue.fail(session, item.id, str(exc))
             stats.failed += 1

@@ -100,9 +100,21 @@ def apply_reviews(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[st
 
 def reviews_for(session: Any, report_id: str) -> list[dict[str, Any]]:
     """The reviews of one report from web_reviews, oldest first (input of apply_reviews)."""
+    return reviews_of(session, [report_id]).get(report_id, [])
 
-    rows = session.scalars(select(Review).where(Review.report_id == report_id)
+
+def reviews_of(session: Any, report_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The reviews of several reports in one query: report id → its reviews, oldest first
+    (every id asked for is a key). The indexer asks for a batch at a time: a query per report
+    was a fifth of its time."""
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in report_ids}
+    if not report_ids:
+        return out
+    rows = session.scalars(select(Review).where(Review.report_id.in_(sorted(set(report_ids))))
                            .order_by(Review.at, Review.id))
-    return [{"kind": r.kind, "code": r.code, "path": r.path, "old_value": r.old_value,
+    for r in rows:
+        out[r.report_id].append(
+            {"kind": r.kind, "code": r.code, "path": r.path, "old_value": r.old_value,
              "new_value": r.new_value, "user": r.user, "reason": r.reason,
-             "at": r.at.isoformat() if r.at else None} for r in rows]
+             "at": r.at.isoformat() if r.at else None})
+    return out

@@ -266,6 +266,21 @@ def test_reindex_keeps_reviewed_corrections(world, es) -> None:  # type: ignore[
     assert after["review_original"]["values"]["applications.new.total"] == parsed
 
 
+def test_reviews_are_read_a_batch_at_a_time(world) -> None:  # type: ignore[no-untyped-def]
+    """reviews_of: every id asked for is a key, each report's reviews oldest first, others' apart."""
+    from indexer.reviews import Review, reviews_of
+
+    _s, factory, _n = world
+    with factory() as session:
+        for rid, kind, at in (("a-2024", "dismiss", 2), ("b-2024", "confirm", 1), ("a-2024", "confirm", 1)):
+            session.add(Review(report_id=rid, kind=kind, code="T3_ROW_SUM", user="u", reason="r",
+                               at=datetime(2025, 3, at)))
+        session.commit()
+        got = reviews_of(session, ["a-2024", "b-2024", "c-2024"])
+    assert [r["kind"] for r in got["a-2024"]] == ["confirm", "dismiss"]
+    assert [r["kind"] for r in got["b-2024"]] == ["confirm"] and got["c-2024"] == []
+
+
 def test_an_index_of_an_older_mapping_is_rebuilt(world, es) -> None:  # type: ignore[no-untyped-def]
     s, factory, n = world
     pipeline.run_once(s, es=es, session_factory=factory)
