@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch import Elasticsearch
@@ -69,13 +69,28 @@ def report_id(item: QueueItem) -> str:
     return store.doc_id(item.publisher_id, item.year, item.url)
 
 
-def _publisher(session: Session, pid: str | None) -> PublisherRow | None:
-    if not pid:
-        return None
-    return session.get(PublisherRow, pid)
+class PubFacts(NamedTuple):
+    """What a document takes from its publisher's registry row. Plain values, not an ORM row:
+    a row expires at every commit of the session (and the batch commits as it goes), so
+    reading its attributes again would query again."""
+
+    name: str
+    level: str
+    province: str
+    city: str
+    county: str
+    code: str
 
 
-def item_meta(item: QueueItem, report: dict[str, Any], pub: PublisherRow | None) -> dict[str, Any]:
+def publishers(session: Session, pids: set[str]) -> dict[str, PubFacts]:
+    """The registry facts of several publishers in one query."""
+    if not pids:
+        return {}
+    cols = select(PublisherRow.id, *(getattr(PublisherRow, f) for f in PubFacts._fields))
+    return {r[0]: PubFacts(*r[1:]) for r in session.execute(cols.where(PublisherRow.id.in_(pids)))}
+
+
+def item_meta(item: QueueItem, report: dict[str, Any], pub: PubFacts | None) -> dict[str, Any]:
     """What the crawl and the registry know about the document. Lateness (deadline, days_late,
     timeliness, LATE) is not here: the monitor decides it, with the evidence for the date used
     and the grace days, and stores it on the document (monitor.docfindings)."""
@@ -122,14 +137,18 @@ def parse_all(archive: Archive, items: list[QueueItem], workers: int) -> list[di
 
 
 def item_doc(session: Session, item: QueueItem, report: dict[str, Any],
-             reviews: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+             reviews: dict[str, list[dict[str, Any]]] | None = None,
+             pubs: dict[str, PubFacts] | None = None) -> dict[str, Any]:
     """A parsed report → its ES document: publisher attribution, crawl metadata, reviews.
-    `reviews`: the batch's reviews by report id (reviews_of), read for the ids known before
-    attribution; a document whose id attribution changed asks for its own."""
+    `reviews`, `pubs`: the batch's reviews by report id (reviews_of) and publishers by id
+    (publishers), read before attribution; what attribution changes is asked for on its own."""
     if item.publisher_id is None and (pid := attribution.match_publisher(session, item.document_id, report)):
         attribution.assign(session, item.document_id, pid, report.get("year"))
         item.publisher_id, item.year = pid, item.year or report.get("year")
-    pub = _publisher(session, item.publisher_id)
+    pid = item.publisher_id
+    pub = (pubs or {}).get(pid) if pid else None
+    if pid and pub is None:
+        pub = publishers(session, {pid}).get(pid)
     attribution.fill_from_crawl(report, item.title, pub.name if pub is not None else None)
     doc = store.build_doc(report, item_meta(item, report, pub))
     # Human corrections and dismissals survive a re-crawl: apply them to the fresh parse.
@@ -239,13 +258,12 @@ def _process(session: Session, es: Elasticsearch, prefix: str, items: list[Queue
     done: list[int] = []
     # the batch's reviews and publisher rows in two queries, not two per document
     reviews = reviews_of(session, [report_id(i) for i in live])
-    if pids := {i.publisher_id for i in live if i.publisher_id}:
-        session.scalars(select(PublisherRow).where(PublisherRow.id.in_(pids))).all()  # → identity map
+    pubs = publishers(session, {i.publisher_id for i in live if i.publisher_id})
     for item, report in zip(live, parsed, strict=True):
         try:
             if isinstance(report, NianbaoError):
                 raise report
-            doc = item_doc(session, item, report, reviews)
+            doc = item_doc(session, item, report, reviews, pubs)
         except NianbaoError as exc:
             queue.fail(session, item.id, str(exc))
             stats.failed += 1
