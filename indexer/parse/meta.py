@@ -77,16 +77,19 @@ def clean_title(s: str) -> str:
 _NEIGHBOUR = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|相关(?:文章|链接|阅读|信息)|推荐阅读|热点)")
 
 
-def _title_part(line: str) -> str | None:
+def _title_part(line: str, cleaned: str | None = None) -> str | None:
     """The part of a (possibly chrome-wrapped) line that reads as a report title; never a
-    上一篇/下一篇 link (another report of the column)."""
+    上一篇/下一篇 link (another report of the column). `cleaned`: `clean_title(line)`, when
+    the caller has it."""
     if _NEIGHBOUR.match(line):
         return None
-    line = _CHROME_LABEL.sub("", clean_title(line))
+    line = _CHROME_LABEL.sub("", clean_title(line) if cleaned is None else cleaned)
     parts = [p for p in _SEPARATORS.split(line) if p]
     for part in reversed(parts):  # a breadcrumb ends with the page itself
+        if len(part) > 80 or "。" in part:
+            continue  # tested before normalising: a long prose line costs a conversion
         n = norm_text(part)
-        if not _TITLE_KEY.search(n) or len(part) > 80 or "。" in part:
+        if not _TITLE_KEY.search(n):
             continue
         if n.startswith(_PROSE_START) and not n.startswith(("本年度", "本级")):
             continue
@@ -111,18 +114,20 @@ def _title_candidates(paragraphs: list[str]) -> list[tuple[str, int]]:
     as a report title; a title broken over two lines ("…政府信息公开工作" / "年度报告") is
     joined."""
     out: list[tuple[str, int]] = []
+    cleaned = list(map(clean_title, paragraphs[:41]))  # each line once (it is also the next one's nxt)
     for i, p in enumerate(paragraphs[:40]):
-        line = clean_title(p)
-        nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
-        n_line = norm_text(line)
-        head = _YEAR.search(n_line) or "信息公开" in n_line or (
-            _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
-        if nxt and len(line) <= 60 and len(nxt) <= 30 and not _TITLE_KEY.search(n_line) and head:
-            joined = norm_text(line + nxt)
-            if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
-                if (part := _title_part(line + nxt)):
-                    out.append((part, i + 2))
-        part = _title_part(p)
+        line = cleaned[i]
+        nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
+        if nxt and len(line) <= 60 and len(nxt) <= 30:
+            n_line = norm_text(line)
+            head = _YEAR.search(n_line) or "信息公开" in n_line or (
+                _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
+            if not _TITLE_KEY.search(n_line) and head:
+                joined = norm_text(line + nxt)
+                if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
+                    if (part := _title_part(line + nxt)):
+                        out.append((part, i + 2))
+        part = _title_part(p, line)
         if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
             out.append((part, i + 1))
     return out
@@ -389,14 +394,19 @@ def _level_from_prose(att: Attribution, text_norm: str) -> None:
 
 
 def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
-              meta: dict[str, str], published: str | None) -> Attribution:
-    """Every attribution fact with its source (see the module docstring)."""
+              meta: dict[str, str], published: str | None,
+              para_norm: list[str] | None = None) -> Attribution:
+    """Every attribution fact with its source (see the module docstring). `para_norm`: the
+    normalised twin of each paragraph (`normalize.norm_lines`), when the caller has it."""
     title, used = find_title(paragraphs, page_title)
     att = Attribution(title=title, title_lines=used)
     title_src = "title" if used else "page_title"
     if title:
         att.sources["title"] = title_src
-    prose = norm_text("\n".join(paragraphs[used:]))
+    if para_norm is not None:  # the lines' twins joined: the joined lines' twin (norm_lines)
+        prose = text_norm if not used else "\n".join(para_norm[used:])
+    else:
+        prose = norm_text("\n".join(paragraphs[used:]))
     attribute_body(att, title_src, {k: norm_text(v) for k, v in meta.items()}, prose)
     if (y := year_of(title)):
         att.year, att.sources["year"] = y, title_src
