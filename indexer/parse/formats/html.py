@@ -346,17 +346,29 @@ def _table(table: etree._Element) -> Table:
         row = []
         for td in tr:
             if td.tag in _CELL_TAGS:
-                rs, cs = td.get("rowspan"), td.get("colspan")
-                if len(td) == 0:  # a bare text cell: _cell_text without the call
+                if td.attrib:  # no attributes at all (the common cell): no span to look up
+                    rs, cs = td.get("rowspan"), td.get("colspan")
+                    rs, cs = (1 if rs is None else span(rs)), (1 if cs is None else span(cs))
+                else:
+                    rs = cs = 1
+                n = len(td)
+                if n == 0:  # a bare text cell: _cell_text without the call
                     text = td.text
+                    text = clean(text) if text else ""
+                elif n == 1 and len(child := td[0]) == 0 and not ((lead := td.text) and lead.strip()) \
+                        and (tag := child.tag) not in SKIP and tag != "br" \
+                        and not ((tail := child.tail) and tail.strip()):
+                    text = child.text  # the common <td><p>text</p></td>, as _cell_text reads it
                     text = clean(text) if text else ""
                 else:
                     text = _cell_text(td)
-                row.append((text, 1 if rs is None else span(rs), 1 if cs is None else span(cs)))
+                row.append((text, rs, cs))
         rows.append(row)
     grid = expand(rows)
     # drop rows that are entirely empty (spacer rows)
-    keep = [i for i, r in enumerate(grid.rows) if any(t.strip() for t in r)]
+    keep = [i for i, r in enumerate(grid.rows) if any(map(str.strip, r))]
+    if len(keep) == len(grid.rows):
+        return drop_sliver_columns(grid)
     return drop_sliver_columns(Table([grid.rows[i] for i in keep], [grid.merged[i] for i in keep]))
 
 
