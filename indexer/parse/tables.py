@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
@@ -413,25 +413,18 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
     rows = []
     for r, row in enumerate(table.rows):
         m = merged[r] if r < len(merged) else ()
-        out = row
-        for c in _true_positions(m):  # only the few copied positions are looked at
-            if c < len(row) and is_numeric(row[c]):
+        if True not in m:  # a C scan; a row without copies stays as it is
+            rows.append(row)
+            continue
+        out, width, c = row, len(row), -1
+        for _ in range(m.count(True)):  # only the few copied positions are looked at
+            c = m.index(True, c + 1)  # a C scan
+            if c < width and cell_value(row[c]) is not None:  # is_numeric
                 if out is row:
                     out = list(row)
                 out[c] = ""
         rows.append(out)
     return rows
-
-
-def _true_positions(flags: Sequence[bool]) -> list[int]:
-    out: list[int] = []
-    c = -1
-    while True:
-        try:
-            c = flags.index(True, c + 1)  # a C scan
-        except ValueError:
-            return out
-        out.append(c)
 
 
 def _old_t3(rows: list[list[str]]) -> bool:
