@@ -33,6 +33,7 @@ _LIST_MARK = re.compile(r"^\s*[-*]\s+")  # "- 时间:" / "- 2024-01-18" (a defin
 # site's name or address then the date ("银川市人民政府门户网站 www.yinchuan.gov.cn 2023-01-28").
 _CHROME_DATE = re.compile(rf"^\s*{DATE}\s*(?:(?:来源|作者|点击|浏览|阅读|访问|字号|【)[^。]*)$")
 _SITE_DATE = re.compile(rf"^[^。，,；;]{{0,40}}(?:网站|门户|www\.|\.gov\.cn)[^。，,；;]{{0,30}}?\s{DATE}\s*$")
+_MARK_START = ("-", "*")
 _HEAD_LINES = 15
 
 
@@ -53,7 +54,9 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 def published_from_lines(lines: list[str]) -> str | None:
     """The publication time a page shows: a labelled time first (the label and its value on
     one line, or the value on the next line), then '网站名 • date'."""
-    lines = [_LIST_MARK.sub("", line) for line in lines]
+    # _LIST_MARK matches only at a line starting with a space or a mark: the rest stay as they are
+    lines = [_LIST_MARK.sub("", line) if line[:1] in _MARK_START or line[:1].isspace() else line
+             for line in lines]
     joined = "\n".join(lines)
     if "时间" in joined or "日期" in joined:
         for i, line in enumerate(lines):
@@ -82,9 +85,19 @@ def meta_from_lines(lines: list[str]) -> dict[str, str]:
     """Raw label → value pairs (索引号, 发布日期, 成文日期, …), label-colon-value or label
     and value in adjacent lines (metadata tables)."""
     meta: dict[str, str] = {}
-    if not _ANY_LABEL.search("\n".join(lines)):
+    joined = "\n".join(lines)
+    if not _ANY_LABEL.search(joined):
         return meta  # no label anywhere: nothing below can match
-    for i, line in enumerate(lines):
+    candidates: range | list[int] = range(len(lines))
+    if joined.count("\n") == len(lines) - 1:  # no line holds a break: one search finds the lines with a label
+        candidates, i, at = [], 0, 0
+        for m in _ANY_LABEL.finditer(joined):
+            i += joined.count("\n", at, m.start())
+            at = m.start()
+            if not candidates or candidates[-1] != i:
+                candidates.append(i)
+    for i in candidates:
+        line = lines[i]
         if len(line) > 200 or line.isdigit() or not _ANY_LABEL.search(line):
             continue  # a figure or a line without a label is neither a label nor label: value
         only = _LABEL_ONLY.match(line)
