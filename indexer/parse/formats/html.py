@@ -7,6 +7,8 @@ hundreds of pages a second on one core.
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from lxml import etree
@@ -284,7 +286,10 @@ def _lines(blocks: list[Block]) -> list[str]:
             out.append(b.text)
             continue
         for row, marks in zip(b.rows, b.merged, strict=True):
-            out.extend(t for t, copy in zip(row, marks, strict=True) if t and not copy)
+            if len(row) != len(marks):  # never from _table; raises as it always did
+                out.extend(t for t, copy in zip(row, marks, strict=True) if t and not copy)
+            # the non-empty cells that are no merged copy, selected in C
+            out.extend(filter(None, compress(row, map(not_, marks))) if True in marks else filter(None, row))
     return out
 
 
