@@ -59,7 +59,8 @@ def published_from_lines(lines: list[str]) -> str | None:
              for line in lines]
     joined = "\n".join(lines)
     if "时间" in joined or "日期" in joined:
-        for i, line in enumerate(lines):
+        for i in _lines_with(_TIME_WORD, joined, len(lines)):  # every publication label has one
+            line = lines[i]
             m = _PUB_LABELED.search(line)
             if m and (iso := to_iso(m)):
                 return iso
@@ -68,17 +69,40 @@ def published_from_lines(lines: list[str]) -> str | None:
                 if m and (iso := to_iso(m)):
                     return iso
     if "•" in joined or "·" in joined:
-        for line in lines:
-            m = _BULLET.search(line)
+        for i in _lines_with(_BULLET_MARK, joined, len(lines)):
+            m = _BULLET.search(lines[i])
             if m and (iso := to_iso(m)):
                 return iso
+    pub_field: bool | None = None  # whether the page has a 发布日期 field: searched once, when needed
     for line in lines[:_HEAD_LINES]:
         m = _CHROME_DATE.match(line) or _SITE_DATE.match(line)
-        if not m and not _PUB_FIELD.search(joined):
+        if not m and pub_field is None:
+            pub_field = _PUB_FIELD.search(joined) is not None
+        if not m and not pub_field:
             m = _ISSUED_AT.search(line)
         if m and (iso := to_iso(m)):
             return iso
     return None
+
+
+_TIME_WORD = re.compile("时间|日期")
+_BULLET_MARK = re.compile("[•·]")
+
+
+def _lines_with(pattern: re.Pattern[str], joined: str, n: int) -> range | list[int]:
+    """Indexes of the lines of `joined` (n lines joined by line breaks) where `pattern` (which
+    never matches a line break) matches, found by one search of the whole text; all of them
+    when a line holds a break of its own."""
+    if joined.count("\n") != n - 1:
+        return range(n)
+    out: list[int] = []
+    i = at = 0
+    for m in pattern.finditer(joined):
+        i += joined.count("\n", at, m.start())
+        at = m.start()
+        if not out or out[-1] != i:
+            out.append(i)
+    return out
 
 
 def meta_from_lines(lines: list[str]) -> dict[str, str]:
@@ -88,15 +112,7 @@ def meta_from_lines(lines: list[str]) -> dict[str, str]:
     joined = "\n".join(lines)
     if not _ANY_LABEL.search(joined):
         return meta  # no label anywhere: nothing below can match
-    candidates: range | list[int] = range(len(lines))
-    if joined.count("\n") == len(lines) - 1:  # no line holds a break: one search finds the lines with a label
-        candidates, i, at = [], 0, 0
-        for m in _ANY_LABEL.finditer(joined):
-            i += joined.count("\n", at, m.start())
-            at = m.start()
-            if not candidates or candidates[-1] != i:
-                candidates.append(i)
-    for i in candidates:
+    for i in _lines_with(_ANY_LABEL, joined, len(lines)):
         line = lines[i]
         if len(line) > 200 or line.isdigit() or not _ANY_LABEL.search(line):
             continue  # a figure or a line without a label is neither a label nor label: value
