@@ -43,6 +43,7 @@ _REGION = re.compile(
 # Chrome around a title line: "标题:", "当前位置：首页 > … >", "---|", "返回…".
 _CHROME_LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|信息名称|主\s*题)\s*[:：]\s*")
 _SEPARATORS = re.compile(r"\s*(?:\||>|›|»|→|---+|——+)\s*")
+_SEPARATOR_CHARS = ("|", ">", "›", "»", "→", "---", "——")  # one of them is in every separator
 _PROSE_START = ("根据", "按照", "依据", "依照", "现", "本", "为", "对", "经", "我", "在", "从", "截至",
                 "以下", "该", "如对", "特此", "附件")
 _NOT_REPORT = re.compile(r"解读|指南|要点|方案|计划|通知|总结|目录|意见|办法|制度|规定")
@@ -69,7 +70,7 @@ class Attribution:
 
 def clean_title(s: str) -> str:
     s = _WS.sub(" ", s.replace("#", " ")).strip()
-    return _CJK_GAP.sub("", s)
+    return _CJK_GAP.sub("", s) if " " in s else s  # every space left is a plain one
 
 
 # --- the title --------------------------------------------------------------------------------
@@ -84,7 +85,10 @@ def _title_part(line: str, cleaned: str | None = None) -> str | None:
     if _NEIGHBOUR.match(line):
         return None
     line = _CHROME_LABEL.sub("", clean_title(line) if cleaned is None else cleaned)
-    parts = [p for p in _SEPARATORS.split(line) if p]
+    if any(sep in line for sep in _SEPARATOR_CHARS):
+        parts = [p for p in _SEPARATORS.split(line) if p]
+    else:  # no separator: the split would return the line itself
+        parts = [line] if line else []
     for part in reversed(parts):  # a breadcrumb ends with the page itself
         if len(part) > 80 or "。" in part:
             continue  # tested before normalising: a long prose line costs a conversion
