@@ -6,6 +6,7 @@ hundreds of pages a second on one core.
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import compress
 from operator import not_
@@ -131,15 +132,21 @@ _CLASSED = etree.XPath(".//@class/.. | .//@id/..")
 def _strip_chrome(body: etree._Element) -> None:
     doomed = [el for el in body.iter(*_CHROME_SKIP) if el is not body]  # C-level tag filter
     for el in _CLASSED(body):
-        if el.tag in CHROME_TAGS or el.tag in SKIP:
-            if el.tag not in _CHROME_SKIP:  # a <head> with a class: not walked by iter()
+        tag = el.tag
+        if tag in CHROME_TAGS or tag in SKIP:
+            if tag not in _CHROME_SKIP:  # a <head> with a class: not walked by iter()
                 doomed.append(el)
             continue
-        name = f"{el.get('class', '')} {el.get('id', '')}"
-        if _CHROME_NAME.search(name) and el.find(".//table") is None:
+        if _chrome_name(el.get("class", ""), el.get("id", "")) and el.find(".//table") is None:
             doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+@functools.lru_cache(maxsize=8192)
+def _chrome_name(cls: str, id_: str) -> bool:
+    """Whether a class and id name site chrome (the same few names recur on every page)."""
+    return _CHROME_NAME.search(f"{cls} {id_}") is not None
 
 
 def _drop(el: etree._Element) -> None:
