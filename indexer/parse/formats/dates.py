@@ -33,7 +33,7 @@ _LIST_MARK = re.compile(r"^\s*[-*]\s+")  # "- 时间:" / "- 2024-01-18" (a defin
 # site's name or address then the date ("银川市人民政府门户网站 www.yinchuan.gov.cn 2023-01-28").
 _CHROME_DATE = re.compile(rf"^\s*{DATE}\s*(?:(?:来源|作者|点击|浏览|阅读|访问|字号|【)[^。]*)$")
 _SITE_DATE = re.compile(rf"^[^。，,；;]{{0,40}}(?:网站|门户|www\.|\.gov\.cn)[^。，,；;]{{0,30}}?\s{DATE}\s*$")
-_MARK_START = ("-", "*")
+_MARK_START = re.compile(r"^(?:[^\S\n]|[-*])", re.M)  # where _LIST_MARK can match
 _HEAD_LINES = 15
 
 
@@ -54,10 +54,13 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 def published_from_lines(lines: list[str]) -> str | None:
     """The publication time a page shows: a labelled time first (the label and its value on
     one line, or the value on the next line), then '网站名 • date'."""
-    # _LIST_MARK matches only at a line starting with a space or a mark: the rest stay as they are
-    lines = [_LIST_MARK.sub("", line) if line[:1] in _MARK_START or line[:1].isspace() else line
-             for line in lines]
     joined = "\n".join(lines)
+    # _LIST_MARK matches only at a line starting with a space or a mark: the rest stay as they are
+    if marked := _lines_with(_MARK_START, joined, len(lines)):
+        lines = list(lines)
+        for i in marked:
+            lines[i] = _LIST_MARK.sub("", lines[i])
+        joined = "\n".join(lines)
     if "时间" in joined or "日期" in joined:
         for i in _lines_with(_TIME_WORD, joined, len(lines)):  # every publication label has one
             line = lines[i]
@@ -92,7 +95,7 @@ _BULLET_MARK = re.compile("[•·]")
 def _lines_with(pattern: re.Pattern[str], joined: str, n: int) -> range | list[int]:
     """Indexes of the lines of `joined` (n lines joined by line breaks) where `pattern` (which
     never matches a line break) matches, found by one search of the whole text; all of them
-    when a line holds a break of its own."""
+    when a line holds a break of its own (a superset: the caller tests each line)."""
     if joined.count("\n") != n - 1:
         return range(n)
     out: list[int] = []
