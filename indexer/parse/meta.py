@@ -18,6 +18,7 @@ therefore takes each fact from the best source that has it, in order, and record
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -69,8 +70,18 @@ class Attribution:
 
 
 def clean_title(s: str) -> str:
+    return _clean_title_short(s) if len(s) <= _SHORT else _clean_title(s)
+
+
+def _clean_title(s: str) -> str:
     s = _WS.sub(" ", s.replace("#", " ")).strip()
     return _CJK_GAP.sub("", s) if " " in s else s  # every space left is a plain one
+
+
+# Lines up to this length are cached by what they give (headings and boilerplate sentences
+# recur within and across reports); longer ones are prose, rarely seen twice.
+_SHORT = 200
+_clean_title_short = functools.lru_cache(maxsize=16384)(_clean_title)
 
 
 # --- the title --------------------------------------------------------------------------------
@@ -122,19 +133,35 @@ def _title_candidates(paragraphs: list[str]) -> list[tuple[str, int]]:
     for i, p in enumerate(paragraphs[:40]):
         line = cleaned[i]
         nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
-        if nxt and len(line) <= 60 and len(nxt) <= 30:
-            n_line = norm_text(line)
-            head = _YEAR.search(n_line) or "信息公开" in n_line or (
-                _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
-            if not _TITLE_KEY.search(n_line) and head:
-                joined = norm_text(line + nxt)
-                if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
-                    if (part := _title_part(line + nxt)):
-                        out.append((part, i + 2))
-        part = _title_part(p, line)
-        if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
+        if nxt and len(line) <= 60 and len(nxt) <= 30 and (part := _two_line_title(line, nxt)):
+            out.append((part, i + 2))
+        if (part := _line_title_short(p) if len(p) <= _SHORT else _line_title(p, line)):
             out.append((part, i + 1))
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _two_line_title(line: str, nxt: str) -> str | None:
+    """The title a line and the next one (both cleaned, short) make together, if they do."""
+    n_line = norm_text(line)
+    head = _YEAR.search(n_line) or "信息公开" in n_line or (
+        _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
+    if not _TITLE_KEY.search(n_line) and head:
+        joined = norm_text(line + nxt)
+        if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
+            return _title_part(line + nxt)
+    return None
+
+
+def _line_title(p: str, cleaned: str | None = None) -> str | None:
+    """The title one line reads as (`cleaned`: `clean_title(p)`, when the caller has it)."""
+    part = _title_part(p, cleaned)
+    if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
+        return part
+    return None
+
+
+_line_title_short = functools.lru_cache(maxsize=16384)(_line_title)
 
 
 def _near_miss_title(paragraphs: list[str]) -> list[tuple[str, int]]:
