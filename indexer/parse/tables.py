@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import compress
 from dataclasses import dataclass
 
 from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
@@ -413,7 +414,9 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
     rows = []
     for r, row in enumerate(table.rows):
         m = merged[r] if r < len(merged) else ()
-        if True not in m:  # a C scan; a row without copies stays as it is
+        # a C scan; a row without copies, or whose copies hold no number (the label cells of
+        # a spanning label), stays as it is (kind "n" is exactly is_numeric)
+        if True not in m or "n" not in "".join(map(kind, compress(row, m))):
             rows.append(row)
             continue
         out, width, c = row, len(row), -1
