@@ -35,7 +35,18 @@ _CHROME_NAME = re.compile(
 _CHROME_TEXT = re.compile(
     r"^(?:当前位置|您现在的位置|您的位置|现在位置)|【?打印(?:本页|此页|文章)?】|关闭(?:本页|窗口)|"
     r"^字号[:：]|^分享到|扫一扫|^无障碍|长者专版|关怀版|^【?(?:大|中|小)\s*(?:中|小)?\s*】?$")
+# Every match of _CHROME_TEXT holds one of these words or starts with one of these characters;
+# the hint (an alternation of literals) is searched far faster than the pattern itself.
+_CHROME_HINT = re.compile("位置|打印|关闭|字号|分享到|扫一扫|无障碍|长者专版|关怀版")
+_CHROME_FIRST = ("【", "大", "中", "小")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _chrome_text(text: str) -> bool:
+    """Whether a short text is page chrome (_CHROME_TEXT)."""
+    if text[:1] in _CHROME_FIRST or _CHROME_HINT.search(text):
+        return _CHROME_TEXT.search(text) is not None
+    return False
 
 
 def extract_html(data: bytes) -> Extracted:
@@ -249,7 +260,7 @@ class _Walker:
             return
         text = clean("".join(self.buf))
         self.buf = []
-        if text and not (len(text) < 80 and _CHROME_TEXT.search(text)):
+        if text and not (len(text) < 80 and _chrome_text(text)):
             self.blocks.append((Paragraph(text), self.src))
 
     def walk(self, el: etree._Element) -> None:
