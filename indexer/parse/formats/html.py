@@ -181,7 +181,11 @@ _LINK_TEXT = etree.XPath(".//a//text()")
 def _score(el: etree._Element) -> int:
     """Length of the non-link, non-space text under `el` (text gathered in C by lxml;
     str.split() drops exactly the characters regex \\s matches)."""
+    if len(el) == 0:  # no child nodes (the parser drops comments): its text is all, no links
+        return _nonws(el.text)
     total = sum(map(len, _TEXT(el).split()))
+    if next(el.iterdescendants("a"), None) is None:  # a C-level walk; spares the XPath evaluation
+        return total
     links = sum(map(len, "".join(_LINK_TEXT(el)).split()))
     return total - links
 
