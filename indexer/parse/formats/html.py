@@ -126,7 +126,7 @@ def _title(root: etree._Element, metas: dict[str, etree._Element] | None = None)
     for h in heads:
         if "报告" in h or "報告" in h:
             return h
-    node = root.find(".//title")
+    node = next(root.iterdescendants("title"), None)  # find(".//title") without ElementPath
     if node is not None and (t := clean(_text_content(node))):
         return re.split(r"\s*[_|–—-]{1,2}\s*(?=[^_|–—-]*(?:网|政府|门户|平台)[^_|–—-]*$)", t)[0]
     return heads[0] if heads else None
@@ -148,7 +148,7 @@ def _strip_chrome(body: etree._Element) -> None:
             if tag not in _CHROME_SKIP:  # a <head> with a class: not walked by iter()
                 doomed.append(el)
             continue
-        if _chrome_name(el.get("class", ""), el.get("id", "")) and el.find(".//table") is None:
+        if _chrome_name(el.get("class", ""), el.get("id", "")) and not _has_table(el):
             doomed.append(el)
     for el in doomed:
         _drop(el)
@@ -158,6 +158,11 @@ def _strip_chrome(body: etree._Element) -> None:
 def _chrome_name(cls: str, id_: str) -> bool:
     """Whether a class and id name site chrome (the same few names recur on every page)."""
     return _CHROME_NAME.search(f"{cls} {id_}") is not None
+
+
+def _has_table(el: etree._Element) -> bool:
+    """Whether a <table> lies under `el` (`el.find(".//table") is not None`, walked in C)."""
+    return next(el.iterdescendants("table"), None) is not None
 
 
 def _drop(el: etree._Element) -> None:
@@ -327,7 +332,7 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 def _is_layout(table: etree._Element) -> bool:
     """Page-layout tables (old CMSs) hold nested tables or a single column of content."""
-    if table.find(".//table") is not None:
+    if _has_table(table):
         return True
     rows = _rows(table)
     return not rows or all(len([c for c in r if c.tag in ("td", "th")]) <= 1 for r in rows)
