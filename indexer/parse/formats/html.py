@@ -259,16 +259,11 @@ class _Walker:
         self.buf: list[str] = []
         self.src = None
 
-    def add(self, text: str, src: etree._Element) -> None:
-        if not self.buf:
-            self.src = src
-        self.buf.append(text)
-
     def flush(self) -> None:
         if not self.buf:
             return
         text = clean("".join(self.buf))
-        self.buf = []
+        self.buf.clear()  # in place: walk() holds the list
         if text and not (len(text) < 80 and _chrome_text(text)):
             self.blocks.append((Paragraph(text), self.src))
 
@@ -286,15 +281,20 @@ class _Walker:
             self.flush()
             return
         block = tag in BLOCK
-        if block:
+        buf = self.buf
+        if block and buf:
             self.flush()
-        if text := el.text:
-            self.add(text, el)
+        if text := el.text:  # added to the paragraph under way (its source: where it starts)
+            if not buf:
+                self.src = el
+            buf.append(text)
         for ch in el:
             self.walk(ch)
             if tail := ch.tail:
-                self.add(tail, el)
-        if block:
+                if not buf:
+                    self.src = el
+                buf.append(tail)
+        if block and buf:
             self.flush()
 
 
