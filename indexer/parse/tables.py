@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 
 from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
     NOT_HANDLED,
