@@ -271,9 +271,9 @@ class _Walker:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP:
             return
-        if tag == "table" and not _is_layout(el):
+        if tag == "table" and not _is_layout(el, rows := _rows(el)):
             self.flush()
-            table = _table(el)
+            table = _table(el, rows)
             if table.rows:
                 self.blocks.append((table, el))
             return
@@ -330,11 +330,13 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def _is_layout(table: etree._Element) -> bool:
-    """Page-layout tables (old CMSs) hold nested tables or a single column of content."""
+def _is_layout(table: etree._Element, rows: list[etree._Element] | None = None) -> bool:
+    """Page-layout tables (old CMSs) hold nested tables or a single column of content.
+    `rows`: `_rows(table)`, when the caller has them."""
     if _has_table(table):
         return True
-    rows = _rows(table)
+    if rows is None:
+        rows = _rows(table)
     return not rows or all(len([c for c in r if c.tag in ("td", "th")]) <= 1 for r in rows)
 
 
@@ -372,9 +374,9 @@ def _cell_parts(el: etree._Element, parts: list[str]) -> None:
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-def _table(table: etree._Element) -> Table:
+def _table(table: etree._Element, trs: list[etree._Element] | None = None) -> Table:
     rows = []
-    for tr in _rows(table):
+    for tr in _rows(table) if trs is None else trs:
         row = []
         for td in tr:
             if td.tag in _CELL_TAGS:
@@ -386,12 +388,12 @@ def _table(table: etree._Element) -> Table:
                 n = len(td)
                 if n == 0:  # a bare text cell: _cell_text without the call
                     text = td.text
-                    text = clean(text) if text else ""
+                    text = (text if text.isalnum() else clean(text)) if text else ""  # clean's own shortcut
                 elif n == 1 and len(child := td[0]) == 0 and not ((lead := td.text) and lead.strip()) \
                         and (tag := child.tag) not in SKIP and tag != "br" \
                         and not ((tail := child.tail) and tail.strip()):
                     text = child.text  # the common <td><p>text</p></td>, as _cell_text reads it
-                    text = clean(text) if text else ""
+                    text = (text if text.isalnum() else clean(text)) if text else ""  # clean's own shortcut
                 else:
                     text = _cell_text(td)
                 row.append((text, rs, cs))
