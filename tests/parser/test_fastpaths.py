@@ -194,7 +194,8 @@ def test_merged_copies_blanked_as_defined(rows: list[list[str]], data) -> None:
 
 
 HTML_PIECE = st.sampled_from(["<p>", "</p>", "<a href=x>", "</a>", "<div>", "</div>", "<span>", "</span>",
-                              "文字", " 链 接 ", "\n", "<br>", "<b>", "</b>", "<table><tr><td>1</td></tr></table>"])
+                              "文字", " 链 接 ", "\n", "<br>", "<b>", "</b>", "<table><tr><td>1</td></tr></table>",
+                              "<table><tr><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>"])
 
 
 @FAST
@@ -202,10 +203,13 @@ HTML_PIECE = st.sampled_from(["<p>", "</p>", "<a href=x>", "</a>", "<div>", "</d
 def test_element_scores_equal_their_definition(pieces: list[str]) -> None:
     from lxml import etree
 
-    from indexer.parse.formats.html import _LINK_TEXT, _PARSER, _TEXT, _has_table, _score
+    from indexer.parse.formats.html import _LINK_TEXT, _PARSER, _TEXT, _data_tables, _has_table, _score, _under
 
     root = etree.fromstring("<html><body><div>" + "".join(pieces) + "</div></body></html>", _PARSER)
+    count = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
+    tables = _data_tables(root)
     for el in root.iter():
+        assert len(_under(tables, el)) == int(count(el))  # the data tables under el, as counted
         total = sum(map(len, _TEXT(el).split()))
         assert _score(el) == total - sum(map(len, "".join(_LINK_TEXT(el)).split()))
         assert _has_table(el) == (el.find(".//table") is not None)

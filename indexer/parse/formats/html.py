@@ -195,12 +195,19 @@ def _score(el: etree._Element) -> int:
     return total - links
 
 
-_DATA_TABLES = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
+_DATA_TABLES = etree.XPath("descendant-or-self::table[count(tr) + count(tbody/tr) >= 3]")
 
 
-def _data_tables(el: etree._Element) -> int:
-    """Tables of three rows or more under `el` (counted in C)."""
-    return int(_DATA_TABLES(el))
+def _data_tables(el: etree._Element) -> list[etree._Element]:
+    """Tables of three rows or more under `el` (found in C)."""
+    return _DATA_TABLES(el)
+
+
+def _under(tables: list[etree._Element], el: etree._Element) -> list[etree._Element]:
+    """Those of `tables` that lie under `el` (or are it): each one's ancestors, walked in C,
+    instead of another search of `el`'s whole subtree. (lxml keeps one proxy per node while
+    it is referenced, so identity holds.)"""
+    return [t for t in tables if t is el or any(a is el for a in t.iterancestors())]
 
 
 def _article(body: etree._Element) -> etree._Element:
@@ -213,8 +220,8 @@ def _article(body: etree._Element) -> etree._Element:
         best_score, best = _best_child(node, kids, node_score)
         if best is None or best_score < 0.75 * node_score or best.tag in _LEAVES:
             return node
-        best_tables = _data_tables(best) if node_tables else 0
-        if best_tables < node_tables:
+        best_tables = _under(node_tables, best) if node_tables else []
+        if len(best_tables) < len(node_tables):
             return node
         node, node_score, node_tables = best, best_score, best_tables
 
