@@ -6,11 +6,40 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from indexer.parse.blocks import Table
 from indexer.parse.checks import _placeholder, _town_refs
-from indexer.parse.normalize import half_width, norm_lines, norm_text
+from indexer.parse.formats.dates import (
+    _ANY_LABEL,
+    _BULLET,
+    _BULLET_MARK,
+    _LIST_MARK,
+    _MARK_START,
+    _PUB_LABEL_ONLY,
+    _PUB_LABELED,
+    _TIME_WORD,
+    _lines_with,
+)
+from indexer.parse.formats.grid import expand
+from indexer.parse.formats.html import (
+    _CHROME_TEXT,
+    _LINK_TEXT,
+    _PARSER,
+    _TEXT,
+    _chrome_text,
+    _data_tables,
+    _has_table,
+    _score,
+    _under,
+)
+from indexer.parse.formats.textutil import _WS as _CLEAN_WS
+from indexer.parse.formats.textutil import _WS_NL, clean
+from indexer.parse.meta import _CJK_GAP, _SEPARATOR_CHARS, _SEPARATORS, clean_title
+from indexer.parse.meta import _WS as _TITLE_WS
+from indexer.parse.normalize import half_width, is_numeric, norm_lines, norm_text
 from indexer.parse.region import _gov_ends
-from indexer.parse.tables import _align, cell_value, kind
+from indexer.parse.tables import _align, _dedupe_merged, cell_value, kind
 
 FAST = settings(max_examples=200, deadline=None)
 # alphabets rich in the characters the patterns look for
@@ -87,7 +116,6 @@ SPACED = st.text(st.sampled_from(list("中文ab1 \t\n\r\u3000\xa0\u200b\u2028\u2
 @FAST
 @given(CHROME)
 def test_chrome_text_hint_keeps_the_pattern(text: str) -> None:
-    from indexer.parse.formats.html import _CHROME_TEXT, _chrome_text
 
     assert _chrome_text(text) == bool(_CHROME_TEXT.search(text))
 
@@ -95,18 +123,16 @@ def test_chrome_text_hint_keeps_the_pattern(text: str) -> None:
 @FAST
 @given(SPACED)
 def test_clean_equals_its_definition(text: str) -> None:
-    from indexer.parse.formats.textutil import _WS, _WS_NL, clean
 
-    plain = _WS.sub(" ", _WS_NL.sub("", text.replace("\u200b", ""))).strip(" \u3000")
+    plain = _CLEAN_WS.sub(" ", _WS_NL.sub("", text.replace("\u200b", ""))).strip(" \u3000")
     assert clean(text) == plain
 
 
 @FAST
 @given(SPACED)
 def test_title_cleaning_and_splitting_equal_their_definitions(text: str) -> None:
-    from indexer.parse.meta import _CJK_GAP, _SEPARATOR_CHARS, _SEPARATORS, _WS, clean_title
 
-    assert clean_title(text) == _CJK_GAP.sub("", _WS.sub(" ", text.replace("#", " ")).strip())
+    assert clean_title(text) == _CJK_GAP.sub("", _TITLE_WS.sub(" ", text.replace("#", " ")).strip())
     if not any(sep in text for sep in _SEPARATOR_CHARS):  # the split is skipped then
         assert [p for p in _SEPARATORS.split(text) if p] == ([text] if text else [])
 
@@ -117,17 +143,6 @@ LINE = st.text(st.sampled_from(list("时间日期索引号发布：: -*•·\t\u
 @FAST
 @given(st.lists(LINE, max_size=8))
 def test_lines_found_by_one_search_are_the_lines_that_match(lines: list[str]) -> None:
-    from indexer.parse.formats.dates import (
-        _ANY_LABEL,
-        _BULLET,
-        _BULLET_MARK,
-        _LIST_MARK,
-        _MARK_START,
-        _PUB_LABEL_ONLY,
-        _PUB_LABELED,
-        _TIME_WORD,
-        _lines_with,
-    )
 
     joined = "\n".join(lines)
     for hint, patterns in ((_TIME_WORD, (_PUB_LABELED, _PUB_LABEL_ONLY)), (_ANY_LABEL, (_ANY_LABEL,)),
@@ -174,7 +189,6 @@ CELL = st.tuples(st.sampled_from(["a", "b", "", "0", "7"]), st.sampled_from([1, 
 @FAST
 @given(st.lists(st.lists(CELL, max_size=5), max_size=6))
 def test_grid_expansion_equals_its_definition(rows) -> None:
-    from indexer.parse.formats.grid import expand
 
     grid = expand(rows)
     assert (grid.rows, grid.merged) == _plain_expand(rows)
@@ -184,9 +198,6 @@ def test_grid_expansion_equals_its_definition(rows) -> None:
 @given(st.lists(st.lists(st.sampled_from(["", "1", "合计", "-", "12"]), min_size=1, max_size=5), max_size=5),
        st.data())
 def test_merged_copies_blanked_as_defined(rows: list[list[str]], data) -> None:
-    from indexer.parse.blocks import Table
-    from indexer.parse.normalize import is_numeric
-    from indexer.parse.tables import _dedupe_merged
 
     merged = [data.draw(st.lists(st.booleans(), min_size=len(r), max_size=len(r))) for r in rows]
     plain = [["" if m and is_numeric(t) else t for t, m in zip(r, ms)] for r, ms in zip(rows, merged)]
@@ -201,9 +212,6 @@ HTML_PIECE = st.sampled_from(["<p>", "</p>", "<a href=x>", "</a>", "<div>", "</d
 @FAST
 @given(st.lists(HTML_PIECE, max_size=20))
 def test_element_scores_equal_their_definition(pieces: list[str]) -> None:
-    from lxml import etree
-
-    from indexer.parse.formats.html import _LINK_TEXT, _PARSER, _TEXT, _data_tables, _has_table, _score, _under
 
     root = etree.fromstring("<html><body><div>" + "".join(pieces) + "</div></body></html>", _PARSER)
     count = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
