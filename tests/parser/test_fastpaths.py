@@ -116,14 +116,12 @@ SPACED = st.text(st.sampled_from(list("中文ab1 \t\n\r\u3000\xa0\u200b\u2028\u2
 @FAST
 @given(CHROME)
 def test_chrome_text_hint_keeps_the_pattern(text: str) -> None:
-
     assert _chrome_text(text) == bool(_CHROME_TEXT.search(text))
 
 
 @FAST
 @given(SPACED)
 def test_clean_equals_its_definition(text: str) -> None:
-
     plain = _CLEAN_WS.sub(" ", _WS_NL.sub("", text.replace("\u200b", ""))).strip(" \u3000")
     assert clean(text) == plain
 
@@ -131,7 +129,6 @@ def test_clean_equals_its_definition(text: str) -> None:
 @FAST
 @given(SPACED)
 def test_title_cleaning_and_splitting_equal_their_definitions(text: str) -> None:
-
     assert clean_title(text) == _CJK_GAP.sub("", _TITLE_WS.sub(" ", text.replace("#", " ")).strip())
     if not any(sep in text for sep in _SEPARATOR_CHARS):  # the split is skipped then
         assert [p for p in _SEPARATORS.split(text) if p] == ([text] if text else [])
@@ -143,7 +140,6 @@ LINE = st.text(st.sampled_from(list("时间日期索引号发布：: -*•·\t\u
 @FAST
 @given(st.lists(LINE, max_size=8))
 def test_lines_found_by_one_search_are_the_lines_that_match(lines: list[str]) -> None:
-
     joined = "\n".join(lines)
     for hint, patterns in ((_TIME_WORD, (_PUB_LABELED, _PUB_LABEL_ONLY)), (_ANY_LABEL, (_ANY_LABEL,)),
                            (_BULLET_MARK, (_BULLET,)), (_MARK_START, (_LIST_MARK,))):
@@ -189,7 +185,6 @@ CELL = st.tuples(st.sampled_from(["a", "b", "", "0", "7"]), st.sampled_from([1, 
 @FAST
 @given(st.lists(st.lists(CELL, max_size=5), max_size=6))
 def test_grid_expansion_equals_its_definition(rows) -> None:
-
     grid = expand(rows)
     assert (grid.rows, grid.merged) == _plain_expand(rows)
 
@@ -198,7 +193,6 @@ def test_grid_expansion_equals_its_definition(rows) -> None:
 @given(st.lists(st.lists(st.sampled_from(["", "1", "合计", "-", "12"]), min_size=1, max_size=5), max_size=5),
        st.data())
 def test_merged_copies_blanked_as_defined(rows: list[list[str]], data) -> None:
-
     merged = [data.draw(st.lists(st.booleans(), min_size=len(r), max_size=len(r))) for r in rows]
     plain = [["" if m and is_numeric(t) else t for t, m in zip(r, ms)] for r, ms in zip(rows, merged)]
     assert _dedupe_merged(Table([list(r) for r in rows], merged)) == plain
@@ -212,7 +206,6 @@ HTML_PIECE = st.sampled_from(["<p>", "</p>", "<a href=x>", "</a>", "<div>", "</d
 @FAST
 @given(st.lists(HTML_PIECE, max_size=20))
 def test_element_scores_equal_their_definition(pieces: list[str]) -> None:
-
     root = etree.fromstring("<html><body><div>" + "".join(pieces) + "</div></body></html>", _PARSER)
     count = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
     tables = _data_tables(root)
