@@ -1,12 +1,21 @@
 """Parser throughput on one core: reports/second per input format.
 
     .venv/bin/python bench/bench_parse.py [--seconds 2]
+    .venv/bin/python bench/bench_parse.py --html-dir DIR [--rounds 3] [--digests OUT.json] [--compare OLD.json]
 
 Rows: the text seeds (`txt`, `md`) and HTML pages (`html`: the seed-000 fixture inside a
 site's chrome, GBK, plus report pages of the simulated web as its four CMS layouts serve
 them), each through the full `indexer.parse.parse`. Prints a table and writes
 bench/results/parse.json. Other formats add their rows through `measure(name, files)`
 (files: paths or (filename, bytes) pairs) and `record(rows)`.
+
+`--html-dir DIR`: every `*.html` in DIR (crawled report pages, content type text/html)
+through `parse_here` in this process, one core: CPU ms per page (time.process_time) of the
+best of `--rounds` passes after a warm-up pass. `--digests` writes, per input, the SHA-256 of
+its Report JSON (sorted keys; the one-line error for a page that does not parse) — for the
+DIR's pages and, as well, the HTML pages of the `html` row, the real-page corpus
+(tests/realpages) and the crawler's real list pages; `--compare` checks them against an earlier
+file (the oracle of a speed change that must not change the output).
 
 The machine is shared: `reports_per_second` is per CPU second of this process (time slices
 taken by other processes do not count, but a busy sibling hyper-thread still slows every
@@ -92,7 +101,15 @@ def reference_cpu_us() -> float:
 
 def reference_us() -> float:
     """Speed of this core right now: µs for sum(range(1000)) (≈ 8–10 µs on an idle modern
-    core). The machine is shared: read reports/s against it."""
+    core). `--html-dir DIR`: every `*.html` in DIR (crawled report pages, content type text/html)
+through `parse_here` in this process, one core: CPU ms per page (time.process_time) of the
+best of `--rounds` passes after a warm-up pass. `--digests` writes, per input, the SHA-256 of
+its Report JSON (sorted keys; the one-line error for a page that does not parse) — for the
+DIR's pages and, as well, the HTML pages of the `html` row, the real-page corpus
+(tests/realpages) and the crawler's real list pages; `--compare` checks them against an earlier
+file (the oracle of a speed change that must not change the output).
+
+The machine is shared: read reports/s against it."""
     import timeit
 
     return round(min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6, 2)
@@ -149,15 +166,90 @@ def html_pages(n_sim: int = 8) -> list[tuple[str, bytes]]:
     return pages
 
 
+def report_digest(data: bytes, filename: str, content_type: str | None) -> str:
+    """SHA-256 of the Report JSON (sorted keys), or of the ParseError's message."""
+    import hashlib
+
+    from indexer.parse import ParseError, parse_here
+    from indexer.parse.formats import limits
+
+    try:
+        doc = parse_here(data, filename, content_type, limits.current()).to_json()
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    except ParseError as exc:
+        text = "ParseError: " + str(exc)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def oracle_inputs() -> list[tuple[str, bytes, str | None]]:
+    """Inputs beside the HTML directory whose output a parser change must keep: the `html`
+    row's pages, the real-page corpus (text pages: the shared report builder) and the
+    crawler's real list pages (HTML)."""
+    out: list[tuple[str, bytes, str | None]] = [(f"html-row/{n}", d, "text/html") for n, d in html_pages()]
+    for p in sorted((ROOT / "tests" / "realpages" / "pages").glob("*.txt")):
+        out.append((f"realpages/{p.name}", p.read_bytes(), None))
+    for p in sorted((ROOT / "tests" / "crawler" / "realpages_lists").glob("*.html")):
+        out.append((f"lists/{p.name}", p.read_bytes(), "text/html"))
+    return out
+
+
+def html_dir(directory: Path, rounds: int, digests: Path | None, compare: Path | None) -> int:
+    """CPU ms per page over DIR's HTML pages (best of `rounds` passes after a warm-up) and the
+    output digests (see the module docstring)."""
+    from indexer.parse import ParseError, parse_here
+    from indexer.parse.formats import limits
+
+    pages = [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.html"))]
+    if not pages:
+        raise SystemExit(f"no *.html in {directory}")
+    lim = limits.current()
+
+    def one_pass() -> None:
+        for name, data in pages:
+            try:
+                parse_here(data, name, "text/html", lim)
+            except ParseError:
+                pass
+
+    one_pass()  # warm-up: imports, caches
+    best = float("inf")
+    for _ in range(max(1, rounds)):
+        c0 = time.process_time()
+        one_pass()
+        best = min(best, time.process_time() - c0)
+    print(f"{len(pages)} pages, best of {rounds} passes: {1000 * best / len(pages):.3f} CPU ms/page "
+          f"(core reference {reference_cpu_us()} µs; load average {os.getloadavg()[0]:.2f})")
+    if digests is None and compare is None:
+        return 0
+    got = {f"html/{n}": report_digest(d, n, "text/html") for n, d in pages}
+    got.update({n: report_digest(d, n.rsplit("/", 1)[-1], ct) for n, d, ct in oracle_inputs()})
+    if digests is not None:
+        digests.write_text(json.dumps(got, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"{len(got)} digests → {digests}")
+    if compare is not None:
+        old = json.loads(compare.read_text(encoding="utf-8"))
+        differ = sorted(k for k in old.keys() | got.keys() if old.get(k) != got.get(k))
+        print(f"{len(got) - len(differ)} of {len(got)} identical to {compare}"
+              + (": differ " + " ".join(differ[:20]) if differ else ""))
+        return 1 if differ else 0
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--repeat", type=int, default=1,
                     help="measure each format this many times (spread apart) and keep the run "
                          "with the best round; every run's best round is recorded")
+    ap.add_argument("--html-dir", type=Path, help="CPU ms per page and output digests of DIR/*.html")
+    ap.add_argument("--rounds", type=int, default=3, help="--html-dir: timed passes (the best counts)")
+    ap.add_argument("--digests", type=Path, help="--html-dir: write the output digests here")
+    ap.add_argument("--compare", type=Path, help="--html-dir: compare the digests with this file")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    if args.html_dir is not None:
+        return html_dir(args.html_dir, args.rounds, args.digests, args.compare)
     seeds = sorted(SEEDS.glob("*.txt"))
     txt = [s for s in seeds if not s.read_text(encoding="utf-8").lstrip().startswith("#")]
     md = [s for s in seeds if s not in txt]

@@ -18,6 +18,7 @@ therefore takes each fact from the best source that has it, in order, and record
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ _REGION = re.compile(
 # Chrome around a title line: "标题:", "当前位置：首页 > … >", "---|", "返回…".
 _CHROME_LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|信息名称|主\s*题)\s*[:：]\s*")
 _SEPARATORS = re.compile(r"\s*(?:\||>|›|»|→|---+|——+)\s*")
+_SEPARATOR_CHARS = ("|", ">", "›", "»", "→", "---", "——")  # one of them is in every separator
 _PROSE_START = ("根据", "按照", "依据", "依照", "现", "本", "为", "对", "经", "我", "在", "从", "截至",
                 "以下", "该", "如对", "特此", "附件")
 _NOT_REPORT = re.compile(r"解读|指南|要点|方案|计划|通知|总结|目录|意见|办法|制度|规定")
@@ -68,8 +70,18 @@ class Attribution:
 
 
 def clean_title(s: str) -> str:
+    return _clean_title_short(s) if len(s) <= _SHORT else _clean_title(s)
+
+
+def _clean_title(s: str) -> str:
     s = _WS.sub(" ", s.replace("#", " ")).strip()
-    return _CJK_GAP.sub("", s)
+    return _CJK_GAP.sub("", s) if " " in s else s  # every space left is a plain one
+
+
+# Lines up to this length are cached by what they give (headings and boilerplate sentences
+# recur within and across reports); longer ones are prose, rarely seen twice.
+_SHORT = 200
+_clean_title_short = functools.lru_cache(maxsize=16384)(_clean_title)
 
 
 # --- the title --------------------------------------------------------------------------------
@@ -77,16 +89,22 @@ def clean_title(s: str) -> str:
 _NEIGHBOUR = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|相关(?:文章|链接|阅读|信息)|推荐阅读|热点)")
 
 
-def _title_part(line: str) -> str | None:
+def _title_part(line: str, cleaned: str | None = None) -> str | None:
     """The part of a (possibly chrome-wrapped) line that reads as a report title; never a
-    上一篇/下一篇 link (another report of the column)."""
+    上一篇/下一篇 link (another report of the column). `cleaned`: `clean_title(line)`, when
+    the caller has it."""
     if _NEIGHBOUR.match(line):
         return None
-    line = _CHROME_LABEL.sub("", clean_title(line))
-    parts = [p for p in _SEPARATORS.split(line) if p]
+    line = _CHROME_LABEL.sub("", clean_title(line) if cleaned is None else cleaned)
+    if any(sep in line for sep in _SEPARATOR_CHARS):
+        parts = [p for p in _SEPARATORS.split(line) if p]
+    else:  # no separator: the split would return the line itself
+        parts = [line] if line else []
     for part in reversed(parts):  # a breadcrumb ends with the page itself
+        if len(part) > 80 or "。" in part:
+            continue  # tested before normalising: a long prose line costs a conversion
         n = norm_text(part)
-        if not _TITLE_KEY.search(n) or len(part) > 80 or "。" in part:
+        if not _TITLE_KEY.search(n):
             continue
         if n.startswith(_PROSE_START) and not n.startswith(("本年度", "本级")):
             continue
@@ -111,21 +129,39 @@ def _title_candidates(paragraphs: list[str]) -> list[tuple[str, int]]:
     as a report title; a title broken over two lines ("…政府信息公开工作" / "年度报告") is
     joined."""
     out: list[tuple[str, int]] = []
+    cleaned = list(map(clean_title, paragraphs[:41]))  # each line once (it is also the next one's nxt)
     for i, p in enumerate(paragraphs[:40]):
-        line = clean_title(p)
-        nxt = clean_title(paragraphs[i + 1]) if i + 1 < len(paragraphs) else ""
-        n_line = norm_text(line)
-        head = _YEAR.search(n_line) or "信息公开" in n_line or (
-            _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
-        if nxt and len(line) <= 60 and len(nxt) <= 30 and not _TITLE_KEY.search(n_line) and head:
-            joined = norm_text(line + nxt)
-            if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
-                if (part := _title_part(line + nxt)):
-                    out.append((part, i + 2))
-        part = _title_part(p)
-        if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
+        line = cleaned[i]
+        nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
+        if nxt and len(line) <= 60 and len(nxt) <= 30 and (part := _two_line_title(line, nxt)):
+            out.append((part, i + 2))
+        if (part := _line_title_short(p) if len(p) <= _SHORT else _line_title(p, line)):
             out.append((part, i + 1))
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _two_line_title(line: str, nxt: str) -> str | None:
+    """The title a line and the next one (both cleaned, short) make together, if they do."""
+    n_line = norm_text(line)
+    head = _YEAR.search(n_line) or "信息公开" in n_line or (
+        _ORGAN_LINE.search(n_line) and _LEAD_YEAR.match(norm_text(nxt)))
+    if not _TITLE_KEY.search(n_line) and head:
+        joined = norm_text(line + nxt)
+        if _TITLE_KEY.search(joined) and "公开" in joined and norm_text(nxt).endswith(("报告", "年报")):
+            return _title_part(line + nxt)
+    return None
+
+
+def _line_title(p: str, cleaned: str | None = None) -> str | None:
+    """The title one line reads as (`cleaned`: `clean_title(p)`, when the caller has it)."""
+    part = _title_part(p, cleaned)
+    if part and ("信息公开" in norm_text(part) or "政务公开" in norm_text(part)):
+        return part
+    return None
+
+
+_line_title_short = functools.lru_cache(maxsize=16384)(_line_title)
 
 
 def _near_miss_title(paragraphs: list[str]) -> list[tuple[str, int]]:
@@ -389,14 +425,19 @@ def _level_from_prose(att: Attribution, text_norm: str) -> None:
 
 
 def attribute(paragraphs: list[str], text_norm: str, page_title: str | None,
-              meta: dict[str, str], published: str | None) -> Attribution:
-    """Every attribution fact with its source (see the module docstring)."""
+              meta: dict[str, str], published: str | None,
+              para_norm: list[str] | None = None) -> Attribution:
+    """Every attribution fact with its source (see the module docstring). `para_norm`: the
+    normalised twin of each paragraph (`normalize.norm_lines`), when the caller has it."""
     title, used = find_title(paragraphs, page_title)
     att = Attribution(title=title, title_lines=used)
     title_src = "title" if used else "page_title"
     if title:
         att.sources["title"] = title_src
-    prose = norm_text("\n".join(paragraphs[used:]))
+    if para_norm is not None:  # the lines' twins joined: the joined lines' twin (norm_lines)
+        prose = text_norm if not used else "\n".join(para_norm[used:])
+    else:
+        prose = norm_text("\n".join(paragraphs[used:]))
     attribute_body(att, title_src, {k: norm_text(v) for k, v in meta.items()}, prose)
     if (y := year_of(title)):
         att.year, att.sources["year"] = y, title_src

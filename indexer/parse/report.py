@@ -78,7 +78,7 @@ def build_report(ex: Extracted) -> Report:
     text = "\n".join(paragraphs)
     text_half, text_norm, para_norm = norm_lines(paragraphs)  # OpenCC once for the whole text
     published = ex.published or published_from_meta(ex.meta or {})
-    att = meta.attribute(paragraphs, text_norm, ex.title, ex.meta or {}, published)
+    att = meta.attribute(paragraphs, text_norm, ex.title, ex.meta or {}, published, para_norm)
     title, used = att.title, att.title_lines
     body = paragraphs[used:] if used else paragraphs
     region = {"place": att.place, "county": att.county, "city": att.city, "province": att.province}

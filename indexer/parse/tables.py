@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from nianbao.contract import (  # noqa: F401  (checks.py imports them from here)
     NOT_HANDLED,
@@ -112,12 +113,12 @@ def kind(cell: str) -> str:
     return "n" if is_numeric(cell) else "t"
 
 
-def _kinds(row: list[str]) -> str:
+def _kinds(row: Sequence[str]) -> str:
     """The kind of every cell as one string ("ttbnnn"): str.find/rfind do the scanning."""
     return "".join(map(kind, row))
 
 
-def _split(row: list[str], kinds: str | None = None) -> tuple[list[str], int]:
+def _split(row: Sequence[str], kinds: str | None = None) -> tuple[list[str], int]:
     """Label cells (non-numeric text) and the index where the data cells start."""
     if kinds is None:
         kinds = _kinds(row)
@@ -133,7 +134,7 @@ def _row_key(labels: list[str], matcher: Callable[[str], str | None]) -> str | N
     return matcher("".join(labels)) if len(labels) > 1 else None
 
 
-def _align(row: list[str], start: int, positions: list[int], kinds: str | None = None) -> list[Value]:
+def _align(row: Sequence[str], start: int, positions: list[int], kinds: str | None = None) -> list[Value]:
     """Values of `row` at `positions` shifted so they follow the labels and cover the most
     numeric cells (ties: the smallest shift)."""
     if kinds is None:
@@ -204,7 +205,7 @@ def _header_cell(cell: str) -> bool:
     return any(w in s for w in T3_HEADER_WORDS)
 
 
-def _is_t3_header(row: list[str]) -> bool:
+def _is_t3_header(row: Sequence[str]) -> bool:
     return any(_header_cell(c) for c in row if c)
 
 
@@ -213,17 +214,12 @@ _NONE7 = (None,) * 7
 
 def parse_t3(rows: list[list[str]]) -> dict | None:
     positions = _t3_positions(rows)
-    found: dict[str, list[Value]] = {}
+    header = tuple(positions) if positions else None
+    found: dict[str, tuple[Value, ...]] = {}
     for row in rows:
-        kinds = _kinds(row)
-        if "n" not in kinds and _is_t3_header(row):
+        if (read := _t3_row(tuple(row), header)) is None:
             continue
-        labels, start = _split(row, kinds)
-        key = _row_key(labels, match_t3_label) if labels else None
-        if key is None:
-            continue
-        pos = positions or _right_positions(row, start, 7)
-        vals = _align(row, start, pos, kinds)
+        key, vals = read
         if key not in found or (all(v is None for v in found[key]) and any(v is not None for v in vals)):
             found[key] = vals
     if len(found) < 3:
@@ -231,7 +227,23 @@ def parse_t3(rows: list[list[str]]) -> dict | None:
     return {k: dict(zip(T3_COLS, found.get(k, _NONE7))) for k in T3_ROWS}
 
 
-def _right_positions(row: list[str], start: int, n: int) -> list[int]:
+@functools.lru_cache(maxsize=8192)
+def _t3_row(row: tuple[str, ...], positions: tuple[int, ...] | None) -> tuple[str, tuple[Value, ...]] | None:
+    """(row key, the seven values) of a table-3 row under the header's column positions (None:
+    no header), or None for a header or an unknown row. Cached: most rows of most reports
+    are the same labels with the same figures (zeros above all)."""
+    kinds = _kinds(row)
+    if "n" not in kinds and _is_t3_header(row):
+        return None
+    labels, start = _split(row, kinds)
+    key = _row_key(labels, match_t3_label) if labels else None
+    if key is None:
+        return None
+    pos = list(positions) if positions else _right_positions(row, start, 7)
+    return key, tuple(_align(row, start, pos, kinds))
+
+
+def _right_positions(row: Sequence[str], start: int, n: int) -> list[int]:
     """No header: the last n cells after the labels, ignoring trailing blanks."""
     end = len(row)
     while end > start + n and is_blank(row[end - 1]):
@@ -413,25 +425,20 @@ def _dedupe_merged(table: Table) -> list[list[str]]:
     rows = []
     for r, row in enumerate(table.rows):
         m = merged[r] if r < len(merged) else ()
-        out = row
-        for c in _true_positions(m):  # only the few copied positions are looked at
-            if c < len(row) and is_numeric(row[c]):
+        # a C scan; a row without copies, or whose copies hold no number (the label cells of
+        # a spanning label), stays as it is (kind "n" is exactly is_numeric)
+        if True not in m or "n" not in "".join(map(kind, compress(row, m))):
+            rows.append(row)
+            continue
+        out, width, c = row, len(row), -1
+        for _ in range(m.count(True)):  # only the few copied positions are looked at
+            c = m.index(True, c + 1)  # a C scan
+            if c < width and cell_value(row[c]) is not None:  # is_numeric
                 if out is row:
                     out = list(row)
                 out[c] = ""
         rows.append(out)
     return rows
-
-
-def _true_positions(flags: Sequence[bool]) -> list[int]:
-    out: list[int] = []
-    c = -1
-    while True:
-        try:
-            c = flags.index(True, c + 1)  # a C scan
-        except ValueError:
-            return out
-        out.append(c)
 
 
 def _old_t3(rows: list[list[str]]) -> bool:

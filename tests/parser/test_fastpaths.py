@@ -6,11 +6,40 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from indexer.parse.blocks import Table
 from indexer.parse.checks import _placeholder, _town_refs
-from indexer.parse.normalize import half_width, norm_lines, norm_text
+from indexer.parse.formats.dates import (
+    _ANY_LABEL,
+    _BULLET,
+    _BULLET_MARK,
+    _LIST_MARK,
+    _MARK_START,
+    _PUB_LABEL_ONLY,
+    _PUB_LABELED,
+    _TIME_WORD,
+    _lines_with,
+)
+from indexer.parse.formats.grid import expand
+from indexer.parse.formats.html import (
+    _CHROME_TEXT,
+    _LINK_TEXT,
+    _PARSER,
+    _TEXT,
+    _chrome_text,
+    _data_tables,
+    _has_table,
+    _score,
+    _under,
+)
+from indexer.parse.formats.textutil import _WS as _CLEAN_WS
+from indexer.parse.formats.textutil import _WS_NL, clean
+from indexer.parse.meta import _CJK_GAP, _SEPARATOR_CHARS, _SEPARATORS, clean_title
+from indexer.parse.meta import _WS as _TITLE_WS
+from indexer.parse.normalize import half_width, is_numeric, norm_lines, norm_text
 from indexer.parse.region import _gov_ends
-from indexer.parse.tables import _align, cell_value, kind
+from indexer.parse.tables import _align, _dedupe_merged, cell_value, kind
 
 FAST = settings(max_examples=200, deadline=None)
 # alphabets rich in the characters the patterns look for
@@ -75,3 +104,113 @@ def test_header_alignment_equals_its_definition(row: list[str], data) -> None:
     except IndexError:
         got = IndexError
     assert got == expected
+
+
+# --- HTML pages (issue 16): each shortcut equals the plain definition ---------------------------
+
+CHROME = st.text(st.sampled_from(list("当前您现在的位置打印本页】【关闭窗口字号:：分享到扫一扫无障碍长者专版关怀版大中小 \n甲")),
+                 max_size=20)
+SPACED = st.text(st.sampled_from(list("中文ab1 \t\n\r\u3000\xa0\u200b\u2028\u2003。#|>›—-")), max_size=20)
+
+
+@FAST
+@given(CHROME)
+def test_chrome_text_hint_keeps_the_pattern(text: str) -> None:
+    assert _chrome_text(text) == bool(_CHROME_TEXT.search(text))
+
+
+@FAST
+@given(SPACED)
+def test_clean_equals_its_definition(text: str) -> None:
+    plain = _CLEAN_WS.sub(" ", _WS_NL.sub("", text.replace("\u200b", ""))).strip(" \u3000")
+    assert clean(text) == plain
+
+
+@FAST
+@given(SPACED)
+def test_title_cleaning_and_splitting_equal_their_definitions(text: str) -> None:
+    assert clean_title(text) == _CJK_GAP.sub("", _TITLE_WS.sub(" ", text.replace("#", " ")).strip())
+    if not any(sep in text for sep in _SEPARATOR_CHARS):  # the split is skipped then
+        assert [p for p in _SEPARATORS.split(text) if p] == ([text] if text else [])
+
+
+LINE = st.text(st.sampled_from(list("时间日期索引号发布：: -*•·\t\u3000\n2024年")), max_size=12)
+
+
+@FAST
+@given(st.lists(LINE, max_size=8))
+def test_lines_found_by_one_search_are_the_lines_that_match(lines: list[str]) -> None:
+    joined = "\n".join(lines)
+    for hint, patterns in ((_TIME_WORD, (_PUB_LABELED, _PUB_LABEL_ONLY)), (_ANY_LABEL, (_ANY_LABEL,)),
+                           (_BULLET_MARK, (_BULLET,)), (_MARK_START, (_LIST_MARK,))):
+        found = set(_lines_with(hint, joined, len(lines)))
+        for pat in patterns:  # every line a pattern matches is among the lines found
+            assert {i for i, line in enumerate(lines) if pat.search(line)} <= found
+
+
+def _plain_expand(rows):
+    """The definition: each cell at the next free position, its span filled where still free."""
+    texts, marks, width = [], [], 0
+    for r, row in enumerate(rows):
+        while len(texts) <= r:
+            texts.append([])
+            marks.append([])
+        c = 0
+        for text, rs, cs in row:
+            while c < len(texts[r]) and texts[r][c] is not None:
+                c += 1
+            rs, cs = min(max(rs, 1), 200), min(max(cs, 1), 200)
+            for dr in range(rs):
+                while len(texts) <= r + dr:
+                    texts.append([])
+                    marks.append([])
+                t, m = texts[r + dr], marks[r + dr]
+                while len(t) < c + cs:
+                    t.append(None)
+                    m.append(False)
+                for dc in range(cs):
+                    if t[c + dc] is None:
+                        t[c + dc], m[c + dc] = text, bool(dr or dc)
+            c += cs
+            width = max(width, c)
+    n = len(rows)
+    return ([[("" if x is None else x) for x in t + [None] * (width - len(t))] for t in texts[:n]],
+            [m + [False] * (width - len(m)) for m in marks[:n]])
+
+
+CELL = st.tuples(st.sampled_from(["a", "b", "", "0", "7"]), st.sampled_from([1, 1, 2, 3, 0, -1]),
+                 st.sampled_from([1, 1, 2, 3, 0]))
+
+
+@FAST
+@given(st.lists(st.lists(CELL, max_size=5), max_size=6))
+def test_grid_expansion_equals_its_definition(rows) -> None:
+    grid = expand(rows)
+    assert (grid.rows, grid.merged) == _plain_expand(rows)
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(["", "1", "合计", "-", "12"]), min_size=1, max_size=5), max_size=5),
+       st.data())
+def test_merged_copies_blanked_as_defined(rows: list[list[str]], data) -> None:
+    merged = [data.draw(st.lists(st.booleans(), min_size=len(r), max_size=len(r))) for r in rows]
+    plain = [["" if m and is_numeric(t) else t for t, m in zip(r, ms)] for r, ms in zip(rows, merged)]
+    assert _dedupe_merged(Table([list(r) for r in rows], merged)) == plain
+
+
+HTML_PIECE = st.sampled_from(["<p>", "</p>", "<a href=x>", "</a>", "<div>", "</div>", "<span>", "</span>",
+                              "文字", " 链 接 ", "\n", "<br>", "<b>", "</b>", "<table><tr><td>1</td></tr></table>",
+                              "<table><tr><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>"])
+
+
+@FAST
+@given(st.lists(HTML_PIECE, max_size=20))
+def test_element_scores_equal_their_definition(pieces: list[str]) -> None:
+    root = etree.fromstring("<html><body><div>" + "".join(pieces) + "</div></body></html>", _PARSER)
+    count = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
+    tables = _data_tables(root)
+    for el in root.iter():
+        assert len(_under(tables, el)) == int(count(el))  # the data tables under el, as counted
+        total = sum(map(len, _TEXT(el).split()))
+        assert _score(el) == total - sum(map(len, "".join(_LINK_TEXT(el)).split()))
+        assert _has_table(el) == (el.find(".//table") is not None)

@@ -33,6 +33,7 @@ _LIST_MARK = re.compile(r"^\s*[-*]\s+")  # "- 时间:" / "- 2024-01-18" (a defin
 # site's name or address then the date ("银川市人民政府门户网站 www.yinchuan.gov.cn 2023-01-28").
 _CHROME_DATE = re.compile(rf"^\s*{DATE}\s*(?:(?:来源|作者|点击|浏览|阅读|访问|字号|【)[^。]*)$")
 _SITE_DATE = re.compile(rf"^[^。，,；;]{{0,40}}(?:网站|门户|www\.|\.gov\.cn)[^。，,；;]{{0,30}}?\s{DATE}\s*$")
+_MARK_START = re.compile(r"^(?:[^\S\n]|[-*])", re.M)  # where _LIST_MARK can match
 _HEAD_LINES = 15
 
 
@@ -53,10 +54,16 @@ def to_iso(m: re.Match, offset: int = 0) -> str | None:
 def published_from_lines(lines: list[str]) -> str | None:
     """The publication time a page shows: a labelled time first (the label and its value on
     one line, or the value on the next line), then '网站名 • date'."""
-    lines = [_LIST_MARK.sub("", line) for line in lines]
     joined = "\n".join(lines)
+    # _LIST_MARK matches only at a line starting with a space or a mark: the rest stay as they are
+    if marked := _lines_with(_MARK_START, joined, len(lines)):
+        lines = list(lines)
+        for i in marked:
+            lines[i] = _LIST_MARK.sub("", lines[i])
+        joined = "\n".join(lines)
     if "时间" in joined or "日期" in joined:
-        for i, line in enumerate(lines):
+        for i in _lines_with(_TIME_WORD, joined, len(lines)):  # every publication label has one
+            line = lines[i]
             m = _PUB_LABELED.search(line)
             if m and (iso := to_iso(m)):
                 return iso
@@ -65,26 +72,51 @@ def published_from_lines(lines: list[str]) -> str | None:
                 if m and (iso := to_iso(m)):
                     return iso
     if "•" in joined or "·" in joined:
-        for line in lines:
-            m = _BULLET.search(line)
+        for i in _lines_with(_BULLET_MARK, joined, len(lines)):
+            m = _BULLET.search(lines[i])
             if m and (iso := to_iso(m)):
                 return iso
+    pub_field: bool | None = None  # whether the page has a 发布日期 field: searched once, when needed
     for line in lines[:_HEAD_LINES]:
         m = _CHROME_DATE.match(line) or _SITE_DATE.match(line)
-        if not m and not _PUB_FIELD.search(joined):
+        if not m and pub_field is None:
+            pub_field = _PUB_FIELD.search(joined) is not None
+        if not m and not pub_field:
             m = _ISSUED_AT.search(line)
         if m and (iso := to_iso(m)):
             return iso
     return None
 
 
+_TIME_WORD = re.compile("时间|日期")
+_BULLET_MARK = re.compile("[•·]")
+
+
+def _lines_with(pattern: re.Pattern[str], joined: str, n: int) -> range | list[int]:
+    """Indexes of the lines of `joined` (n lines joined by line breaks) where `pattern` (which
+    never matches a line break) matches, found by one search of the whole text; all of them
+    when a line holds a break of its own (a superset: the caller tests each line)."""
+    if joined.count("\n") != n - 1:
+        return range(n)
+    out: list[int] = []
+    i = at = 0
+    for m in pattern.finditer(joined):
+        i += joined.count("\n", at, m.start())
+        at = m.start()
+        if not out or out[-1] != i:
+            out.append(i)
+    return out
+
+
 def meta_from_lines(lines: list[str]) -> dict[str, str]:
     """Raw label → value pairs (索引号, 发布日期, 成文日期, …), label-colon-value or label
     and value in adjacent lines (metadata tables)."""
     meta: dict[str, str] = {}
-    if not _ANY_LABEL.search("\n".join(lines)):
+    joined = "\n".join(lines)
+    if not _ANY_LABEL.search(joined):
         return meta  # no label anywhere: nothing below can match
-    for i, line in enumerate(lines):
+    for i in _lines_with(_ANY_LABEL, joined, len(lines)):
+        line = lines[i]
         if len(line) > 200 or line.isdigit() or not _ANY_LABEL.search(line):
             continue  # a figure or a line without a label is neither a label nor label: value
         only = _LABEL_ONLY.match(line)

@@ -131,12 +131,14 @@ def _legacy(data: bytes, preferred: tuple[str, ...] = ()) -> _Strict | _Replace:
     else GB18030) is taken at once when it reads as ordinary Chinese."""
     sample = data[:SAMPLE]
     best: tuple[float, str] | None = None
+    decoded: dict[str, _Strict] = {}
     for enc in dict.fromkeys((*preferred, *_LEGACY)):
         if enc.startswith("utf-16") and len(data) % 2:
             continue
         got = _strict(sample, enc)
         if got is None:
             continue
+        decoded[enc] = got
         score = _score(got.text, enc)
         if best is None and score >= CONFIDENT:
             best = (score, enc)
@@ -151,6 +153,8 @@ def _legacy(data: bytes, preferred: tuple[str, ...] = ()) -> _Strict | _Replace:
                                 "text (Shift-JIS), not a Chinese report: refused")
     if score < PLAUSIBLE:  # neither Chinese nor Japanese: no legacy CJK encoding fits
         return _guess(data)
+    if len(data) <= SAMPLE:  # the sample was the whole document: decoded already
+        return decoded[enc]
     return _strict(data, enc) or _Replace(data, enc)
 
 
@@ -163,7 +167,7 @@ def _score(text: str, enc: str) -> float:
     wide = _ASCII.sub("", text[:SCORED])
     if not wide:
         return 0.0
-    good = sum(map(_common().__contains__, wide))
+    good = len(wide) - len(wide.translate(_common_deleted()))  # the common ones, counted in C
     if enc == "cp932":
         good += sum(1 for ch in wide if "\u3041" <= ch <= "\u30fa")
     return good / len(wide)
@@ -175,6 +179,12 @@ def _common() -> frozenset[str]:
     for config in ("s2t", "s2tw"):
         chars |= set(opencc.OpenCC(config).convert(_COMMON))
     return frozenset(chars) | set("，。、；：？！（）《》“”‘’")
+
+
+@functools.lru_cache(maxsize=1)
+def _common_deleted() -> dict[int, None]:
+    """A str.translate table that deletes the common characters."""
+    return dict.fromkeys(map(ord, _common()))
 
 
 def _guess(data: bytes) -> _Replace:

@@ -20,22 +20,24 @@ def expand(rows: Iterable[Iterable[tuple[str, int, int]]]) -> Table:
         if len(texts) <= r:
             texts.append([])
             marks.append([])
-        here = texts[r]
-        c = 0
+        here, here_m = texts[r], marks[r]
+        c, n = 0, len(here)  # n: len(here), kept in step
         for text, rowspan, colspan in row:
-            while c < len(here) and here[c] is not None:
+            while c < n and here[c] is not None:
                 c += 1
             if rowspan == 1 and colspan == 1:  # the common cell
-                if c == len(here):
+                if c == n:
                     here.append(text)
-                    marks[r].append(False)
+                    here_m.append(False)
+                    n += 1
                 else:
                     here[c] = text
-                    marks[r][c] = False
+                    here_m[c] = False
                 c += 1
             else:
                 rs, cs = _clamp(rowspan), _clamp(colspan)
                 _place(texts, marks, r, c, rs, cs, text)
+                n = len(here)
                 c += cs
             if c > width:
                 width = c
@@ -62,10 +64,18 @@ def _place(texts: list, marks: list, r: int, c: int, rs: int, cs: int, text: str
         if len(t) < c + cs:
             m.extend([False] * (c + cs - len(t)))
             t.extend([None] * (c + cs - len(t)))
-        for dc in range(cs):
-            if t[c + dc] is None:
-                t[c + dc] = text
-                m[c + dc] = bool(dr or dc)
+        if cs == 1:  # a rowspan: one position per row
+            if t[c] is None:
+                t[c] = text
+                m[c] = dr > 0
+        elif t[c:c + cs].count(None) == cs:  # every position free: one slice assignment
+            t[c:c + cs] = [text] * cs
+            m[c:c + cs] = [True] * cs if dr else [False] + [True] * (cs - 1)
+        else:
+            for dc in range(cs):
+                if t[c + dc] is None:
+                    t[c + dc] = text
+                    m[c + dc] = bool(dr or dc)
 
 
 def _clamp(v: int) -> int:

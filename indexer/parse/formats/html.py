@@ -6,7 +6,10 @@ hundreds of pages a second on one core.
 
 from __future__ import annotations
 
+import functools
 import re
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from lxml import etree
@@ -32,7 +35,18 @@ _CHROME_NAME = re.compile(
 _CHROME_TEXT = re.compile(
     r"^(?:当前位置|您现在的位置|您的位置|现在位置)|【?打印(?:本页|此页|文章)?】|关闭(?:本页|窗口)|"
     r"^字号[:：]|^分享到|扫一扫|^无障碍|长者专版|关怀版|^【?(?:大|中|小)\s*(?:中|小)?\s*】?$")
+# Every match of _CHROME_TEXT holds one of these words or starts with one of these characters;
+# the hint (an alternation of literals) is searched far faster than the pattern itself.
+_CHROME_HINT = re.compile("位置|打印|关闭|字号|分享到|扫一扫|无障碍|长者专版|关怀版")
+_CHROME_FIRST = ("【", "大", "中", "小")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _chrome_text(text: str) -> bool:
+    """Whether a short text is page chrome (_CHROME_TEXT)."""
+    if text[:1] in _CHROME_FIRST or _CHROME_HINT.search(text):
+        return _CHROME_TEXT.search(text) is not None
+    return False
 
 
 def extract_html(data: bytes) -> Extracted:
@@ -112,7 +126,7 @@ def _title(root: etree._Element, metas: dict[str, etree._Element] | None = None)
     for h in heads:
         if "报告" in h or "報告" in h:
             return h
-    node = root.find(".//title")
+    node = next(root.iterdescendants("title"), None)  # find(".//title") without ElementPath
     if node is not None and (t := clean(_text_content(node))):
         return re.split(r"\s*[_|–—-]{1,2}\s*(?=[^_|–—-]*(?:网|政府|门户|平台)[^_|–—-]*$)", t)[0]
     return heads[0] if heads else None
@@ -129,15 +143,26 @@ _CLASSED = etree.XPath(".//@class/.. | .//@id/..")
 def _strip_chrome(body: etree._Element) -> None:
     doomed = [el for el in body.iter(*_CHROME_SKIP) if el is not body]  # C-level tag filter
     for el in _CLASSED(body):
-        if el.tag in CHROME_TAGS or el.tag in SKIP:
-            if el.tag not in _CHROME_SKIP:  # a <head> with a class: not walked by iter()
+        tag = el.tag
+        if tag in CHROME_TAGS or tag in SKIP:
+            if tag not in _CHROME_SKIP:  # a <head> with a class: not walked by iter()
                 doomed.append(el)
             continue
-        name = f"{el.get('class', '')} {el.get('id', '')}"
-        if _CHROME_NAME.search(name) and el.find(".//table") is None:
+        if _chrome_name(el.get("class", ""), el.get("id", "")) and not _has_table(el):
             doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+@functools.lru_cache(maxsize=8192)
+def _chrome_name(cls: str, id_: str) -> bool:
+    """Whether a class and id name site chrome (the same few names recur on every page)."""
+    return _CHROME_NAME.search(f"{cls} {id_}") is not None
+
+
+def _has_table(el: etree._Element) -> bool:
+    """Whether a <table> lies under `el` (`el.find(".//table") is not None`, walked in C)."""
+    return next(el.iterdescendants("table"), None) is not None
 
 
 def _drop(el: etree._Element) -> None:
@@ -161,17 +186,28 @@ _LINK_TEXT = etree.XPath(".//a//text()")
 def _score(el: etree._Element) -> int:
     """Length of the non-link, non-space text under `el` (text gathered in C by lxml;
     str.split() drops exactly the characters regex \\s matches)."""
+    if len(el) == 0:  # no child nodes (the parser drops comments): its text is all, no links
+        return _nonws(el.text)
     total = sum(map(len, _TEXT(el).split()))
+    if next(el.iterdescendants("a"), None) is None:  # a C-level walk; spares the XPath evaluation
+        return total
     links = sum(map(len, "".join(_LINK_TEXT(el)).split()))
     return total - links
 
 
-_DATA_TABLES = etree.XPath("count(descendant-or-self::table[count(tr) + count(tbody/tr) >= 3])")
+_DATA_TABLES = etree.XPath("descendant-or-self::table[count(tr) + count(tbody/tr) >= 3]")
 
 
-def _data_tables(el: etree._Element) -> int:
-    """Tables of three rows or more under `el` (counted in C)."""
-    return int(_DATA_TABLES(el))
+def _data_tables(el: etree._Element) -> list[etree._Element]:
+    """Tables of three rows or more under `el` (found in C)."""
+    return _DATA_TABLES(el)
+
+
+def _under(tables: list[etree._Element], el: etree._Element) -> list[etree._Element]:
+    """Those of `tables` that lie under `el` (or are it): each one's ancestors, walked in C,
+    instead of another search of `el`'s whole subtree. (lxml keeps one proxy per node while
+    it is referenced, so identity holds.)"""
+    return [t for t in tables if t is el or any(a is el for a in t.iterancestors())]
 
 
 def _article(body: etree._Element) -> etree._Element:
@@ -184,8 +220,8 @@ def _article(body: etree._Element) -> etree._Element:
         best_score, best = _best_child(node, kids, node_score)
         if best is None or best_score < 0.75 * node_score or best.tag in _LEAVES:
             return node
-        best_tables = _data_tables(best) if node_tables else 0
-        if best_tables < node_tables:
+        best_tables = _under(node_tables, best) if node_tables else []
+        if len(best_tables) < len(node_tables):
             return node
         node, node_score, node_tables = best, best_score, best_tables
 
@@ -230,26 +266,21 @@ class _Walker:
         self.buf: list[str] = []
         self.src = None
 
-    def add(self, text: str, src: etree._Element) -> None:
-        if not self.buf:
-            self.src = src
-        self.buf.append(text)
-
     def flush(self) -> None:
         if not self.buf:
             return
         text = clean("".join(self.buf))
-        self.buf = []
-        if text and not (len(text) < 80 and _CHROME_TEXT.search(text)):
+        self.buf.clear()  # in place: walk() holds the list
+        if text and not (len(text) < 80 and _chrome_text(text)):
             self.blocks.append((Paragraph(text), self.src))
 
     def walk(self, el: etree._Element) -> None:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP:
             return
-        if tag == "table" and not _is_layout(el):
+        if tag == "table" and not _is_layout(el, rows := _rows(el)):
             self.flush()
-            table = _table(el)
+            table = _table(el, rows)
             if table.rows:
                 self.blocks.append((table, el))
             return
@@ -257,15 +288,20 @@ class _Walker:
             self.flush()
             return
         block = tag in BLOCK
-        if block:
+        buf = self.buf
+        if block and buf:
             self.flush()
-        if text := el.text:
-            self.add(text, el)
+        if text := el.text:  # added to the paragraph under way (its source: where it starts)
+            if not buf:
+                self.src = el
+            buf.append(text)
         for ch in el:
             self.walk(ch)
             if tail := ch.tail:
-                self.add(tail, el)
-        if block:
+                if not buf:
+                    self.src = el
+                buf.append(tail)
+        if block and buf:
             self.flush()
 
 
@@ -284,7 +320,10 @@ def _lines(blocks: list[Block]) -> list[str]:
             out.append(b.text)
             continue
         for row, marks in zip(b.rows, b.merged, strict=True):
-            out.extend(t for t, copy in zip(row, marks, strict=True) if t and not copy)
+            if len(row) != len(marks):  # never from _table; raises as it always did
+                out.extend(t for t, copy in zip(row, marks, strict=True) if t and not copy)
+            # the non-empty cells that are no merged copy, selected in C
+            out.extend(filter(None, compress(row, map(not_, marks))) if True in marks else filter(None, row))
     return out
 
 
@@ -298,11 +337,13 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def _is_layout(table: etree._Element) -> bool:
-    """Page-layout tables (old CMSs) hold nested tables or a single column of content."""
-    if table.find(".//table") is not None:
+def _is_layout(table: etree._Element, rows: list[etree._Element] | None = None) -> bool:
+    """Page-layout tables (old CMSs) hold nested tables or a single column of content.
+    `rows`: `_rows(table)`, when the caller has them."""
+    if _has_table(table):
         return True
-    rows = _rows(table)
+    if rows is None:
+        rows = _rows(table)
     return not rows or all(len([c for c in r if c.tag in ("td", "th")]) <= 1 for r in rows)
 
 
@@ -340,23 +381,35 @@ def _cell_parts(el: etree._Element, parts: list[str]) -> None:
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-def _table(table: etree._Element) -> Table:
+def _table(table: etree._Element, trs: list[etree._Element] | None = None) -> Table:
     rows = []
-    for tr in _rows(table):
+    for tr in _rows(table) if trs is None else trs:
         row = []
         for td in tr:
             if td.tag in _CELL_TAGS:
-                rs, cs = td.get("rowspan"), td.get("colspan")
-                if len(td) == 0:  # a bare text cell: _cell_text without the call
+                if td.attrib:  # no attributes at all (the common cell): no span to look up
+                    rs, cs = td.get("rowspan"), td.get("colspan")
+                    rs, cs = (1 if rs is None else span(rs)), (1 if cs is None else span(cs))
+                else:
+                    rs = cs = 1
+                n = len(td)
+                if n == 0:  # a bare text cell: _cell_text without the call
                     text = td.text
-                    text = clean(text) if text else ""
+                    text = (text if text.isalnum() else clean(text)) if text else ""  # clean's own shortcut
+                elif n == 1 and len(child := td[0]) == 0 and not ((lead := td.text) and lead.strip()) \
+                        and (tag := child.tag) not in SKIP and tag != "br" \
+                        and not ((tail := child.tail) and tail.strip()):
+                    text = child.text  # the common <td><p>text</p></td>, as _cell_text reads it
+                    text = (text if text.isalnum() else clean(text)) if text else ""  # clean's own shortcut
                 else:
                     text = _cell_text(td)
-                row.append((text, 1 if rs is None else span(rs), 1 if cs is None else span(cs)))
+                row.append((text, rs, cs))
         rows.append(row)
     grid = expand(rows)
     # drop rows that are entirely empty (spacer rows)
-    keep = [i for i, r in enumerate(grid.rows) if any(t.strip() for t in r)]
+    keep = [i for i, r in enumerate(grid.rows) if any(map(str.strip, r))]
+    if len(keep) == len(grid.rows):
+        return drop_sliver_columns(grid)
     return drop_sliver_columns(Table([grid.rows[i] for i in keep], [grid.merged[i] for i in keep]))
 
 

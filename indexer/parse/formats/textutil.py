@@ -16,9 +16,11 @@ def clean(text: str) -> str:
     """Collapse source whitespace: a line break between two CJK characters is markup
     formatting, not a space; other runs become one space. Ideographic spaces stay
     inside the text (they are meaningful indentation) but are stripped at the ends."""
-    if not _ANY_WS.search(text):
+    if text.isalnum() or not _ANY_WS.search(text):  # no whitespace character is alphanumeric
         return text  # most table cells: nothing to collapse or strip
-    text = _WS_NL.sub("", text.replace("\u200b", ""))
+    text = text.replace("\u200b", "")
+    if "\n" in text:  # _WS_NL needs one (and, starting with a look-behind, is slow to search)
+        text = _WS_NL.sub("", text)
     return _WS.sub(" ", text).strip(" \u3000")
 
 
