@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_parse import reference_cpu_us  # noqa: E402
 from indexer.parse import parse  # noqa: E402
 from indexer.parse.formats import extract  # noqa: E402
 from simweb.render import render_report  # noqa: E402
@@ -89,13 +90,6 @@ def measure(fn, data: bytes, seconds: float, max_runs: int | None = None) -> dic
             "best_files_per_s": round(1 / best, 2) if best > 0 else None,
             "ms_per_file": round(1000 * cpu / runs, 2), "wall_ms_per_file": round(1000 * elapsed / runs, 2),
             "bytes": len(data)}
-
-
-def reference_cpu_us() -> float:
-    import timeit
-
-    best = min(timeit.repeat("sum(range(1000))", number=2000, repeat=7, timer=time.process_time))
-    return round(best / 2000 * 1e6, 2)
 
 
 def calibrate() -> float:

@@ -101,15 +101,7 @@ def reference_cpu_us() -> float:
 
 def reference_us() -> float:
     """Speed of this core right now: µs for sum(range(1000)) (≈ 8–10 µs on an idle modern
-    core). `--html-dir DIR`: every `*.html` in DIR (crawled report pages, content type text/html)
-through `parse_here` in this process, one core: CPU ms per page (time.process_time) of the
-best of `--rounds` passes after a warm-up pass. `--digests` writes, per input, the SHA-256 of
-its Report JSON (sorted keys; the one-line error for a page that does not parse) — for the
-DIR's pages and, as well, the HTML pages of the `html` row, the real-page corpus
-(tests/realpages) and the crawler's real list pages; `--compare` checks them against an earlier
-file (the oracle of a speed change that must not change the output).
-
-The machine is shared: read reports/s against it."""
+    core). The machine is shared: read reports/s against it."""
     import timeit
 
     return round(min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6, 2)
