@@ -92,6 +92,18 @@ def span(value: str | None) -> int:
         return 1
 
 
+def word_table(texts: list[list[str]], merged: list[list[bool]]) -> Table:
+    """A word processor's rows (texts and merged marks, spans already repeated) → the grid:
+    rows padded to the widest, rows without text dropped, sliver columns dropped. For the
+    DOCX and the Word 97 readers, which build rows the same way from different files."""
+    width = max((len(r) for r in texts), default=0)
+    for row, marks in zip(texts, merged, strict=True):
+        row.extend([""] * (width - len(row)))
+        marks.extend([False] * (width - len(marks)))
+    keep = [i for i, r in enumerate(texts) if any(t.strip() for t in r)]
+    return drop_sliver_columns(Table([texts[i] for i in keep], [merged[i] for i in keep]))
+
+
 def drop_sliver_columns(table: Table) -> Table:
     """Remove grid columns that hold no cell of their own: in every row the position belongs
     to a cell spanning in from the left or on to the right. Word processors leave such

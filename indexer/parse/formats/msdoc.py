@@ -26,13 +26,14 @@ import bisect
 import io
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import olefile
 
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
 from indexer.parse.formats import limits
-from indexer.parse.formats.grid import drop_sliver_columns
+from indexer.parse.formats.grid import word_table
 from indexer.parse.formats.textutil import clean, join
 
 WORD97_MIN_NFIB = 0xC1
@@ -267,17 +268,25 @@ def _symbols(doc: _Doc, text: str, plc: bytes) -> str:
 
 def _chpx_runs(doc: _Doc, plc: bytes) -> tuple[list[int], list[int], list[bytes]]:
     """Every CHPX FKP run: (fc starts, fc ends, grpprl), sorted by fc."""
+    return _fkp_runs(doc, plc, "CHPX", 1, lambda page, off: page[off + 1:off + 1 + page[off]])
+
+
+def _fkp_runs(doc: _Doc, plc: bytes, what: str, entry: int,
+              grpprl_at: Callable[[bytes, int], bytes]) -> tuple[list[int], list[int], list[bytes]]:
+    """The runs of a PlcBte's FKP pages, sorted by fc: an FKP holds crun + 1 fc bounds, then
+    crun entries of `entry` bytes whose first byte is the word offset of the run's properties
+    (0: none), read by `grpprl_at(page, byte offset)`."""
     runs: list[tuple[int, int, bytes]] = []
-    for k, page in enumerate(_fkp_pages(doc, plc, "CHPX")):
+    for k, page in enumerate(_fkp_pages(doc, plc, what)):
         if k % 64 == 0:
             limits.check_time()
         crun = page[511]
-        if crun == 0 or 4 * (crun + 1) + crun > 511:
-            raise Declined(f"CHPX FKP with {crun} runs")
+        if crun == 0 or 4 * (crun + 1) + entry * crun > 511:
+            raise Declined(f"{what} FKP with {crun} runs")
         fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
         for i in range(crun):
-            off = page[4 * (crun + 1) + i] * 2
-            runs.append((fcs[i], fcs[i + 1], page[off + 1:off + 1 + page[off]] if off else b""))
+            off = page[4 * (crun + 1) + entry * i] * 2
+            runs.append((fcs[i], fcs[i + 1], grpprl_at(page, off) if off else b""))
     runs.sort(key=lambda r: r[0])
     return [r[0] for r in runs], [r[1] for r in runs], [r[2] for r in runs]
 
@@ -300,27 +309,14 @@ def _fkp_pages(doc: _Doc, plc: bytes, what: str) -> list[bytes]:
 
 def _papx_runs(doc: _Doc, plc: bytes) -> tuple[list[int], list[int], list[bytes]]:
     """Every PAPX FKP run: (fc starts, fc ends, grpprl), sorted by fc."""
-    runs: list[tuple[int, int, bytes]] = []
-    for k, page in enumerate(_fkp_pages(doc, plc, "PAPX")):
-        if k % 64 == 0:
-            limits.check_time()
-        crun = page[511]
-        if crun == 0 or 4 * (crun + 1) + 13 * crun > 511:
-            raise Declined(f"PAPX FKP with {crun} runs")
-        fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
-        for i in range(crun):
-            off = page[4 * (crun + 1) + 13 * i] * 2
-            grpprl = b""
-            if off:
-                cb = page[off]
-                if cb:
-                    grpprl = page[off + 1:off + 1 + 2 * cb - 1]
-                else:
-                    grpprl = page[off + 2:off + 2 + 2 * page[off + 1]]
-                grpprl = grpprl[2:]  # istd
-            runs.append((fcs[i], fcs[i + 1], grpprl))
-    runs.sort(key=lambda r: r[0])
-    return [r[0] for r in runs], [r[1] for r in runs], [r[2] for r in runs]
+    return _fkp_runs(doc, plc, "PAPX", 13, _papx_grpprl)
+
+
+def _papx_grpprl(page: bytes, off: int) -> bytes:
+    """A PapxInFkp's grpprl, after its istd: cb words (cb ≠ 0), else cb' words after a 0."""
+    cb = page[off]
+    grpprl = page[off + 1:off + 1 + 2 * cb - 1] if cb else page[off + 2:off + 2 + 2 * page[off + 1]]
+    return grpprl[2:]  # istd
 
 
 def _sprms(grpprl: bytes) -> list[tuple[int, bytes]]:
@@ -548,12 +544,7 @@ def _table(rows: list[_Row]) -> Table:
             marks.extend([copy] + [True] * (span - 1))
         texts.append(row)
         merged.append(marks)
-    width = max((len(r) for r in texts), default=0)
-    for row, marks in zip(texts, merged, strict=True):
-        row.extend([""] * (width - len(row)))
-        marks.extend([False] * (width - len(marks)))
-    keep = [i for i, r in enumerate(texts) if any(t.strip() for t in r)]
-    return drop_sliver_columns(Table([texts[i] for i in keep], [merged[i] for i in keep]))
+    return word_table(texts, merged)
 
 
 # Cell edges this close are one column edge: a writer that ends a merged header a twip or two

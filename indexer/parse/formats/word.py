@@ -9,7 +9,7 @@ from lxml import etree
 
 from indexer.parse.blocks import Block, Extracted, Paragraph, Table
 from indexer.parse.formats.errors import CorruptDocument
-from indexer.parse.formats.grid import drop_sliver_columns
+from indexer.parse.formats.grid import word_table
 from indexer.parse.formats.textutil import clean, join
 from indexer.parse.formats.zipguard import SafeZip
 
@@ -91,12 +91,7 @@ def _table(tbl: etree._Element) -> Table:
                 marks.append(copy or i > 0)
         texts.append(row)
         merged.append(marks)
-    width = max((len(r) for r in texts), default=0)
-    for row, marks in zip(texts, merged, strict=True):
-        row.extend([""] * (width - len(row)))
-        marks.extend([False] * (width - len(marks)))
-    keep = [i for i, r in enumerate(texts) if any(t.strip() for t in r)]
-    return drop_sliver_columns(Table([texts[i] for i in keep], [merged[i] for i in keep]))
+    return word_table(texts, merged)
 
 
 def _int(node: etree._Element | None, default: int = 0) -> int:
