@@ -64,7 +64,7 @@ def apply_reviews(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[st
     """`reviews`: dicts with kind (confirm|dismiss|correct), code, path, new_value, user, at,
     reason — in the order they were made."""
     # Only a correction writes inside the document (set_path); otherwise new top-level values
-    # are enough, and a deep copy of a whole report (~1 ms) was the indexer's costliest line.
+    # are enough; a deep copy of a whole report cost ~0.4 ms, on every document indexed.
     out = copy.deepcopy(doc) if any(r["kind"] == "correct" for r in reviews) else dict(doc)
     original = copy.deepcopy(out.get("review_original")) or {
         "findings": copy.deepcopy(out.get("findings") or []),

@@ -4,7 +4,8 @@ a child process that is killed when it passes `parse_timeout_seconds`.
 Inside the child the adapters stop themselves at the same deadline (`limits.check_time`,
 the Tesseract and LibreOffice timeouts) with a clean message; the kill, a few seconds later,
 is the backstop for a library stuck in C code. Text and HTML stay in the caller's process
-(linear in the input, and the fast path of the indexer).
+(linear in the input), except when the caller parses several documents at once (`parse(…,
+side_by_side=True)`, the indexer's batches): then they come here too, one child per core.
 
 The child (`python -m indexer.parse.worker`) serves one request after another over its
 stdin/stdout: a length-prefixed pickle of `(data, filename, content_type, limits)` in, of
